@@ -1,0 +1,100 @@
+/**
+ * Error and problem types shared by every layer.
+ *
+ * - {@link ParseError}: untrusted input failed strict parsing (STYLE.md "Errors and verdicts").
+ * - {@link Problem}: one finding of a validator; validators return every problem at once.
+ *
+ * @module
+ */
+
+/**
+ * Thrown when untrusted input fails strict parsing (JSON, base64, PEM, DER, envelopes).
+ *
+ * `code` is a stable UPPER_SNAKE identifier that tests and callers may branch on; `offset` is the
+ * byte or character offset of the problem when known (else `-1`). The message names the input and
+ * the position but never contains key material.
+ *
+ * @example Usage
+ * ```ts
+ * import { ParseError } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const error = new ParseError("JSON_DUPLICATE_KEY", 'Cannot parse "a.json": duplicate key "x" at offset 9', 9);
+ * assert.ok(error instanceof SyntaxError);
+ * assert.equal(error.code, "JSON_DUPLICATE_KEY");
+ * assert.equal(error.offset, 9);
+ * ```
+ */
+export class ParseError extends SyntaxError {
+  /** Stable machine-readable code, e.g. `JSON_DUPLICATE_KEY`. */
+  readonly code: string;
+  /** Offset of the problem in the input, or `-1` when not applicable. */
+  readonly offset: number;
+
+  /**
+   * Creates a parse error.
+   *
+   * @param code Stable UPPER_SNAKE code.
+   * @param message Human-readable message naming the input and position.
+   * @param offset Offset of the problem in the input, or `-1`.
+   */
+  constructor(code: string, message: string, offset = -1) {
+    super(message);
+    this.name = "ParseError";
+    this.code = code;
+    this.offset = offset;
+  }
+}
+
+/**
+ * One validation finding: where (a JSON Pointer into the validated value), what (a stable code)
+ * and a human-readable message.
+ *
+ * @example Usage
+ * ```ts
+ * import type { Problem } from "@stellaops/provenance";
+ * const problem: Problem = { path: "/subject/0/digest", code: "DIGEST_REQUIRED", message: "Add a digest to the subject" };
+ * console.assert(problem.path.startsWith("/"));
+ * ```
+ */
+export interface Problem {
+  /** JSON Pointer (RFC 6901) to the offending value; `""` means the whole value. */
+  path: string;
+  /** Stable UPPER_SNAKE code. */
+  code: string;
+  /** Human-readable message, sentence case, no final period. */
+  message: string;
+}
+
+/**
+ * Thrown by `assert*` validators: carries every {@link Problem} found, not just the first.
+ *
+ * @example Usage
+ * ```ts
+ * import { ValidationError } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const error = new ValidationError("Invalid statement", [
+ *   { path: "/subject", code: "SUBJECT_REQUIRED", message: "Add at least one subject" },
+ * ]);
+ * assert.equal(error.problems.length, 1);
+ * assert.match(error.message, /\/subject/);
+ * ```
+ */
+export class ValidationError extends TypeError {
+  /** Every problem found, in document order. */
+  readonly problems: readonly Problem[];
+
+  /**
+   * Creates a validation error whose message lists every problem.
+   *
+   * @param summary What was being validated, e.g. `Invalid statement`.
+   * @param problems Every problem found (at least one).
+   */
+  constructor(summary: string, problems: readonly Problem[]) {
+    super(
+      `${summary}: ` +
+        problems.map((p) => `${p.path === "" ? "(root)" : p.path}: ${p.message}`).join("; "),
+    );
+    this.name = "ValidationError";
+    this.problems = problems;
+  }
+}
