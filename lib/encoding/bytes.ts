@@ -55,7 +55,10 @@ export function encodeHex(bytes: Uint8Array): string {
  */
 export function decodeHex(text: string, name?: string): Uint8Array<ArrayBuffer> {
   if (!HEX_RE.test(text)) {
-    throw new ParseError("HEX_INVALID", `Cannot decode hex${label(name)}: not an even-length hex string`);
+    throw new ParseError(
+      "HEX_INVALID",
+      `Cannot decode hex${label(name)}: not an even-length hex string`,
+    );
   }
   return Uint8Array.fromHex(text);
 }
@@ -95,12 +98,18 @@ export function encodeBase64(bytes: Uint8Array): string {
  */
 export function decodeBase64(text: string, name?: string): Uint8Array<ArrayBuffer> {
   if (!BASE64_RE.test(text)) {
-    throw new ParseError("BASE64_INVALID", `Cannot decode base64${label(name)}: not padded standard base64`);
+    throw new ParseError(
+      "BASE64_INVALID",
+      `Cannot decode base64${label(name)}: not padded standard base64`,
+    );
   }
   try {
     return Uint8Array.fromBase64(text, { lastChunkHandling: "strict" });
   } catch {
-    throw new ParseError("BASE64_INVALID", `Cannot decode base64${label(name)}: non-zero padding bits`);
+    throw new ParseError(
+      "BASE64_INVALID",
+      `Cannot decode base64${label(name)}: non-zero padding bits`,
+    );
   }
 }
 
@@ -139,7 +148,10 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  */
 export function decodeBase64Url(text: string, name?: string): Uint8Array<ArrayBuffer> {
   if (!BASE64URL_RE.test(text)) {
-    throw new ParseError("BASE64_INVALID", `Cannot decode base64url${label(name)}: invalid character`);
+    throw new ParseError(
+      "BASE64_INVALID",
+      `Cannot decode base64url${label(name)}: invalid character`,
+    );
   }
   const unpadded = text.replace(/=+$/, "");
   if (text.length !== unpadded.length && text.length % 4 !== 0) {
@@ -215,7 +227,10 @@ export function decodeUtf8(bytes: Uint8Array, name?: string): string {
   try {
     return UTF8_DECODER.decode(bytes);
   } catch {
-    throw new ParseError("UTF8_INVALID", `Cannot decode UTF-8${label(name)}: malformed byte sequence`);
+    throw new ParseError(
+      "UTF8_INVALID",
+      `Cannot decode UTF-8${label(name)}: malformed byte sequence`,
+    );
   }
 }
 
