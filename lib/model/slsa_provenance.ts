@@ -1,0 +1,608 @@
+/**
+ * SLSA Provenance v1 (`predicateType: https://slsa.dev/provenance/v1`): types, validation and a
+ * deterministic builder.
+ *
+ * Implements (slsa-framework/slsa `spec/build-provenance.md`, schema `spec/schema/provenance.cue`):
+ * - "Parsing rules": unrecognised fields are ignored; unset, `null` and empty values are
+ *   equivalent (so `"buildDefinition": {}` is a missing build definition).
+ * - "Provenance", "BuildDefinition", "RunDetails", "Builder", "BuildMetadata": the fields REQUIRED
+ *   for SLSA Build L1, with the in-toto Go binding's checks (`go/predicates/provenance/v1`).
+ * - Timestamps are in-toto `Timestamp`s (`spec/v1/field_types.md`): RFC 3339 in UTC (`Z`).
+ *
+ * Problem codes (Go sentinel in parentheses):
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | `BUILD_DEFINITION_REQUIRED` | `buildDefinition` missing, null or `{}` (`ErrBuildDefinitionRequired`) |
+ * | `BUILD_TYPE_REQUIRED` | `buildDefinition.buildType` missing or empty (`ErrBuildTypeRequired`) |
+ * | `EXTERNAL_PARAMS_REQUIRED` | `externalParameters` missing or `{}` (`ErrExternalParamsRequired`) |
+ * | `RUN_DETAILS_REQUIRED` | `runDetails` missing, null or `{}` (`ErrRunDetailsRequired`) |
+ * | `BUILDER_REQUIRED` | `runDetails.builder` missing, null or `{}` (`ErrBuilderRequired`) |
+ * | `BUILDER_ID_REQUIRED` | `runDetails.builder.id` missing or empty (`ErrBuilderIdRequired`) |
+ * | `TIMESTAMP_INVALID` | `startedOn`/`finishedOn` not RFC 3339 UTC (Go: `Timestamp.CheckValid`) |
+ * | `TIMES_OUT_OF_ORDER` | `finishedOn` is before `startedOn` |
+ * | `PREDICATE_TYPE_MISMATCH` | a provenance statement whose predicateType is not SLSA v1 |
+ * | `SUBJECT_SHA256_REQUIRED` | {@link buildProvenance}: a subject digest without `sha256` |
+ * | `VALUE_NOT_JSON` | {@link buildProvenance}: an input that is not a JSON value |
+ *
+ * plus the ResourceDescriptor and Statement codes of `statement.ts` and `TYPE_MISMATCH`.
+ *
+ * @module
+ */
+
+import type { Problem } from "../encoding/errors.ts";
+import { ValidationError } from "../encoding/errors.ts";
+import type { JsonObject } from "../encoding/json_value.ts";
+import { parseRfc3339 } from "../encoding/time.ts";
+import {
+  type ResourceDescriptor,
+  type Statement,
+  STATEMENT_TYPE_V1,
+  validateResourceDescriptor,
+  validateStatement,
+} from "./statement.ts";
+import {
+  allUnset,
+  cloneJson,
+  isEmpty,
+  isObject,
+  isUnset,
+  pointer,
+  typeMismatch,
+  type UnknownObject,
+} from "./_json.ts";
+
+/** `predicateType` of SLSA Provenance v1. */
+export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+
+/**
+ * The build platform that ran the build (`runDetails.builder`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuilderInfo } from "@stellaops/provenance";
+ * const builder: BuilderInfo = { id: "https://stella-ops.org/builders/orchestrator@v1" };
+ * console.assert(builder.id.startsWith("https://"));
+ * ```
+ */
+export interface BuilderInfo {
+  /** TypeURI naming the transitive closure of the trusted build platform. */
+  id: string;
+  /** Versions of the platform's components: component name → version. */
+  version?: { [component: string]: string };
+  /** Orchestrator dependencies that may affect provenance generation. */
+  builderDependencies?: ResourceDescriptor[];
+}
+
+/**
+ * Metadata about one execution of the build (`runDetails.metadata`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuildMetadata } from "@stellaops/provenance";
+ * const metadata: BuildMetadata = { invocationId: "run-1", startedOn: "2025-01-01T00:00:00Z" };
+ * console.assert(metadata.invocationId === "run-1");
+ * ```
+ */
+export interface BuildMetadata {
+  /** Identifies this invocation (opaque, case-sensitive). */
+  invocationId?: string;
+  /** When the build started (RFC 3339, UTC). */
+  startedOn?: string;
+  /** When the build finished (RFC 3339, UTC). */
+  finishedOn?: string;
+}
+
+/**
+ * The inputs of the build (`buildDefinition`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuildDefinition } from "@stellaops/provenance";
+ * const definition: BuildDefinition = {
+ *   buildType: "https://stella-ops.org/build-types/job/v1",
+ *   externalParameters: { pipeline: "release" },
+ * };
+ * console.assert(definition.buildType.endsWith("/v1"));
+ * ```
+ */
+export interface BuildDefinition {
+  /** TypeURI of the build template that gives meaning to the parameters. */
+  buildType: string;
+  /** Parameters under external control (user or tenant); must be verified. */
+  externalParameters: JsonObject;
+  /** Parameters under the builder's control. */
+  internalParameters?: JsonObject;
+  /** Artifacts needed at build time. */
+  resolvedDependencies?: ResourceDescriptor[];
+}
+
+/**
+ * Details of this execution of the build (`runDetails`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { RunDetails } from "@stellaops/provenance";
+ * const run: RunDetails = { builder: { id: "https://example.com/builder" } };
+ * console.assert(run.builder.id !== "");
+ * ```
+ */
+export interface RunDetails {
+  /** The build platform. */
+  builder: BuilderInfo;
+  /** Metadata about this execution. */
+  metadata?: BuildMetadata;
+  /** Additional artifacts produced that are not outputs (logs, evaluated config, ...). */
+  byproducts?: ResourceDescriptor[];
+}
+
+/**
+ * The SLSA Provenance v1 predicate.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ProvenancePredicate } from "@stellaops/provenance";
+ * const predicate: ProvenancePredicate = {
+ *   buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { a: "b" } },
+ *   runDetails: { builder: { id: "https://example.com/builder" } },
+ * };
+ * console.assert(predicate.runDetails.builder.id !== "");
+ * ```
+ */
+export interface ProvenancePredicate {
+  /** The inputs of the build. */
+  buildDefinition: BuildDefinition;
+  /** This execution of the build. */
+  runDetails: RunDetails;
+}
+
+/**
+ * Inputs of {@link buildProvenance}. Unset and empty optional inputs are omitted from the output.
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuildProvenanceOptions } from "@stellaops/provenance";
+ * const options: BuildProvenanceOptions = {
+ *   subjects: [{ name: "app", digest: { sha256: "00".repeat(32) } }],
+ *   buildType: "https://example.com/bt/v1",
+ *   builder: "https://example.com/builder",
+ *   externalParameters: { ref: "main" },
+ * };
+ * console.assert(options.subjects.length === 1);
+ * ```
+ */
+export interface BuildProvenanceOptions {
+  /** The build's outputs; each needs a `sha256` digest. */
+  subjects: ResourceDescriptor[];
+  /** TypeURI of the build template. */
+  buildType: string;
+  /** The builder, or just its id. */
+  builder: BuilderInfo | string;
+  /** Parameters under external control (a non-empty object). */
+  externalParameters: JsonObject;
+  /** Parameters under the builder's control. */
+  internalParameters?: JsonObject | undefined;
+  /** Artifacts needed at build time. */
+  resolvedDependencies?: ResourceDescriptor[] | undefined;
+  /** Identifies this invocation. */
+  invocationId?: string | undefined;
+  /** When the build started (RFC 3339, UTC, e.g. `2025-01-31T12:00:00Z`). */
+  startedOn?: string | undefined;
+  /** When the build finished (RFC 3339, UTC); not before `startedOn`. */
+  finishedOn?: string | undefined;
+  /** Additional artifacts produced that are not outputs. */
+  byproducts?: ResourceDescriptor[] | undefined;
+}
+
+const BUILD_DEFINITION_FIELDS = [
+  "buildType",
+  "externalParameters",
+  "internalParameters",
+  "resolvedDependencies",
+] as const;
+const RUN_DETAILS_FIELDS = ["builder", "metadata", "byproducts"] as const;
+const BUILDER_FIELDS = ["id", "version", "builderDependencies"] as const;
+
+/**
+ * Validates a SLSA Provenance v1 predicate (the `predicate` object, not the whole statement) and
+ * names every problem.
+ *
+ * @param value The candidate predicate.
+ * @param path JSON Pointer of `value` in its document (e.g. `/predicate`), prefixed to problems.
+ * @returns Every problem found (empty when valid); codes are listed in the module documentation.
+ *
+ * @example Usage
+ * ```ts
+ * import { validateProvenancePredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problems = validateProvenancePredicate({
+ *   buildDefinition: { buildType: "https://example.com/bt/v1" },
+ *   runDetails: {
+ *     builder: { id: "" , version: { c: "1" } },
+ *     metadata: { startedOn: "2025-01-02T00:00:00Z", finishedOn: "2025-01-01T00:00:00Z" },
+ *   },
+ * });
+ * assert.deepEqual(problems.map((p) => p.code), [
+ *   "EXTERNAL_PARAMS_REQUIRED",
+ *   "BUILDER_ID_REQUIRED",
+ *   "TIMES_OUT_OF_ORDER",
+ * ]);
+ * ```
+ */
+export function validateProvenancePredicate(value: unknown, path = ""): Problem[] {
+  if (!isObject(value)) return [typeMismatch(path, "a provenance predicate object", value)];
+  const problems: Problem[] = [];
+
+  const definitionPath = pointer(path, "buildDefinition");
+  const definition = value["buildDefinition"];
+  if (
+    isUnset(definition) || (isObject(definition) && allUnset(definition, BUILD_DEFINITION_FIELDS))
+  ) {
+    problems.push(required(definitionPath, "BUILD_DEFINITION_REQUIRED", "Add a buildDefinition"));
+  } else if (!isObject(definition)) {
+    problems.push(typeMismatch(definitionPath, "an object", definition));
+  } else {
+    validateBuildDefinition(definition, definitionPath, problems);
+  }
+
+  const runPath = pointer(path, "runDetails");
+  const run = value["runDetails"];
+  if (isUnset(run) || (isObject(run) && allUnset(run, RUN_DETAILS_FIELDS))) {
+    problems.push(required(runPath, "RUN_DETAILS_REQUIRED", "Add runDetails with a builder"));
+  } else if (!isObject(run)) {
+    problems.push(typeMismatch(runPath, "an object", run));
+  } else {
+    validateRunDetails(run, runPath, problems);
+  }
+  return problems;
+}
+
+/**
+ * Validates a whole SLSA Provenance v1 statement: the Statement layer
+ * ({@link validateStatement}), `predicateType` equal to {@link SLSA_PROVENANCE_V1}, and the
+ * predicate ({@link validateProvenancePredicate} at `/predicate`).
+ *
+ * @param value The candidate statement.
+ * @returns Every problem found (empty when valid).
+ *
+ * @example Usage
+ * ```ts
+ * import { validateProvenanceStatement } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problems = validateProvenanceStatement({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "a", digest: { sha256: "00".repeat(32) } }],
+ *   predicateType: "https://example.com/other",
+ *   predicate: {},
+ * });
+ * assert.deepEqual(problems.map((p) => p.code), [
+ *   "PREDICATE_TYPE_MISMATCH",
+ *   "BUILD_DEFINITION_REQUIRED",
+ *   "RUN_DETAILS_REQUIRED",
+ * ]);
+ * ```
+ */
+export function validateProvenanceStatement(value: unknown): Problem[] {
+  const problems = validateStatement(value);
+  if (!isObject(value)) return problems;
+  const predicateType = value["predicateType"];
+  if (
+    typeof predicateType === "string" && predicateType !== "" &&
+    predicateType !== SLSA_PROVENANCE_V1
+  ) {
+    problems.push({
+      path: "/predicateType",
+      code: "PREDICATE_TYPE_MISMATCH",
+      message: `Set predicateType to "${SLSA_PROVENANCE_V1}": got ${JSON.stringify(predicateType)}`,
+    });
+  }
+  if (isObject(value["predicate"])) {
+    problems.push(...validateProvenancePredicate(value["predicate"], "/predicate"));
+  }
+  return problems;
+}
+
+/**
+ * Builds a SLSA Provenance v1 statement from explicit inputs, validating everything at once.
+ *
+ * The output depends only on the inputs: no clock, no random ids; unset and empty optional fields
+ * are omitted; object keys are copied in sorted order and arrays keep the given order; inputs are
+ * deep-copied, so later changes to them do not affect the statement. On top of the SLSA and
+ * in-toto rules, every subject must carry a `sha256` digest (StellaOps matches subjects by it).
+ *
+ * @param options The subjects, build definition and run details.
+ * @returns A valid `Statement<ProvenancePredicate>` with `_type` {@link STATEMENT_TYPE_V1}.
+ * @throws {ValidationError} Naming every problem (paths point into the would-be statement, e.g.
+ * `/predicate/runDetails/builder/id`, `/subject/0/digest/sha256`,
+ * `/predicate/runDetails/metadata/finishedOn`).
+ *
+ * @example Usage
+ * ```ts
+ * import { buildProvenance, ValidationError } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const statement = buildProvenance({
+ *   subjects: [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }],
+ *   buildType: "https://example.com/bt/v1",
+ *   builder: "https://example.com/builder",
+ *   externalParameters: { ref: "main" },
+ *   startedOn: "2025-01-01T00:00:00Z",
+ * });
+ * assert.equal(statement.predicateType, "https://slsa.dev/provenance/v1");
+ * assert.deepEqual(statement.predicate.runDetails, {
+ *   builder: { id: "https://example.com/builder" },
+ *   metadata: { startedOn: "2025-01-01T00:00:00Z" },
+ * });
+ * assert.throws(
+ *   () => buildProvenance({ subjects: [], buildType: "x", builder: "", externalParameters: {} }),
+ *   ValidationError,
+ * );
+ * ```
+ */
+export function buildProvenance(options: BuildProvenanceOptions): Statement<ProvenancePredicate> {
+  if (!isObject(options)) throw new TypeError("Pass buildProvenance options as an object");
+  const problems: Problem[] = [];
+  const copy = (value: unknown, path: string): unknown =>
+    value === undefined ? undefined : cloneJson(value, path, problems);
+
+  const builderInput: Partial<BuilderInfo> | undefined = typeof options.builder === "string"
+    ? { id: options.builder }
+    : options.builder;
+  const builderPath = "/predicate/runDetails/builder";
+  const builder = withOptional({ id: builderInput?.id ?? "" }, {
+    version: copy(builderInput?.version, pointer(builderPath, "version")),
+    builderDependencies: copy(
+      builderInput?.builderDependencies,
+      pointer(builderPath, "builderDependencies"),
+    ),
+  });
+
+  const definitionPath = "/predicate/buildDefinition";
+  const buildDefinition = withOptional({
+    buildType: options.buildType ?? "",
+    externalParameters: copy(
+      options.externalParameters ?? {},
+      pointer(definitionPath, "externalParameters"),
+    ),
+  }, {
+    internalParameters: copy(
+      options.internalParameters,
+      pointer(definitionPath, "internalParameters"),
+    ),
+    resolvedDependencies: copy(
+      options.resolvedDependencies,
+      pointer(definitionPath, "resolvedDependencies"),
+    ),
+  });
+
+  const metadata = withOptional({}, {
+    invocationId: options.invocationId,
+    startedOn: options.startedOn,
+    finishedOn: options.finishedOn,
+  });
+  const runDetails = withOptional({ builder }, {
+    metadata,
+    byproducts: copy(options.byproducts, "/predicate/runDetails/byproducts"),
+  });
+
+  const statement = {
+    _type: STATEMENT_TYPE_V1,
+    subject: copy(options.subjects, "/subject"),
+    predicateType: SLSA_PROVENANCE_V1,
+    predicate: { buildDefinition, runDetails },
+  };
+
+  problems.push(...validateProvenanceStatement(statement));
+  if (Array.isArray(statement.subject)) {
+    for (const [i, subject] of statement.subject.entries()) {
+      if (!isObject(subject) || !isObject(subject["digest"]) || isEmpty(subject["digest"])) {
+        continue;
+      }
+      if (subject["digest"]["sha256"] === undefined) {
+        problems.push({
+          path: pointer(pointer(pointer("/subject", i), "digest"), "sha256"),
+          code: "SUBJECT_SHA256_REQUIRED",
+          message: "Add a sha256 digest to the subject",
+        });
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new ValidationError("Cannot build SLSA provenance", sortProblems(problems));
+  }
+  return statement as unknown as Statement<ProvenancePredicate>;
+}
+
+function validateBuildDefinition(
+  definition: UnknownObject,
+  path: string,
+  problems: Problem[],
+): void {
+  const buildType = definition["buildType"];
+  if (isUnset(buildType) || buildType === "") {
+    problems.push(
+      required(pointer(path, "buildType"), "BUILD_TYPE_REQUIRED", "Set buildType to a TypeURI"),
+    );
+  } else if (typeof buildType !== "string") {
+    problems.push(typeMismatch(pointer(path, "buildType"), "a string", buildType));
+  }
+
+  const external = definition["externalParameters"];
+  if (isUnset(external) || (isObject(external) && isEmpty(external))) {
+    problems.push(
+      required(
+        pointer(path, "externalParameters"),
+        "EXTERNAL_PARAMS_REQUIRED",
+        "Add externalParameters: the parameters under external control",
+      ),
+    );
+  } else if (!isObject(external)) {
+    problems.push(typeMismatch(pointer(path, "externalParameters"), "an object", external));
+  }
+
+  const internal = definition["internalParameters"];
+  if (!isUnset(internal) && !isObject(internal)) {
+    problems.push(typeMismatch(pointer(path, "internalParameters"), "an object", internal));
+  }
+  validateDescriptors(definition, "resolvedDependencies", path, problems);
+}
+
+function validateRunDetails(run: UnknownObject, path: string, problems: Problem[]): void {
+  const builderPath = pointer(path, "builder");
+  const builder = run["builder"];
+  if (isUnset(builder) || (isObject(builder) && allUnset(builder, BUILDER_FIELDS))) {
+    problems.push(required(builderPath, "BUILDER_REQUIRED", "Add a builder with an id"));
+  } else if (!isObject(builder)) {
+    problems.push(typeMismatch(builderPath, "an object", builder));
+  } else {
+    const id = builder["id"];
+    if (isUnset(id) || id === "") {
+      problems.push(
+        required(
+          pointer(builderPath, "id"),
+          "BUILDER_ID_REQUIRED",
+          "Set the builder id to a TypeURI",
+        ),
+      );
+    } else if (typeof id !== "string") {
+      problems.push(typeMismatch(pointer(builderPath, "id"), "a string", id));
+    }
+    const version = builder["version"];
+    if (!isUnset(version)) {
+      if (!isObject(version)) {
+        problems.push(
+          typeMismatch(pointer(builderPath, "version"), "an object of strings", version),
+        );
+      } else {
+        for (const [component, text] of Object.entries(version)) {
+          if (typeof text !== "string") {
+            problems.push(
+              typeMismatch(pointer(pointer(builderPath, "version"), component), "a string", text),
+            );
+          }
+        }
+      }
+    }
+    validateDescriptors(builder, "builderDependencies", builderPath, problems);
+  }
+
+  const metadata = run["metadata"];
+  if (!isUnset(metadata)) {
+    if (!isObject(metadata)) {
+      problems.push(typeMismatch(pointer(path, "metadata"), "an object", metadata));
+    } else {
+      validateMetadata(metadata, pointer(path, "metadata"), problems);
+    }
+  }
+  validateDescriptors(run, "byproducts", path, problems);
+}
+
+function validateMetadata(metadata: UnknownObject, path: string, problems: Problem[]): void {
+  const invocationId = metadata["invocationId"];
+  if (!isUnset(invocationId) && typeof invocationId !== "string") {
+    problems.push(typeMismatch(pointer(path, "invocationId"), "a string", invocationId));
+  }
+  const started = checkTimestamp(metadata, "startedOn", path, problems);
+  const finished = checkTimestamp(metadata, "finishedOn", path, problems);
+  if (started !== undefined && finished !== undefined && compareInstants(finished, started) < 0) {
+    problems.push({
+      path: pointer(path, "finishedOn"),
+      code: "TIMES_OUT_OF_ORDER",
+      message: `Set finishedOn no earlier than startedOn: ${metadata["finishedOn"]} is before ${
+        metadata["startedOn"]
+      }`,
+    });
+  }
+}
+
+/** An instant as epoch milliseconds plus the sub-millisecond nanoseconds (0–999999). */
+type Instant = readonly [ms: number, subMsNanos: number];
+
+function checkTimestamp(
+  metadata: UnknownObject,
+  field: string,
+  path: string,
+  problems: Problem[],
+): Instant | undefined {
+  const value = metadata[field];
+  if (isUnset(value)) return undefined;
+  const at = pointer(path, field);
+  if (typeof value !== "string") {
+    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
+    return undefined;
+  }
+  let ms: number | undefined;
+  if (value.endsWith("Z")) {
+    try {
+      ms = parseRfc3339(value);
+    } catch {
+      ms = undefined;
+    }
+  }
+  if (ms === undefined) {
+    problems.push({
+      path: at,
+      code: "TIMESTAMP_INVALID",
+      message: `Write ${field} as an RFC 3339 UTC timestamp like 2025-01-31T12:00:00Z: got ${
+        JSON.stringify(value)
+      }`,
+    });
+    return undefined;
+  }
+  const fraction = /\.(\d+)Z$/.exec(value)?.[1] ?? "";
+  return [ms, Number(fraction.padEnd(9, "0").slice(3, 9))];
+}
+
+function compareInstants(a: Instant, b: Instant): number {
+  return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+}
+
+function validateDescriptors(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  problems: Problem[],
+): void {
+  const list = object[field];
+  if (isUnset(list)) return;
+  const at = pointer(path, field);
+  if (!Array.isArray(list)) {
+    problems.push(typeMismatch(at, "an array of resource descriptors", list));
+    return;
+  }
+  for (const [i, item] of list.entries()) {
+    problems.push(...validateResourceDescriptor(item, pointer(at, i)));
+  }
+}
+
+function required(path: string, code: string, message: string): Problem {
+  return { path, code, message };
+}
+
+/**
+ * Returns `required` plus every entry of `optional` that is not empty (`undefined`, `null`, `""`,
+ * `[]`, `{}`): the SLSA parsing rules make empty and unset equivalent, so empties are omitted.
+ */
+function withOptional(
+  required: { [key: string]: unknown },
+  optional: { [key: string]: unknown },
+): { [key: string]: unknown } {
+  const out = { ...required };
+  for (const [key, value] of Object.entries(optional)) {
+    if (!isEmpty(value)) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Orders problems for reporting: statement-layer problems come from one pass, predicate problems
+ * from another, and input-copy problems (VALUE_NOT_JSON) from a third; sorting by path (stable for
+ * equal paths) gives one document order.
+ */
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) =>
+      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
+    )
+    .map(({ problem }) => problem);
+}

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { makeFixtures } from "../../scripts/make_fixtures.ts";
+import { parseStatement, validateProvenanceStatement } from "../../mod.ts";
+
+const root = new URL("../../", import.meta.url);
+const fixtures = await makeFixtures();
+
+Deno.test("fixtures: the generator lists the sample statements", () => {
+  assert.deepEqual(
+    fixtures.map((f) => f.path).filter((p) => p.startsWith("fixtures/statements/")),
+    [
+      "fixtures/statements/orchestrator.statement.json",
+      "fixtures/statements/job.statement.json",
+      "fixtures/statements/export.statement.json",
+    ],
+  );
+});
+
+for (const fixture of fixtures) {
+  Deno.test(`fixtures: regenerating ${fixture.path} gives the committed bytes`, async () => {
+    const onDisk = await Deno.readFile(new URL(fixture.path, root));
+    assert.deepEqual(
+      onDisk,
+      fixture.bytes,
+      `run \`deno task fixtures\` to refresh ${fixture.path}`,
+    );
+  });
+}
+
+for (const fixture of fixtures.filter((f) => f.path.endsWith(".statement.json"))) {
+  Deno.test(`fixtures: ${fixture.path} is a valid SLSA provenance statement in canonical form`, () => {
+    const statement = parseStatement(fixture.bytes, { name: fixture.path });
+    assert.deepEqual(validateProvenanceStatement(statement), []);
+    assert.equal(fixture.bytes.at(-1), 0x0a);
+    assert.doesNotMatch(new TextDecoder().decode(fixture.bytes.subarray(0, -1)), /\n/);
+  });
+}
+
+Deno.test("fixtures: generating twice gives identical bytes", async () => {
+  const again = await makeFixtures();
+  assert.deepEqual(again, fixtures);
+});
