@@ -1,0 +1,74 @@
+/**
+ * Key-file loading shared by the commands that sign (`sign`, `attest *`, `kit build`) or name keys
+ * (`keys id`, `forensic verify --key`). Passwords of cosign encrypted keys come from an
+ * environment variable (`--password-env NAME`, default `COSIGN_PASSWORD`), never from argv.
+ *
+ * @module
+ */
+
+import type { Key } from "../lib/keys/key.ts";
+import { importKey, type KeyFormat } from "../lib/keys/import_key.ts";
+import { createSigner } from "../lib/sign/local_signer.ts";
+import type { Signer } from "../lib/sign/signer.ts";
+import { type TrustedKey, trustedKeyFromPem } from "../lib/verify/trust_policy.ts";
+import { decodeUtf8 } from "../lib/encoding/bytes.ts";
+import { CliError, type Io } from "./_io.ts";
+
+/** Default environment variable holding the password of a cosign encrypted key. */
+export const DEFAULT_PASSWORD_ENV = "COSIGN_PASSWORD";
+
+/** Options for {@link loadKey}. */
+export interface LoadKeyOptions {
+  /** Environment variable with the password of an encrypted key. */
+  passwordEnv?: string | undefined;
+  /** Key file format (default auto-detect; raw HMAC secrets need `hmac`). */
+  format?: KeyFormat | undefined;
+}
+
+function isEncryptedCosignKey(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+  return /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----/.test(head);
+}
+
+/**
+ * Reads and imports a key file. Malformed keys and wrong passwords surface as the library's
+ * `ParseError` (the caller decides between exit 1 and 2); a missing password is a CliError.
+ */
+export async function loadKey(io: Io, path: string, options: LoadKeyOptions = {}): Promise<Key> {
+  const bytes = await io.readFile(path);
+  let password: string | undefined;
+  if (isEncryptedCosignKey(bytes)) {
+    const variable = options.passwordEnv ?? DEFAULT_PASSWORD_ENV;
+    password = io.env(variable);
+    if (password === undefined) {
+      throw new CliError(`Cannot decrypt "${path}": set the password in $${variable}`);
+    }
+  }
+  return await importKey(bytes, { name: path, password, format: options.format });
+}
+
+/** Loads a private key or HMAC secret and makes a {@link Signer} of it. */
+export async function loadSigner(
+  io: Io,
+  path: string,
+  options: LoadKeyOptions = {},
+): Promise<Signer> {
+  const key = await loadKey(io, path, options);
+  if (key.kind === "public") {
+    throw new CliError(`Cannot sign with "${path}": it is a public key; pass the private key`);
+  }
+  return createSigner(key);
+}
+
+/**
+ * Loads `--key` files as trusted keys (the CLI's one-entry trust policy per key): ECDSA accepts
+ * DER and P1363 signatures, RSA accepts PSS and PKCS#1 v1.5.
+ */
+export async function loadTrustedKeys(io: Io, paths: readonly string[]): Promise<TrustedKey[]> {
+  const keys: TrustedKey[] = [];
+  for (const path of paths) {
+    const text = decodeUtf8(await io.readFile(path), path);
+    keys.push(trustedKeyFromPem(text, { name: path, signatureEncoding: "any" }));
+  }
+  return keys;
+}

@@ -1,0 +1,214 @@
+/**
+ * `stella forensic verify`: the verification contract of DESIGN.md. Adapter over
+ * {@link verifyEnvelope}: one report per envelope (a file, each line of a `.jsonl` file, or each
+ * file of a directory in UTF-16 name order), printed as RFC 8785 canonical JSON with `--json`.
+ *
+ * Exit status: 0 every artifact verified; 1 at least one was evaluated and not verified; 2 the
+ * command could not run (unknown flag, missing file, unreadable trust policy or key).
+ *
+ * Least permissions: `deno run --allow-read cli/main.ts forensic verify …` (read only; `--allow-env`
+ * is optional and only used for `NO_COLOR`).
+ *
+ * @module
+ */
+
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
+import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
+import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
+import {
+  summarizeReports,
+  type VerificationReport,
+  type VerificationSummary,
+} from "../lib/verify/report.ts";
+import { loadTrustPolicy, parseTrustPolicy, type TrustPolicy } from "../lib/verify/trust_policy.ts";
+import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify_envelope.ts";
+import {
+  expectPositionals,
+  HELP_FLAG,
+  parseDuration,
+  parseStrict,
+  parseTimeFlag,
+} from "./_args.ts";
+import { CliError, type Io } from "./_io.ts";
+import { loadTrustedKeys } from "./_keys.ts";
+import type { Command } from "./commands.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  key: { type: "string", multiple: true },
+  trust: { type: "string" },
+  "signed-at": { type: "string" },
+  "not-after": { type: "string" },
+  skew: { type: "string" },
+  now: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
+
+/** One verified artifact: where it came from and its report. */
+interface Entry {
+  file: string;
+  report: VerificationReport;
+}
+
+/** `stella forensic verify`. */
+export const forensicVerifyCommand: Command = {
+  path: ["forensic", "verify"],
+  summary: "Verify DSSE envelopes offline (signatures, trust policy, time window)",
+  help:
+    `Usage: stella forensic verify <envelope.json|envelopes.jsonl|dir> [--key PEM]... [--trust trust.json]
+       [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339] [--json]
+
+Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
+name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise.
+
+Flags:
+  --key PEM          Trust this public key (PEM SubjectPublicKeyInfo: Ed25519, ECDSA P-256/P-384
+                     with DER or P1363 signatures, RSA PSS or PKCS#1 v1.5); repeatable
+  --trust FILE       Trust policy (keys with validity windows, threshold, allowed predicate
+                     types, required claims); --key adds to it
+  --signed-at T      Claimed signing time (default: --now); key validity is checked at it
+  --not-after T      Reject signatures made after T
+  --skew D           Tolerance for every time comparison (default 5m; e.g. 0, 30s, 5m, 1h)
+  --now T            Evaluation time (default: the clock)
+  --json             Print the VerificationReport as RFC 8785 canonical JSON (for several
+                     artifacts: {"reports": [...], "summary": {...}, "verified"})
+
+Exit status: 0 verified; 1 evaluated and not verified (bad signature, tampered or malformed
+artifact, untrusted key, time window violated, policy failed); 2 could not run (unknown
+flag, missing file, unreadable trust policy or key).
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
+      min: 1,
+    });
+    const options: VerifyEnvelopeOptions = {
+      now: parseTimeFlag("--now", values.now) ?? io.now(),
+      trust: values.trust === undefined ? undefined : await readTrust(io, values.trust),
+      keys: await loadKeys(io, values.key ?? []),
+      signedAt: parseTimeFlag("--signed-at", values["signed-at"]),
+      notAfter: parseTimeFlag("--not-after", values["not-after"]),
+      skew: values.skew === undefined ? undefined : parseDuration("--skew", values.skew),
+    };
+    if ((options.trust?.keys.length ?? 0) + (options.keys?.length ?? 0) === 0) {
+      throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
+    }
+    const entries: Entry[] = [];
+    for (const path of positionals) {
+      for (const artifact of await expand(io, path)) {
+        const report = await verifyEnvelope(artifact.bytes, { ...options, name: artifact.file });
+        entries.push({ file: artifact.file, report });
+      }
+    }
+    const summary = summarizeReports(entries.map((e) => e.report));
+    const single = entries.length === 1 && positionals.length === 1 &&
+      entries[0]!.file === positionals[0];
+    if (values.json) {
+      const out = single ? entries[0]!.report : {
+        reports: entries.map((e) => ({ file: e.file, ...e.report })),
+        summary,
+        verified: summary.failed === 0,
+      };
+      io.stdout(canonicalize(out) + "\n");
+    } else {
+      io.stdout(formatHuman(entries, summary, io.color, single));
+    }
+    return summary.failed === 0 ? 0 : 1;
+  },
+};
+
+async function readTrust(io: Io, path: string): Promise<TrustPolicy> {
+  try {
+    return loadTrustPolicy(parseTrustPolicy(await io.readFile(path), { name: path }));
+  } catch (error) {
+    if (error instanceof ParseError || error instanceof ValidationError) {
+      throw new CliError(`Cannot load trust policy "${path}": ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function loadKeys(io: Io, paths: readonly string[]) {
+  try {
+    return await loadTrustedKeys(io, paths);
+  } catch (error) {
+    if (error instanceof ParseError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Turns a positional into artifacts: a file, the lines of a .jsonl file, or a directory's files. */
+async function expand(io: Io, path: string): Promise<{ file: string; bytes: Uint8Array }[]> {
+  const info = await io.stat(path);
+  if (info === undefined) throw new CliError(`Cannot read "${path}": no such file or directory`);
+  if (info.isDirectory) {
+    const names = (await io.readDir(path)).filter((n) => !n.startsWith(".")).sort();
+    const out: { file: string; bytes: Uint8Array }[] = [];
+    for (const name of names) {
+      const child = `${path.replace(/\/+$/, "")}/${name}`;
+      if ((await io.stat(child))?.isFile) out.push(...(await expandFile(io, child)));
+    }
+    return out;
+  }
+  return await expandFile(io, path);
+}
+
+async function expandFile(io: Io, path: string): Promise<{ file: string; bytes: Uint8Array }[]> {
+  if (!path.endsWith(".jsonl")) {
+    return [{
+      file: path,
+      bytes: await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES }),
+    }];
+  }
+  const bytes = await io.readFile(path);
+  const out: { file: string; bytes: Uint8Array }[] = [];
+  let start = 0;
+  let line = 1;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    const slice = bytes.subarray(start, end);
+    if (!isBlank(slice)) out.push({ file: `${path}:${line}`, bytes: slice });
+    start = end + 1;
+    line++;
+  }
+  return out;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  return true;
+}
+
+function formatHuman(
+  entries: readonly Entry[],
+  summary: VerificationSummary,
+  color: boolean,
+  single: boolean,
+): string {
+  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  let out = "";
+  for (const { file, report } of entries) {
+    out += report.verified
+      ? `${paint("32", "VERIFIED")}  ${file}\n`
+      : `${paint("31", "FAILED")}    ${file}: ${report.code ?? "UNKNOWN"}\n`;
+    if (report.statement !== undefined) {
+      out += `  predicate type: ${report.statement.predicateType || "(legacy in-toto link)"}\n`;
+      for (const subject of report.statement.subjects) {
+        const digest = Object.keys(subject.digest).sort().map((k) => `${k}:${subject.digest[k]}`);
+        out += `  subject:        ${subject.name} ${digest.join(" ")}\n`;
+      }
+    } else if (report.payload !== undefined) {
+      out += `  payload type:   ${report.payload.type}\n`;
+    }
+    if (report.keyids.length > 0) out += `  signed by:      ${report.keyids.join(", ")}\n`;
+    out += `  time:           ${report.time.value} (${report.time.source})\n`;
+    for (const check of report.checks) {
+      if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
+    }
+  }
+  if (!single) {
+    out += `${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`;
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * The one result type of every verifier: {@link VerificationReport}, made of {@link Check}s in
+ * pipeline order. `verified` is true exactly when every check passed. Reports are plain data,
+ * serialised by the CLI as RFC 8785 canonical JSON; they never contain key or secret material.
+ *
+ * @module
+ */
+
+import type { FailureCode } from "./codes.ts";
+
+/** Where the time used for the verdict came from, strongest first. */
+export const TIME_SOURCES = ["rfc3161", "rekor", "signed-at", "clock"] as const;
+
+/** One of {@link TIME_SOURCES}. */
+export type TimeSource = typeof TIME_SOURCES[number];
+
+/**
+ * One step of verification: a stable dotted `id`, whether it passed, and on failure a stable
+ * `code` and a human-readable `message`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { Check } from "@stellaops/provenance";
+ * const check: Check = { id: "envelope.parse", ok: false, code: "ENVELOPE_MALFORMED", message: "Cannot parse envelope" };
+ * console.assert(!check.ok);
+ * ```
+ */
+export interface Check {
+  /** Stable dotted lowercase id, e.g. `envelope.signatures`. */
+  id: string;
+  /** Whether the check passed. */
+  ok: boolean;
+  /** On failure: the stable failure code. */
+  code?: FailureCode;
+  /** On failure: what went wrong, naming the input. */
+  message?: string;
+}
+
+/** What one envelope signature verified as (keyid hint as given, key that verified it). */
+export interface SignatureResult {
+  /** Index of the signature in the envelope. */
+  index: number;
+  /** The envelope's keyid hint, or `""` when absent. */
+  keyidHint: string;
+  /** Key id of the trusted key that verified this signature, when one did. */
+  verifiedBy?: string;
+  /** Why this signature does not count, when it does not. */
+  code?: FailureCode;
+}
+
+/** Summary of the in-toto payload, when the payload is one. */
+export interface StatementSummary {
+  /** `_type` of the payload (Statement v1, v0.1, or a legacy link). */
+  type: string;
+  /** `predicateType` (empty for legacy links). */
+  predicateType: string;
+  /** Subjects as given: name and digest set. */
+  subjects: { name: string; digest: Record<string, string> }[];
+}
+
+/**
+ * The result of verifying one artifact.
+ *
+ * @example Usage
+ * ```ts
+ * import type { VerificationReport } from "@stellaops/provenance";
+ * const report: VerificationReport = {
+ *   verified: false,
+ *   checks: [{ id: "envelope.parse", ok: false, code: "ENVELOPE_MALFORMED", message: "Cannot parse" }],
+ *   keyids: [],
+ *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
+ * };
+ * console.assert(report.verified === false);
+ * ```
+ */
+export interface VerificationReport {
+  /** True exactly when every check passed. */
+  verified: boolean;
+  /** The code of the first failed check, when any failed. */
+  code?: FailureCode;
+  /** Every check, in pipeline order. */
+  checks: Check[];
+  /** Payload type and sha256 of the payload bytes (absent when the envelope did not parse). */
+  payload?: { type: string; sha256: string };
+  /** Per-signature results (absent when the envelope did not parse). */
+  signatures?: SignatureResult[];
+  /** In-toto statement summary, when the payload is an in-toto statement or link. */
+  statement?: StatementSummary;
+  /** Key ids of the trusted keys that verified a signature, sorted. */
+  keyids: string[];
+  /** The time the verdict used and where it came from. */
+  time: { value: string; source: TimeSource };
+}
+
+/**
+ * Makes a passing check.
+ *
+ * @param id Stable dotted check id.
+ * @returns `{ id, ok: true }`.
+ *
+ * @example Usage
+ * ```ts
+ * import { pass } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(pass("time.window"), { id: "time.window", ok: true });
+ * ```
+ */
+export function pass(id: string): Check {
+  return { id, ok: true };
+}
+
+/**
+ * Makes a failing check.
+ *
+ * @param id Stable dotted check id.
+ * @param code Stable failure code.
+ * @param message What went wrong, naming the input; no key material.
+ * @returns `{ id, ok: false, code, message }`.
+ *
+ * @example Usage
+ * ```ts
+ * import { fail } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(fail("time.window", "SIGNED_AFTER_NOT_AFTER", "Signed too late").code, "SIGNED_AFTER_NOT_AFTER");
+ * ```
+ */
+export function fail(id: string, code: FailureCode, message: string): Check {
+  return { id, ok: false, code, message };
+}
+
+/**
+ * Counts of a batch of reports: how many verified, how many failed, and failures per code.
+ *
+ * @example Usage
+ * ```ts
+ * import type { VerificationSummary } from "@stellaops/provenance";
+ * const summary: VerificationSummary = { total: 2, verified: 1, failed: 1, codes: { KEY_UNTRUSTED: 1 } };
+ * console.assert(summary.total === summary.verified + summary.failed);
+ * ```
+ */
+export interface VerificationSummary {
+  /** Number of artifacts. */
+  total: number;
+  /** How many verified. */
+  verified: number;
+  /** How many did not. */
+  failed: number;
+  /** Failed artifacts per first failure code. */
+  codes: Partial<Record<FailureCode, number>>;
+}
+
+/**
+ * Summarises a batch of reports (used by directory and JSON Lines verification).
+ *
+ * @param reports The reports, in input order.
+ * @returns Totals and failures per code.
+ *
+ * @example Usage
+ * ```ts
+ * import { summarizeReports } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const time = { value: "2026-01-01T00:00:00Z", source: "clock" as const };
+ * const summary = summarizeReports([
+ *   { verified: true, checks: [], keyids: [], time },
+ *   { verified: false, code: "SIGNATURE_INVALID", checks: [], keyids: [], time },
+ * ]);
+ * assert.deepEqual(summary, { total: 2, verified: 1, failed: 1, codes: { SIGNATURE_INVALID: 1 } });
+ * ```
+ */
+export function summarizeReports(reports: readonly VerificationReport[]): VerificationSummary {
+  const codes: Partial<Record<FailureCode, number>> = {};
+  let verified = 0;
+  for (const report of reports) {
+    if (report.verified) verified++;
+    else if (report.code !== undefined) codes[report.code] = (codes[report.code] ?? 0) + 1;
+  }
+  return { total: reports.length, verified, failed: reports.length - verified, codes };
+}
