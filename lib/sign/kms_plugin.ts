@@ -1,0 +1,574 @@
+/**
+ * The sigstore KMS CLI plugin protocol, version `"1"` (sigstore/sigstore
+ * `pkg/signature/kms/cliplugin`): key references, request encoding and response decoding. Pure
+ * codec; the process transport lives in `kms_plugin_process.ts`.
+ *
+ * Protocol, as defined by `cliplugin/README.md`, `common/interface.go`, `common/options.go` and
+ * `signer.go` (our own implementation of that public definition):
+ * - A key reference `<name>://<key resource id>` selects the executable `sigstore-kms-<name>`
+ *   (found on `PATH`) and passes `<key resource id>` to it.
+ * - The program is run once per method with two arguments: the protocol version (`"1"`) and the
+ *   JSON `PluginArgs`: `{"initOptions": {"protocolVersion", "keyResourceID", "hashFunc",
+ *   "ctxDeadline"?, "rpcOptions"?}, "methodName": <method>, <method>: <method args>}`.
+ * - stdin carries the message for `signMessage` / `verifySignature` (empty when a digest is sent
+ *   in `messageOptions.digest`); stdout carries the JSON `PluginResp`:
+ *   `{"errorMessage"?, <method>: <method result>}`. The exit status is ignored; errors travel
+ *   in `errorMessage`. The plugin's stderr is the caller's.
+ * - Methods: `defaultAlgorithm`, `supportedAlgorithms`, `publicKey`, `createKey`, `signMessage`,
+ *   `verifySignature`. Byte fields (`publicKeyPEM`, `signature`, `digest`) are standard padded
+ *   base64 (Go `[]byte`); `hashFunc` is Go's `crypto.Hash` number (SHA-256 = 5, SHA-384 = 6,
+ *   SHA-512 = 7, none = 0); times are RFC 3339.
+ *
+ * Decoding follows Go's `encoding/json` where plugins rely on it: member names match exactly or,
+ * failing that, case-insensitively (older plugins write `PublicKeyPEM`), and unknown members are
+ * ignored. It is stricter where Go would crash or guess: the response must be one JSON object
+ * with the method's result object, and base64 must be canonical.
+ *
+ * Errors never include the request, stdin or environment; a plugin's own `errorMessage` is
+ * quoted with control characters removed and its length capped.
+ *
+ * @module
+ */
+
+import { decodeBase64, decodeUtf8, encodeBase64 } from "../encoding/bytes.ts";
+import { canonicalize } from "../encoding/canonical_json.ts";
+import { ParseError } from "../encoding/errors.ts";
+import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import { parseJson } from "../encoding/strict_json.ts";
+import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
+import type { DigestAlgorithm } from "../digest/digest.ts";
+
+/** Protocol version sent as the first argument (`common.ProtocolVersion`). */
+export const KMS_PLUGIN_PROTOCOL_VERSION = "1";
+
+/** Executable name prefix (`cliplugin.PluginBinaryPrefix`). */
+export const KMS_PLUGIN_PREFIX = "sigstore-kms-";
+
+/** Methods of protocol version 1 (`common.*MethodName`). */
+export const KMS_PLUGIN_METHODS = [
+  "defaultAlgorithm",
+  "supportedAlgorithms",
+  "publicKey",
+  "createKey",
+  "signMessage",
+  "verifySignature",
+] as const;
+
+/** One of {@link KMS_PLUGIN_METHODS}. */
+export type KmsPluginMethod = typeof KMS_PLUGIN_METHODS[number];
+
+/** Go `crypto.Hash` numbers of the digests this toolkit uses. */
+export const GO_CRYPTO_HASH: Readonly<Record<DigestAlgorithm, number>> = Object.freeze({
+  sha256: 5,
+  sha384: 6,
+  sha512: 7,
+});
+
+/** Codes of {@link KmsPluginError}. */
+export const KMS_PLUGIN_ERROR_CODES = [
+  "KMS_PLUGIN_ERROR",
+  "KMS_PLUGIN_NOT_FOUND",
+  "KMS_PLUGIN_FAILED",
+  "KMS_PLUGIN_TIMEOUT",
+] as const;
+
+/** One of {@link KMS_PLUGIN_ERROR_CODES}. */
+export type KmsPluginErrorCode = typeof KMS_PLUGIN_ERROR_CODES[number];
+
+/**
+ * A plugin call that did not produce a result: the plugin reported an error
+ * (`KMS_PLUGIN_ERROR`), could not be found (`KMS_PLUGIN_NOT_FOUND`), could not run or was killed
+ * (`KMS_PLUGIN_FAILED`), or ran out of time (`KMS_PLUGIN_TIMEOUT`). A response that is not valid
+ * protocol output is a `ParseError` with code `KMS_PLUGIN_RESPONSE_INVALID` instead.
+ *
+ * @example Usage
+ * ```ts
+ * import { KmsPluginError } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const error = new KmsPluginError("KMS_PLUGIN_ERROR", "sigstore-kms-hsm", 'KMS plugin "sigstore-kms-hsm" returned an error: key not found');
+ * assert.equal(error.code, "KMS_PLUGIN_ERROR");
+ * assert.equal(error.plugin, "sigstore-kms-hsm");
+ * ```
+ */
+export class KmsPluginError extends Error {
+  /** Stable code. */
+  readonly code: KmsPluginErrorCode;
+  /** Executable name (or path) of the plugin. */
+  readonly plugin: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param code Stable code.
+   * @param plugin Executable name (or path) of the plugin.
+   * @param message Message naming the plugin; never request data or secrets.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(code: KmsPluginErrorCode, plugin: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KmsPluginError";
+    this.code = code;
+    this.plugin = plugin;
+  }
+}
+
+/**
+ * A parsed key reference.
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginKeyRef } from "@stellaops/provenance";
+ * const ref: KmsPluginKeyRef = { pluginName: "hsm", executable: "sigstore-kms-hsm", keyResourceId: "slot-1" };
+ * console.assert(ref.executable.endsWith(ref.pluginName));
+ * ```
+ */
+export interface KmsPluginKeyRef {
+  /** Plugin name (`hsm` in `hsm://slot-1`). */
+  pluginName: string;
+  /** Executable name (`sigstore-kms-hsm`). */
+  executable: string;
+  /** Key resource id passed to the plugin (`slot-1`). */
+  keyResourceId: string;
+}
+
+/**
+ * RPC options (`common.RPCOptions`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginRpcOptions } from "@stellaops/provenance";
+ * const rpc: KmsPluginRpcOptions = { keyVersion: "3" };
+ * console.assert(rpc.keyVersion === "3");
+ * ```
+ */
+export interface KmsPluginRpcOptions {
+  /** Deadline (RFC 3339) the plugin should respect. */
+  ctxDeadline?: string | undefined;
+  /** KMS key version (default `""`, as sigstore sends it). */
+  keyVersion?: string | undefined;
+  /** Ask the KMS to verify remotely (default `false`). */
+  remoteVerification?: boolean | undefined;
+}
+
+/**
+ * Initialisation options sent with every call (`common.InitOptions`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginInit } from "@stellaops/provenance";
+ * const init: KmsPluginInit = { keyResourceId: "slot-1", hashAlgorithm: "sha256" };
+ * console.assert(init.keyResourceId === "slot-1");
+ * ```
+ */
+export interface KmsPluginInit {
+  /** Key resource id (the part after `://`). */
+  keyResourceId: string;
+  /** Hash the signer uses (`hashFunc`); `null` for none (Ed25519). Default `sha256`. */
+  hashAlgorithm?: DigestAlgorithm | null | undefined;
+  /** Deadline of the whole session (RFC 3339). */
+  ctxDeadline?: string | undefined;
+  /** RPC options of the session. */
+  rpcOptions?: KmsPluginRpcOptions | undefined;
+}
+
+/**
+ * One method call.
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginCall } from "@stellaops/provenance";
+ * const call: KmsPluginCall = { method: "signMessage", digest: new Uint8Array(32), hashAlgorithm: "sha256" };
+ * console.assert(call.method === "signMessage");
+ * ```
+ */
+export type KmsPluginCall =
+  | { method: "defaultAlgorithm" }
+  | { method: "supportedAlgorithms" }
+  | { method: "publicKey"; rpcOptions?: KmsPluginRpcOptions | undefined }
+  | { method: "createKey"; algorithm: string; ctxDeadline?: string | undefined }
+  | {
+    method: "signMessage";
+    /** Message sent on stdin (omit when signing a digest). */
+    message?: Uint8Array | undefined;
+    /** Precomputed digest (`messageOptions.digest`). */
+    digest?: Uint8Array | undefined;
+    /** Hash of the digest or to apply to the message; `null` for none. */
+    hashAlgorithm?: DigestAlgorithm | null | undefined;
+    rpcOptions?: KmsPluginRpcOptions | undefined;
+  }
+  | {
+    method: "verifySignature";
+    signature: Uint8Array;
+    message?: Uint8Array | undefined;
+    digest?: Uint8Array | undefined;
+    hashAlgorithm?: DigestAlgorithm | null | undefined;
+    rpcOptions?: KmsPluginRpcOptions | undefined;
+  };
+
+/**
+ * The process arguments and stdin of one call.
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginInvocation } from "@stellaops/provenance";
+ * const inv: KmsPluginInvocation = { args: ["1", "{}"], stdin: new Uint8Array() };
+ * console.assert(inv.args[0] === "1");
+ * ```
+ */
+export interface KmsPluginInvocation {
+  /** `[protocolVersion, pluginArgsJson]`. */
+  args: [string, string];
+  /** Bytes for the plugin's stdin (empty unless a message is sent). */
+  stdin: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Decoded results by method.
+ *
+ * @example Usage
+ * ```ts
+ * import type { KmsPluginResults } from "@stellaops/provenance";
+ * const result: KmsPluginResults["defaultAlgorithm"] = { defaultAlgorithm: "ecdsa-p256-sha256" };
+ * console.assert(result.defaultAlgorithm.length > 0);
+ * ```
+ */
+export interface KmsPluginResults {
+  /** `defaultAlgorithm`. */
+  defaultAlgorithm: { defaultAlgorithm: string };
+  /** `supportedAlgorithms`. */
+  supportedAlgorithms: { supportedAlgorithms: string[] };
+  /** `publicKey`: the PEM text the plugin returned. */
+  publicKey: { publicKeyPem: string };
+  /** `createKey`: the new key's PEM text. */
+  createKey: { publicKeyPem: string };
+  /** `signMessage`: the signature bytes. */
+  signMessage: { signature: Uint8Array<ArrayBuffer> };
+  /** `verifySignature`: success carries no data. */
+  verifySignature: { verified: true };
+}
+
+const PLUGIN_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const MAX_PLUGIN_MESSAGE = 500;
+
+/**
+ * Splits a `<name>://<key resource id>` reference.
+ *
+ * @param ref The key reference, e.g. `hsm://slot-1` or `localkms:///keys/signing.pem`.
+ * @returns Plugin name, executable name and key resource id.
+ * @throws {ParseError} `KMS_KEY_REF_INVALID` when `://` is missing, the name is empty or has
+ *   characters other than letters, digits, `.`, `_`, `-` (or starts with `.`/`-`), or the key
+ *   resource id is empty.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseKmsPluginKeyRef } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseKmsPluginKeyRef("localkms:///keys/a.pem"), {
+ *   pluginName: "localkms",
+ *   executable: "sigstore-kms-localkms",
+ *   keyResourceId: "/keys/a.pem",
+ * });
+ * assert.throws(() => parseKmsPluginKeyRef("../x://k"), { code: "KMS_KEY_REF_INVALID" });
+ * ```
+ */
+export function parseKmsPluginKeyRef(ref: string): KmsPluginKeyRef {
+  if (typeof ref !== "string") throw new TypeError("Pass the key reference as a string");
+  const at = ref.indexOf("://");
+  if (at < 0) {
+    throw new ParseError(
+      "KMS_KEY_REF_INVALID",
+      "Cannot parse KMS key reference: expected <plugin name>://<key resource id>",
+    );
+  }
+  const pluginName = ref.slice(0, at);
+  const keyResourceId = ref.slice(at + 3);
+  if (!PLUGIN_NAME_RE.test(pluginName)) {
+    throw new ParseError(
+      "KMS_KEY_REF_INVALID",
+      `Cannot parse KMS key reference: plugin name "${pluginName}" must be letters, digits, ".", "_" or "-"`,
+      0,
+    );
+  }
+  if (keyResourceId === "") {
+    throw new ParseError(
+      "KMS_KEY_REF_INVALID",
+      `Cannot parse KMS key reference: key resource id after "${pluginName}://" is empty`,
+      at + 3,
+    );
+  }
+  return { pluginName, executable: KMS_PLUGIN_PREFIX + pluginName, keyResourceId };
+}
+
+function hashFunc(algorithm: DigestAlgorithm | null | undefined, fallback: number): number {
+  if (algorithm === undefined) return fallback;
+  if (algorithm === null) return 0;
+  const n = GO_CRYPTO_HASH[algorithm];
+  if (n === undefined) {
+    throw new TypeError(`Pass a hash algorithm of sha256, sha384, sha512 or null`);
+  }
+  return n;
+}
+
+function time(text: string, name: string): string {
+  try {
+    return formatRfc3339(parseRfc3339(text, name));
+  } catch (error) {
+    throw new TypeError(`Pass ${name} as RFC 3339: ${(error as Error).message}`);
+  }
+}
+
+function rpc(options: KmsPluginRpcOptions | undefined): JsonObject {
+  // Like sigstore's PackRPCOptions: keyVersion and remoteVerification are always present.
+  const out: JsonObject = {
+    keyVersion: options?.keyVersion ?? "",
+    remoteVerification: options?.remoteVerification ?? false,
+  };
+  if (typeof out.keyVersion !== "string") {
+    throw new TypeError("Pass rpcOptions.keyVersion as a string");
+  }
+  if (typeof out.remoteVerification !== "boolean") {
+    throw new TypeError("Pass rpcOptions.remoteVerification as a boolean");
+  }
+  if (options?.ctxDeadline !== undefined) {
+    out.ctxDeadline = time(options.ctxDeadline, "ctxDeadline");
+  }
+  return out;
+}
+
+function messageOptions(
+  digest: Uint8Array | undefined,
+  algorithm: DigestAlgorithm | null | undefined,
+): JsonObject {
+  const out: JsonObject = {};
+  if (digest !== undefined) {
+    if (!(digest instanceof Uint8Array)) throw new TypeError("Pass digest as a Uint8Array");
+    out.digest = encodeBase64(digest);
+  }
+  if (algorithm !== undefined) out.hashFunc = hashFunc(algorithm, 0);
+  return out;
+}
+
+/**
+ * Encodes one call as the plugin's arguments and stdin (deterministic: the JSON is RFC 8785
+ * canonical).
+ *
+ * @param init Initialisation options (key resource id, hash, deadline, RPC options).
+ * @param call The method and its arguments.
+ * @returns `args` (`["1", json]`) and the `stdin` bytes.
+ * @throws {TypeError} When an argument has the wrong type or a time is not RFC 3339.
+ *
+ * @example Usage
+ * ```ts
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const { args, stdin } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, { method: "defaultAlgorithm" });
+ * assert.equal(args[0], "1");
+ * assert.equal(
+ *   args[1],
+ *   '{"defaultAlgorithm":{},"initOptions":{"hashFunc":5,"keyResourceID":"slot-1","protocolVersion":"1",' +
+ *     '"rpcOptions":{"keyVersion":"","remoteVerification":false}},"methodName":"defaultAlgorithm"}',
+ * );
+ * assert.equal(stdin.length, 0);
+ * ```
+ */
+export function encodeKmsPluginRequest(
+  init: KmsPluginInit,
+  call: KmsPluginCall,
+): KmsPluginInvocation {
+  if (typeof init?.keyResourceId !== "string") {
+    throw new TypeError("Pass init.keyResourceId as a string");
+  }
+  const initOptions: JsonObject = {
+    protocolVersion: KMS_PLUGIN_PROTOCOL_VERSION,
+    keyResourceID: init.keyResourceId,
+    hashFunc: hashFunc(init.hashAlgorithm, GO_CRYPTO_HASH.sha256),
+    rpcOptions: rpc(init.rpcOptions),
+  };
+  if (init.ctxDeadline !== undefined) {
+    initOptions.ctxDeadline = time(init.ctxDeadline, "ctxDeadline");
+  }
+  let args: JsonValue;
+  let stdin: Uint8Array<ArrayBuffer> = new Uint8Array();
+  const message = (m: Uint8Array | undefined) => {
+    if (m === undefined) return;
+    if (!(m instanceof Uint8Array)) throw new TypeError("Pass message as a Uint8Array");
+    stdin = m.slice();
+  };
+  switch (call?.method) {
+    case "defaultAlgorithm":
+    case "supportedAlgorithms":
+      args = {};
+      break;
+    case "publicKey":
+      args = { publicKeyOptions: { rpcOptions: rpc(call.rpcOptions) } };
+      break;
+    case "createKey": {
+      if (typeof call.algorithm !== "string") {
+        throw new TypeError("Pass createKey algorithm as a string");
+      }
+      const createKey: JsonObject = { algorithm: call.algorithm };
+      if (call.ctxDeadline !== undefined) {
+        createKey.ctxDeadline = time(call.ctxDeadline, "ctxDeadline");
+      }
+      args = createKey;
+      break;
+    }
+    case "signMessage":
+      message(call.message);
+      args = {
+        signOptions: {
+          rpcOptions: rpc(call.rpcOptions),
+          messageOptions: messageOptions(call.digest, call.hashAlgorithm),
+        },
+      };
+      break;
+    case "verifySignature":
+      if (!(call.signature instanceof Uint8Array)) {
+        throw new TypeError("Pass signature as a Uint8Array");
+      }
+      message(call.message);
+      args = {
+        signature: encodeBase64(call.signature),
+        verifyOptions: {
+          rpcOptions: rpc(call.rpcOptions),
+          messageOptions: messageOptions(call.digest, call.hashAlgorithm),
+        },
+      };
+      break;
+    default:
+      throw new TypeError(`Pass a method of ${KMS_PLUGIN_METHODS.join(", ")}`);
+  }
+  const pluginArgs: JsonObject = { initOptions, methodName: call.method, [call.method]: args };
+  return { args: [KMS_PLUGIN_PROTOCOL_VERSION, canonicalize(pluginArgs)], stdin };
+}
+
+/** Go encoding/json member lookup: exact name first, then a case-insensitive match. */
+function member(object: JsonObject, name: string): JsonValue | undefined {
+  if (Object.hasOwn(object, name)) return object[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(object)) {
+    if (key.toLowerCase() === lower) return object[key];
+  }
+  return undefined;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Makes a plugin-supplied message safe to show: control characters become spaces and the text
+ * is capped.
+ */
+function sanitize(text: string): string {
+  // deno-lint-ignore no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  return clean.length > MAX_PLUGIN_MESSAGE ? `${clean.slice(0, MAX_PLUGIN_MESSAGE)}...` : clean;
+}
+
+/**
+ * Decodes a plugin's stdout for one method.
+ *
+ * @param method The method that was called.
+ * @param stdout The plugin's stdout bytes.
+ * @param plugin Name of the plugin for messages (e.g. `sigstore-kms-hsm`).
+ * @param detail Extra context for messages about invalid output, e.g. `exit status 3`.
+ * @returns The method's result.
+ * @throws {KmsPluginError} `KMS_PLUGIN_ERROR` when the plugin set `errorMessage`.
+ * @throws {ParseError} `KMS_PLUGIN_RESPONSE_INVALID` when stdout is not a protocol response for
+ *   `method` (not JSON, not an object, result missing or mistyped, bad base64).
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeKmsPluginResponse } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const out = new TextEncoder().encode('{"signMessage":{"signature":"AQID"}}');
+ * assert.deepEqual(decodeKmsPluginResponse("signMessage", out, "sigstore-kms-x").signature, new Uint8Array([1, 2, 3]));
+ * const failed = new TextEncoder().encode('{"errorMessage":"key not found"}');
+ * assert.throws(() => decodeKmsPluginResponse("signMessage", failed, "sigstore-kms-x"), {
+ *   code: "KMS_PLUGIN_ERROR",
+ *   message: 'KMS plugin "sigstore-kms-x" returned an error: key not found',
+ * });
+ * ```
+ */
+export function decodeKmsPluginResponse<M extends KmsPluginMethod>(
+  method: M,
+  stdout: Uint8Array,
+  plugin: string,
+  detail?: string,
+): KmsPluginResults[M] {
+  if (!(KMS_PLUGIN_METHODS as readonly string[]).includes(method)) {
+    throw new TypeError(`Pass a method of ${KMS_PLUGIN_METHODS.join(", ")}`);
+  }
+  const context = detail === undefined ? "" : ` (${detail})`;
+  const invalid = (why: string): never => {
+    throw new ParseError(
+      "KMS_PLUGIN_RESPONSE_INVALID",
+      `Cannot read the response of KMS plugin "${plugin}" to ${method}${context}: ${why}`,
+    );
+  };
+  if (stdout.length === 0) return invalid("no output");
+  let response: JsonValue;
+  try {
+    response = parseJson(stdout, { name: "plugin response", maxBytes: 16 * 1024 * 1024 });
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    return invalid(`not JSON (${error.code})`);
+  }
+  if (!isObject(response)) return invalid("not a JSON object");
+  const errorMessage = member(response, "errorMessage");
+  if (errorMessage !== undefined && errorMessage !== null) {
+    if (typeof errorMessage !== "string") return invalid(`"errorMessage" is not a string`);
+    if (errorMessage !== "") {
+      throw new KmsPluginError(
+        "KMS_PLUGIN_ERROR",
+        plugin,
+        `KMS plugin "${plugin}" returned an error: ${sanitize(errorMessage)}`,
+      );
+    }
+  }
+  const result = member(response, method);
+  if (!isObject(result)) return invalid(`no "${method}" result object`);
+  const bytes = (name: string): Uint8Array<ArrayBuffer> => {
+    const value = member(result, name);
+    if (typeof value !== "string" || value === "") {
+      return invalid(`"${method}.${name}" is missing or empty`);
+    }
+    try {
+      return decodeBase64(value);
+    } catch {
+      return invalid(`"${method}.${name}" is not standard base64`);
+    }
+  };
+  switch (method) {
+    case "defaultAlgorithm": {
+      const value = member(result, "defaultAlgorithm");
+      if (typeof value !== "string") {
+        return invalid(`"defaultAlgorithm.defaultAlgorithm" is not a string`);
+      }
+      return { defaultAlgorithm: value } as KmsPluginResults[M];
+    }
+    case "supportedAlgorithms": {
+      const value = member(result, "supportedAlgorithms");
+      if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+        return invalid(`"supportedAlgorithms.supportedAlgorithms" is not an array of strings`);
+      }
+      return { supportedAlgorithms: value as string[] } as KmsPluginResults[M];
+    }
+    case "publicKey":
+    case "createKey": {
+      const pem = bytes("publicKeyPEM");
+      let text: string;
+      try {
+        text = decodeUtf8(pem);
+      } catch {
+        return invalid(`"${method}.publicKeyPEM" is not UTF-8 text`);
+      }
+      return { publicKeyPem: text } as KmsPluginResults[M];
+    }
+    case "signMessage":
+      return { signature: bytes("signature") } as KmsPluginResults[M];
+    default:
+      return { verified: true } as KmsPluginResults[M];
+  }
+}
