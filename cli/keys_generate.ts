@@ -1,0 +1,119 @@
+/**
+ * `stella keys generate --algorithm A --out PREFIX`: makes a new key and writes `PREFIX.key.pem`
+ * (PKCS#8 PEM, or for `hmac` the raw secret bytes; mode 0600) and `PREFIX.pub.pem` (SPKI PEM, none
+ * for `hmac`), then prints the key id. Adapter over {@link generateKeyPair}.
+ *
+ * Existing files are never overwritten without `--force`: both targets are checked before either
+ * is written. Each file is written atomically (temporary file, then rename), the private key first.
+ *
+ * @module
+ */
+
+import { generateKeyPair } from "../lib/keys/generate.ts";
+import { exportHmacSecret } from "../lib/keys/hmac_secret.ts";
+import { exportPrivateKeyPem, exportPublicKeyPem } from "../lib/keys/key_pem.ts";
+import {
+  KEY_ALGORITHMS,
+  type KeyAlgorithm,
+  type PrivateKey,
+  type SecretKey,
+} from "../lib/keys/key.ts";
+import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { CliError, type Io } from "./_io.ts";
+import type { Command } from "./commands.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  algorithm: { type: "string" },
+  out: { type: "string" },
+  bits: { type: "string" },
+  force: { type: "boolean", default: false },
+} as const;
+
+/** File mode of private keys and HMAC secrets (owner read/write only). */
+const PRIVATE_MODE = 0o600;
+/** File mode of public keys. */
+const PUBLIC_MODE = 0o644;
+
+/** `stella keys generate --algorithm A --out PREFIX [--bits N] [--force]`. */
+export const keysGenerateCommand: Command = {
+  path: ["keys", "generate"],
+  summary: "Generate a key pair (PREFIX.key.pem, PREFIX.pub.pem) and print its key id",
+  help: `Usage: stella keys generate --algorithm ${KEY_ALGORITHMS.join("|")} --out PREFIX
+       [--bits N] [--force]
+
+Generates a new key and writes:
+  PREFIX.key.pem  the private key as PKCS#8 PEM ("PRIVATE KEY"), file mode 0600; for hmac the
+                  raw secret bytes (read it back with --format hmac / --key-format hmac)
+  PREFIX.pub.pem  the public key as SubjectPublicKeyInfo PEM ("PUBLIC KEY"), mode 0644;
+                  not written for hmac
+and prints the key id (hex SHA-256 of the SPKI DER; for hmac a keyed digest of the secret).
+
+rsa-pss and rsa-pkcs1 make the same kind of RSA key: PKCS#8 does not record the signature
+scheme, so pass "stella sign --algorithm rsa-pkcs1-sha256" to sign with PKCS#1 v1.5.
+
+Flags:
+  --algorithm A  ${KEY_ALGORITHMS.join(", ")}
+  --out PREFIX   Path prefix of the files to write
+  --bits N       RSA modulus size (2048-4096, default 3072) or HMAC secret size (default 256)
+  --force        Overwrite existing files
+
+Exit status: 0 written; 2 could not run (bad flag, unknown algorithm, a file exists without
+--force, write error).
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    expectPositionals(positionals, "", { min: 0, max: 0 });
+    if (values.algorithm === undefined) {
+      throw new CliError(`Missing --algorithm: use one of ${KEY_ALGORITHMS.join(", ")}`);
+    }
+    const algorithm = values.algorithm as KeyAlgorithm;
+    if (!KEY_ALGORITHMS.includes(algorithm)) {
+      throw new CliError(
+        `Unknown --algorithm "${values.algorithm}": use one of ${KEY_ALGORITHMS.join(", ")}`,
+      );
+    }
+    if (values.out === undefined || values.out === "") {
+      throw new CliError("Missing --out PREFIX: the path prefix of the key files to write");
+    }
+    const bits = parseBits(values.bits);
+    const privatePath = `${values.out}.key.pem`;
+    const publicPath = `${values.out}.pub.pem`;
+    const targets = algorithm === "hmac" ? [privatePath] : [privatePath, publicPath];
+    if (!values.force) {
+      for (const path of targets) {
+        if ((await io.stat(path)) !== undefined) {
+          throw new CliError(`Refusing to overwrite "${path}": it exists (pass --force)`);
+        }
+      }
+    }
+    let key: PrivateKey | SecretKey;
+    try {
+      key = await generateKeyPair(algorithm, { bits });
+    } catch (error) {
+      if (error instanceof RangeError) throw new CliError(error.message);
+      throw error;
+    }
+    if (key.kind === "secret") {
+      const secret = exportHmacSecret(key);
+      try {
+        await io.writeFile(privatePath, secret, { mode: PRIVATE_MODE });
+      } finally {
+        secret.fill(0);
+      }
+    } else {
+      await io.writeFile(privatePath, exportPrivateKeyPem(key), { mode: PRIVATE_MODE });
+      await io.writeFile(publicPath, exportPublicKeyPem(key), { mode: PUBLIC_MODE });
+    }
+    io.stdout(key.keyid + "\n");
+    return 0;
+  },
+};
+
+function parseBits(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d{0,5}$/.test(text)) {
+    throw new CliError(`Cannot parse --bits "${text}": use a whole number such as 3072`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,227 @@
+/**
+ * `stella sign FILE --payload-type T --key KEY`: signs FILE's exact bytes as a DSSE payload and
+ * prints the envelope as RFC 8785 canonical JSON plus a newline (or writes it atomically with
+ * `--out`). Adapter over {@link signEnvelope}; the signer is a local signer ({@link createSigner}),
+ * wrapped in a {@link PolicySigner} with `--policy` and an {@link AuditedSigner} writing to a
+ * {@link FileAuditLog} with `--audit-log`.
+ *
+ * Decisions:
+ * - The payload is FILE's bytes as they are (not re-serialized): what is signed is what is on
+ *   disk. Run `stella canonicalize` first for canonical JSON payloads.
+ * - With the in-toto payload type the payload must parse as a valid in-toto Statement; every
+ *   problem is named and the exit status is 1.
+ * - A policy refusal is exit 1 naming every failing claim; nothing is signed or recorded.
+ * - An audit record that cannot be written (unwritable file, malformed last record) is exit 2
+ *   ("could not run": the payload was not rejected, the operation failed) and no envelope is
+ *   printed or written. The record is written before the envelope, so a failure writing `--out`
+ *   afterwards leaves a record of a signature that was made but not delivered.
+ * - Key problems (malformed key, wrong password, public key, unset password variable) are exit 2:
+ *   the key is configuration, not the artifact under evaluation.
+ *
+ * @module
+ */
+
+import { ParseError, type Problem, ValidationError } from "../lib/encoding/errors.ts";
+import { formatRfc3339 } from "../lib/encoding/time.ts";
+import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE, serializeEnvelope } from "../lib/model/dsse.ts";
+import { parseStatement } from "../lib/model/statement.ts";
+import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
+import type { Key } from "../lib/keys/key.ts";
+import { AuditedSigner, type AuditSink } from "../lib/sign/audit_log.ts";
+import { FileAuditLog } from "../lib/sign/audit_log_file.ts";
+import { signEnvelope } from "../lib/sign/envelope.ts";
+import { createSigner } from "../lib/sign/local_signer.ts";
+import { type ClaimPolicy, parsePolicy, PolicySigner } from "../lib/sign/policy.ts";
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type Signer } from "../lib/sign/signer.ts";
+import { expectPositionals, HELP_FLAG, parseStrict, parseTimeFlag } from "./_args.ts";
+import { CliError, type Io } from "./_io.ts";
+import { DEFAULT_PASSWORD_ENV, loadKey } from "./_keys.ts";
+import type { Command } from "./commands.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  "payload-type": { type: "string" },
+  key: { type: "string" },
+  "key-format": { type: "string", default: "auto" },
+  "password-env": { type: "string", default: DEFAULT_PASSWORD_ENV },
+  algorithm: { type: "string" },
+  policy: { type: "string" },
+  "audit-log": { type: "string" },
+  actor: { type: "string" },
+  "signed-at": { type: "string" },
+  out: { type: "string" },
+} as const;
+
+/** `stella sign FILE --payload-type T --key KEY [...]`. */
+export const signCommand: Command = {
+  path: ["sign"],
+  summary: "Sign a file as a DSSE envelope (optional policy and audit log)",
+  help: `Usage: stella sign FILE --payload-type T --key KEY [--policy P] [--audit-log L]
+       [--actor ID] [--signed-at RFC3339] [--out F] [--algorithm ALG]
+       [--key-format ${KEY_FORMATS.join("|")}] [--password-env NAME]
+
+Signs the exact bytes of FILE as the payload of a DSSE envelope (signature over the DSSE PAE)
+and prints the envelope as RFC 8785 canonical JSON plus one newline. Ed25519, ECDSA (RFC 6979)
+and HMAC signatures are deterministic: the same inputs give byte-identical envelopes.
+With --payload-type ${INTOTO_PAYLOAD_TYPE}, FILE must be a valid in-toto Statement.
+
+Flags:
+  --payload-type T     DSSE payload type, e.g. ${INTOTO_PAYLOAD_TYPE}
+  --key KEY            Private key or HMAC secret file (PEM, JWK, DER, cosign encrypted key)
+  --key-format F       Format of KEY: ${KEY_FORMATS.join(", ")} (default auto; raw HMAC
+                       secrets need hmac)
+  --password-env NAME  Variable holding the password of a cosign encrypted key
+                       (default ${DEFAULT_PASSWORD_ENV})
+  --algorithm ALG      Signature algorithm (default the key's; RSA keys: rsa-pss-sha256, or
+                       rsa-pkcs1-sha256 for PKCS#1 v1.5)
+  --policy P           Required-claims policy (JSON); signing is refused when a claim fails
+  --audit-log L        Append a hash-chained record to this JSON Lines log before returning the
+                       signature (created with mode 0600 when missing)
+  --actor ID           Who signs, recorded in the audit log (default $USER, else "unknown")
+  --signed-at T        Time recorded in the audit log (default: the clock)
+  --out F              Write the envelope to F atomically instead of stdout
+
+Exit status: 0 signed; 1 FILE was rejected (not a valid in-toto Statement, or a policy claim
+is missing or mismatched); 2 could not run (missing file, bad flag, unusable key or policy,
+audit record not written; no envelope is produced).
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    expectPositionals(positionals, "FILE: the payload file to sign", { min: 1, max: 1 });
+    const path = positionals[0]!;
+    const payloadType = values["payload-type"];
+    if (payloadType === undefined) {
+      throw new CliError(`Missing --payload-type, e.g. ${INTOTO_PAYLOAD_TYPE}`);
+    }
+    if (values.key === undefined) throw new CliError("Missing --key: the private key file");
+    const keyFormat = values["key-format"] as KeyFormat;
+    if (!KEY_FORMATS.includes(keyFormat)) {
+      throw new CliError(
+        `Unknown --key-format "${values["key-format"]}": use one of ${KEY_FORMATS.join(", ")}`,
+      );
+    }
+    const algorithm = values.algorithm as SignatureAlgorithm | undefined;
+    if (algorithm !== undefined && !SIGNATURE_ALGORITHMS.includes(algorithm)) {
+      throw new CliError(
+        `Unknown --algorithm "${values.algorithm}": use one of ${SIGNATURE_ALGORITHMS.join(", ")}`,
+      );
+    }
+    const auditLog = values["audit-log"];
+    if (auditLog === undefined) {
+      for (const flag of ["actor", "signed-at"] as const) {
+        if (values[flag] !== undefined) {
+          throw new CliError(`--${flag} is recorded in the audit log: pass --audit-log too`);
+        }
+      }
+    }
+    const signedAt = parseTimeFlag("--signed-at", values["signed-at"]);
+
+    const payload = await io.readFile(path);
+    if (payloadType === INTOTO_PAYLOAD_TYPE) {
+      try {
+        parseStatement(payload, { name: path });
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          return reject(io, `Cannot sign "${path}": it is not a valid in-toto Statement`, error);
+        }
+        if (error instanceof ParseError) {
+          io.stderr(
+            `stella: Cannot sign "${path}": it is not a valid in-toto Statement: ${error.message}\n`,
+          );
+          return 1;
+        }
+        throw error;
+      }
+    }
+    const policy = values.policy === undefined ? undefined : await readPolicy(io, values.policy);
+    const key = await readKey(io, values.key, {
+      passwordEnv: values["password-env"],
+      format: keyFormat,
+    });
+    if (key.kind === "public") {
+      throw new CliError(
+        `Cannot sign with "${values.key}": it is a public key; pass the private key`,
+      );
+    }
+    let signer: Signer = createSigner(key, { algorithm });
+    if (policy !== undefined) signer = new PolicySigner(signer, policy);
+    if (auditLog !== undefined) {
+      signer = new AuditedSigner(signer, fileSink(auditLog), {
+        actor: values.actor ?? io.env("USER") ?? io.env("LOGNAME") ?? "unknown",
+        time: formatRfc3339(signedAt ?? io.now()),
+      });
+    }
+    let envelope: DsseEnvelope;
+    try {
+      envelope = await signEnvelope({ payloadType, payload }, [signer]);
+    } catch (error) {
+      if (error instanceof ValidationError && policy !== undefined) {
+        return reject(io, `Cannot sign "${path}": policy "${values.policy}" refuses it`, error);
+      }
+      throw error;
+    }
+    const text = serializeEnvelope(envelope) + "\n";
+    if (values.out === undefined) {
+      io.stdout(text);
+    } else {
+      await io.writeFile(values.out, text);
+    }
+    return 0;
+  },
+};
+
+/** Prints a rejection with one line per problem and returns exit status 1. */
+function reject(io: Io, summary: string, error: ValidationError): number {
+  const lines = error.problems.map((p: Problem) =>
+    `  ${p.path === "" ? "(root)" : p.path}: ${p.code}: ${p.message}\n`
+  );
+  io.stderr(`stella: ${summary}\n${lines.join("")}`);
+  return 1;
+}
+
+async function readPolicy(io: Io, path: string): Promise<ClaimPolicy> {
+  const bytes = await io.readFile(path);
+  try {
+    return parsePolicy(bytes, { name: path });
+  } catch (error) {
+    if (error instanceof ParseError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function readKey(
+  io: Io,
+  path: string,
+  options: { passwordEnv: string; format: KeyFormat },
+): Promise<Key> {
+  try {
+    return await loadKey(io, path, options);
+  } catch (error) {
+    if (error instanceof ParseError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** A file audit sink whose failures name the log file. */
+function fileSink(path: string): AuditSink {
+  const log = new FileAuditLog(path);
+  return {
+    async append(entry) {
+      try {
+        return await log.append(entry);
+      } catch (error) {
+        throw new CliError(`Cannot append to audit log "${path}": ${describe(error)}`);
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (error instanceof ParseError) {
+    return error.message.replace(/^Cannot append to audit log: /, "");
+  }
+  return error instanceof Error ? error.message : String(error);
+}
