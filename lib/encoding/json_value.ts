@@ -1,0 +1,36 @@
+/**
+ * The JSON data model (RFC 8259 §3) as TypeScript types: what {@link parseJson} returns and what
+ * {@link canonicalize} accepts without error.
+ *
+ * @module
+ */
+
+/**
+ * Any JSON value (RFC 8259 §3): `null`, a boolean, a finite number, a string, an array or an
+ * object.
+ *
+ * @example Usage
+ * ```ts
+ * import type { JsonValue } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const value: JsonValue = { name: "app", tags: ["a", 1, true, null] };
+ * assert.equal(typeof value, "object");
+ * ```
+ */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+
+/**
+ * A JSON object (RFC 8259 §4): string keys mapped to {@link JsonValue}s.
+ *
+ * @example Usage
+ * ```ts
+ * import type { JsonObject } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const object: JsonObject = { sha256: "ab" };
+ * assert.equal(object.sha256, "ab");
+ * ```
+ */
+export interface JsonObject {
+  /** A member: its name and value. */
+  [key: string]: JsonValue;
+}
