@@ -32,18 +32,394 @@ export {
   equalBytes,
   timingSafeEqual,
 } from "./lib/encoding/bytes.ts";
-// (encoding: canonical JSON, strict JSON, PEM)
+export { formatRfc3339, parseRfc3339 } from "./lib/encoding/time.ts";
+export { evaluatePointer, formatPointer, parsePointer } from "./lib/encoding/json_pointer.ts";
+export type { JsonObject, JsonValue } from "./lib/encoding/json_value.ts";
+export { canonicalBytes, canonicalize, canonicalizeText } from "./lib/encoding/canonical_json.ts";
+export {
+  DEFAULT_MAX_JSON_BYTES,
+  DEFAULT_MAX_JSON_DEPTH,
+  parseJson,
+} from "./lib/encoding/strict_json.ts";
+export type { ParseJsonOptions } from "./lib/encoding/strict_json.ts";
+export { decodePem, decodePemAll, encodePem } from "./lib/encoding/pem.ts";
+export type { DecodePemOptions, PemBlock } from "./lib/encoding/pem.ts";
+export {
+  decodeDer,
+  DER_TAG_CLASSES,
+  DER_TAGS,
+  DerReader,
+  encodeDerBitString,
+  encodeDerBoolean,
+  encodeDerContext,
+  encodeDerInteger,
+  encodeDerNull,
+  encodeDerOctetString,
+  encodeDerOid,
+  encodeDerSequence,
+  encodeDerSet,
+  encodeDerTime,
+  encodeDerTlv,
+  encodeDerUtf8String,
+} from "./lib/encoding/der.ts";
+export type {
+  DerBitString,
+  DerElement,
+  DerReaderOptions,
+  DerTagClass,
+  EncodeDerTimeOptions,
+} from "./lib/encoding/der.ts";
 
 // digest
+export {
+  DIGEST_ALGORITHMS,
+  digestBytes,
+  digestSize,
+  digestStream,
+  Hasher,
+  isDigestAlgorithm,
+  sha256,
+} from "./lib/digest/digest.ts";
+export type { DigestAlgorithm } from "./lib/digest/digest.ts";
+export {
+  DIGEST_SET_KNOWN_LENGTHS,
+  digestSetOf,
+  formatDigest,
+  parseDigest,
+  validateDigestSet,
+} from "./lib/digest/digest_set.ts";
+export type { DigestSet, ParsedDigest } from "./lib/digest/digest_set.ts";
+export {
+  consistencyProof,
+  EMPTY_ROOT_HEX,
+  emptyRoot,
+  hashChildren,
+  hashLeaf,
+  inclusionProof,
+  MERKLE_FAILURE_CODES,
+  MERKLE_HASH_SIZE,
+  merkleRoot,
+  merkleRootOfData,
+  merkleRootOfDigests,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from "./lib/digest/merkle.ts";
+export type {
+  ConsistencyProof,
+  InclusionProof,
+  MerkleFailureCode,
+  MerkleVerdict,
+  VerifyConsistencyOptions,
+  VerifyInclusionOptions,
+} from "./lib/digest/merkle.ts";
+export {
+  digestTreeLeaves,
+  proveDigestInclusion,
+  verifyDigestInclusion,
+} from "./lib/digest/digest_tree.ts";
+export type { DigestInclusionProof } from "./lib/digest/digest_tree.ts";
 
 // model
+export {
+  createEnvelope,
+  DEFAULT_ENVELOPE_MAX_BYTES,
+  INTOTO_PAYLOAD_TYPE,
+  PAE_PREFIX,
+  parseEnvelope,
+  preAuthEncoding,
+  serializeEnvelope,
+} from "./lib/model/dsse.ts";
+export type {
+  DsseEnvelope,
+  DsseSignature,
+  EnvelopeSignatureInput,
+  ParsedEnvelope,
+  ParsedSignature,
+  ParseEnvelopeOptions,
+} from "./lib/model/dsse.ts";
+export {
+  assertStatement,
+  parseStatement,
+  STATEMENT_TYPE_V0_1,
+  STATEMENT_TYPE_V1,
+  STATEMENT_TYPES,
+  statementDigest,
+  statementDigestString,
+  validateResourceDescriptor,
+  validateStatement,
+} from "./lib/model/statement.ts";
+export type {
+  ParseStatementOptions,
+  ResourceDescriptor,
+  Statement,
+} from "./lib/model/statement.ts";
+export {
+  buildProvenance,
+  SLSA_PROVENANCE_V1,
+  validateProvenancePredicate,
+  validateProvenanceStatement,
+} from "./lib/model/slsa_provenance.ts";
+export type {
+  BuildDefinition,
+  BuilderInfo,
+  BuildMetadata,
+  BuildProvenanceOptions,
+  ProvenancePredicate,
+  RunDetails,
+} from "./lib/model/slsa_provenance.ts";
+export {
+  exportSubject,
+  jobSubject,
+  MERKLE_DIGEST_ALGORITHM,
+  orchestratorSubject,
+  SUBJECT_NAME_PREFIX,
+} from "./lib/model/subjects.ts";
+export type {
+  ExportSubjectInput,
+  JobSubjectInput,
+  OrchestratorRunSubjectInput,
+} from "./lib/model/subjects.ts";
+export {
+  buildPromotionStatement,
+  MATERIAL_ROLES,
+  parseImageReference,
+  POLICY_DECISIONS,
+  PROMOTION_PREDICATE_TYPE,
+  validatePromotionPredicate,
+  validatePromotionStatement,
+} from "./lib/model/promotion.ts";
+export type {
+  BuildPromotionOptions,
+  ImageReference,
+  MaterialRole,
+  PolicyDecision,
+  PolicyDecisionValue,
+  PromotionApproval,
+  PromotionDetails,
+  PromotionImage,
+  PromotionMaterial,
+  PromotionPredicate,
+} from "./lib/model/promotion.ts";
+export { parseRekorProof, validateRekorProof } from "./lib/model/rekor_proof.ts";
+export type {
+  ParseRekorProofOptions,
+  RekorInclusionProof,
+  RekorProof,
+} from "./lib/model/rekor_proof.ts";
 
 // keys
+export {
+  computeKeyId,
+  isSignatureAlgorithm,
+  KEY_ALGORITHMS,
+  KEY_TYPES,
+} from "./lib/keys/key.ts";
+export type {
+  AsymmetricKeyType,
+  ImportKeyOptions,
+  Key,
+  KeyAlgorithm,
+  KeyType,
+  PrivateKey,
+  PublicKey,
+  SecretKey,
+} from "./lib/keys/key.ts";
+export { exportPkcs8, exportSpki, importPkcs8, importSpki } from "./lib/keys/key_der.ts";
+export {
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  importKeyPem,
+  KEY_PEM_LABELS,
+  PRIVATE_KEY_PEM_FORMATS,
+} from "./lib/keys/key_pem.ts";
+export type { PrivateKeyPemFormat } from "./lib/keys/key_pem.ts";
+export { exportJwk, importJwk } from "./lib/keys/jwk.ts";
+export type { Jwk } from "./lib/keys/jwk.ts";
+export { exportHmacSecret, importHmacSecret } from "./lib/keys/hmac_secret.ts";
+export {
+  COSIGN_LEGACY_PRIVATE_KEY_LABEL,
+  COSIGN_PRIVATE_KEY_LABEL,
+  decryptCosignKey,
+  encryptCosignKey,
+} from "./lib/keys/cosign_key.ts";
+export type { EncryptCosignKeyOptions } from "./lib/keys/cosign_key.ts";
+export { importKey, KEY_FORMATS } from "./lib/keys/import_key.ts";
+export type { ImportAnyKeyOptions, KeyFormat } from "./lib/keys/import_key.ts";
+export { generateKeyPair } from "./lib/keys/generate.ts";
+export type { GenerateKeyPairOptions } from "./lib/keys/generate.ts";
 
 // sign
 export { SIGNATURE_ALGORITHMS } from "./lib/sign/signer.ts";
 export type { SignatureAlgorithm, Signer, Verifier } from "./lib/sign/signer.ts";
+export {
+  createSigner,
+  ECDSA_SIGNATURE_FORMATS,
+  RSA_PSS_SALT_LENGTH,
+} from "./lib/sign/local_signer.ts";
+export type { CreateSignerOptions, EcdsaSignatureFormat } from "./lib/sign/local_signer.ts";
+export { createVerifier } from "./lib/sign/local_verifier.ts";
+export type { CreateVerifierOptions } from "./lib/sign/local_verifier.ts";
+export { signEnvelope } from "./lib/sign/envelope.ts";
+export type { EnvelopePayload, SignEnvelopeOptions } from "./lib/sign/envelope.ts";
+export {
+  assertPolicy,
+  evaluatePolicy,
+  parsePolicy,
+  PolicySigner,
+  validatePolicy,
+} from "./lib/sign/policy.ts";
+export type { ClaimPolicy, ParsePolicyOptions, RequiredClaim } from "./lib/sign/policy.ts";
+export {
+  AUDIT_LOG_CODES,
+  AuditedSigner,
+  describeSignedData,
+  MemoryAuditLog,
+  planAuditAppend,
+  verifyAuditLog,
+} from "./lib/sign/audit_log.ts";
+export type {
+  AuditAppendPlan,
+  AuditedSignerOptions,
+  AuditEntry,
+  AuditLogCode,
+  AuditLogReport,
+  AuditRecord,
+  AuditSink,
+  PlanAuditAppendOptions,
+  VerifyAuditLogOptions,
+} from "./lib/sign/audit_log.ts";
+export { appendAuditLogFile, FileAuditLog, verifyAuditLogFile } from "./lib/sign/audit_log_file.ts";
+export {
+  activeKeyAt,
+  formatKeyRing,
+  KEY_STATUSES,
+  keyActiveAt,
+  parseKeyRing,
+  rotateKeyRing,
+  validateKeyRing,
+} from "./lib/sign/key_ring.ts";
+export type {
+  KeyRing,
+  KeyRingEntry,
+  KeyStatus,
+  NewRingKey,
+  ParseKeyRingOptions,
+  RotateKeyRingOptions,
+} from "./lib/sign/key_ring.ts";
+export { createKmsSigner, KmsSigner } from "./lib/sign/kms.ts";
+export type { CreateKmsSignerOptions, KeyManagementService } from "./lib/sign/kms.ts";
+export {
+  decodeKmsPluginResponse,
+  encodeKmsPluginRequest,
+  GO_CRYPTO_HASH,
+  KMS_PLUGIN_ERROR_CODES,
+  KMS_PLUGIN_METHODS,
+  KMS_PLUGIN_PREFIX,
+  KMS_PLUGIN_PROTOCOL_VERSION,
+  KmsPluginError,
+  parseKmsPluginKeyRef,
+} from "./lib/sign/kms_plugin.ts";
+export type {
+  KmsPluginCall,
+  KmsPluginErrorCode,
+  KmsPluginInit,
+  KmsPluginInvocation,
+  KmsPluginKeyRef,
+  KmsPluginMethod,
+  KmsPluginResults,
+  KmsPluginRpcOptions,
+} from "./lib/sign/kms_plugin.ts";
+export { findKmsPlugin, invokeKmsPlugin, KmsPluginService } from "./lib/sign/kms_plugin_process.ts";
+export type { KmsPluginProcessOptions } from "./lib/sign/kms_plugin_process.ts";
+export { RotatingSigner } from "./lib/sign/rotating_signer.ts";
+export type {
+  RotatingSignature,
+  RotatingSignerOptions,
+  RotationEvent,
+  SignerSet,
+} from "./lib/sign/rotating_signer.ts";
+export { attestPromotion, attestProvenance } from "./lib/sign/attest.ts";
+export type {
+  AttestDocument,
+  Attestation,
+  AttestPromotionOptions,
+  AttestProvenanceOptions,
+} from "./lib/sign/attest.ts";
 
 // verify
+export {
+  formatVerifierKey,
+  NOTE_ERROR_CODES,
+  NOTE_KEY_TYPES,
+  NoteVerificationError,
+  openNote,
+  parseVerifierKey,
+  signNote,
+  verifierKeyFromSpki,
+} from "./lib/verify/signed_note.ts";
+export type {
+  NoteErrorCode,
+  NoteKeyType,
+  NoteVerifierKey,
+  OpenedNote,
+  OpenNoteOptions,
+} from "./lib/verify/signed_note.ts";
+export { parseCheckpointBody, verifyCheckpoint } from "./lib/verify/checkpoint.ts";
+export type {
+  Checkpoint,
+  CheckpointKey,
+  CheckpointVerification,
+  LogPublicKey,
+  ParseCheckpointBodyOptions,
+  VerifyCheckpointOptions,
+} from "./lib/verify/checkpoint.ts";
+export {
+  rekorSetPayload,
+  verifyMerkleRoot,
+  verifyRekorInclusion,
+  verifyRekorSet,
+  verifyTreeHeadConsistency,
+} from "./lib/verify/rekor.ts";
+export type {
+  RekorInclusionInput,
+  RekorLogKey,
+  RekorSetInput,
+  RekorSetPayloadInput,
+  TlogInteger,
+  TreeHead,
+  VerifyMerkleRootOptions,
+  VerifyRekorInclusionOptions,
+} from "./lib/verify/rekor.ts";
+export { logKeysFromTrustedRoot } from "./lib/verify/log_keys.ts";
+export type { LogKeysFromTrustedRootOptions, TransparencyLogKey } from "./lib/verify/log_keys.ts";
+export { FAILURE_CODES } from "./lib/verify/codes.ts";
+export type { FailureCode } from "./lib/verify/codes.ts";
+export { fail, pass, summarizeReports, TIME_SOURCES } from "./lib/verify/report.ts";
+export type {
+  Check,
+  SignatureResult,
+  StatementSummary,
+  TimeSource,
+  VerificationReport,
+  VerificationSummary,
+} from "./lib/verify/report.ts";
+export {
+  loadTrustPolicy,
+  parseTrustPolicy,
+  SIGNATURE_ENCODINGS,
+  trustedKeyFromPem,
+  validateTrustPolicy,
+} from "./lib/verify/trust_policy.ts";
+export type {
+  SignatureEncoding,
+  TrustedKey,
+  TrustedKeyOptions,
+  TrustPolicy,
+  TrustPolicyDocument,
+  TrustPolicyKeyEntry,
+} from "./lib/verify/trust_policy.ts";
+export { DEFAULT_SKEW_MS, verifyEnvelope } from "./lib/verify/verify_envelope.ts";
+export type { VerifyEnvelopeOptions } from "./lib/verify/verify_envelope.ts";
 
 // kit
