@@ -7,18 +7,12 @@
  * @module
  */
 
-/** Signature algorithms this toolkit signs and verifies with. */
-export const SIGNATURE_ALGORITHMS = [
-  "ed25519",
-  "ecdsa-p256-sha256",
-  "ecdsa-p384-sha384",
-  "rsa-pss-sha256",
-  "rsa-pkcs1-sha256",
-  "hmac-sha256",
-] as const;
+import type { SignatureAlgorithm } from "../keys/key.ts";
 
-/** One of {@link SIGNATURE_ALGORITHMS}. */
-export type SignatureAlgorithm = typeof SIGNATURE_ALGORITHMS[number];
+// The algorithm vocabulary lives in the keys layer (keys carry a default algorithm); it is
+// re-exported here so that signer code can import everything signing-related from one module.
+export { SIGNATURE_ALGORITHMS } from "../keys/key.ts";
+export type { SignatureAlgorithm } from "../keys/key.ts";
 
 /**
  * Something that signs bytes with one key.

@@ -16,10 +16,10 @@ interface SpecExample {
   payloadUtf8: string;
   payloadBase64: string;
   pae: string;
-  paeHex_derived: string;
+  "paeHex_derived": string;
   signatureBase64: string;
-  envelope_protocol_md: unknown;
-  envelope_signing_spec_doctest: unknown;
+  "envelope_protocol_md": unknown;
+  "envelope_signing_spec_doctest": unknown;
 }
 
 const example: SpecExample = JSON.parse(
@@ -49,7 +49,10 @@ for (const key of ["envelope_protocol_md", "envelope_signing_spec_doctest"] as c
       key === "envelope_signing_spec_doctest" ? "66301bbf" : undefined,
     );
     // The PAE a verifier computes from the parsed envelope is the vector's.
-    assert.deepEqual(preAuthEncoding(parsed.payloadType, parsed.payloadBytes), encodeUtf8(example.pae));
+    assert.deepEqual(
+      preAuthEncoding(parsed.payloadType, parsed.payloadBytes),
+      encodeUtf8(example.pae),
+    );
     // Canonical re-serialisation is stable and parses back to the same envelope.
     const canonical = serializeEnvelope(parsed);
     assert.equal(serializeEnvelope(parseEnvelope(canonical)), canonical);
@@ -57,8 +60,12 @@ for (const key of ["envelope_protocol_md", "envelope_signing_spec_doctest"] as c
 }
 
 Deno.test("dsse spec: the protocol.md envelope text (spaces, newlines) parses as published", () => {
-  const published = '{"payload": "aGVsbG8gd29ybGQ=",\n "payloadType": "http://example.com/HelloWorld",\n' +
+  const published =
+    '{"payload": "aGVsbG8gd29ybGQ=",\n "payloadType": "http://example.com/HelloWorld",\n' +
     ' "signatures": [{"sig": "A3JqsQGtVsJ2O2xqrI5IcnXip5GToJ3F+FnZ+O88SjtR6rDAajabZKciJTfUiHqJPcIAriEGAHTVeCUjW2JIZA=="}]}';
   const parsed = parseEnvelope(published);
-  assert.equal(serializeEnvelope(parsed), serializeEnvelope(parseEnvelope(JSON.stringify(example.envelope_protocol_md))));
+  assert.equal(
+    serializeEnvelope(parsed),
+    serializeEnvelope(parseEnvelope(JSON.stringify(example.envelope_protocol_md))),
+  );
 });

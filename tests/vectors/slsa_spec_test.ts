@@ -14,7 +14,10 @@ import {
   validateStatement,
 } from "../../mod.ts";
 
-const url = new URL("./slsa-spec/github-actions-buildtypes/workflow/v1/example.json", import.meta.url);
+const url = new URL(
+  "./slsa-spec/github-actions-buildtypes/workflow/v1/example.json",
+  import.meta.url,
+);
 const bytes = await Deno.readFile(url);
 
 Deno.test("slsa spec: workflow/v1 example.json is a valid Statement v1 + Provenance v1", () => {
@@ -22,7 +25,10 @@ Deno.test("slsa spec: workflow/v1 example.json is a valid Statement v1 + Provena
   assert.equal(statement._type, STATEMENT_TYPE_V1);
   assert.equal(statement.predicateType, SLSA_PROVENANCE_V1);
   assert.deepEqual(statement.subject, [
-    { name: "_", digest: { sha256: "fe4fe40ac7250263c5dbe1cf3138912f3f416140aa248637a60d65fe22c47da4" } },
+    {
+      name: "_",
+      digest: { sha256: "fe4fe40ac7250263c5dbe1cf3138912f3f416140aa248637a60d65fe22c47da4" },
+    },
   ]);
   assert.deepEqual(validateStatement(statement), []);
   assert.deepEqual(validateProvenancePredicate(statement.predicate, "/predicate"), []);
@@ -37,7 +43,10 @@ Deno.test("slsa spec: RFC 8785 re-serialisation of example.json is stable", () =
   assert.ok(canonical.startsWith('{"_type":"https://in-toto.io/Statement/v1","predicate":{'));
   assert.ok(canonical.includes('"build_id":123456768'));
   // Hashing the parsed statement equals hashing its canonical form.
-  assert.deepEqual(statementDigest(parseStatement(canonical)), statementDigest(parseStatement(bytes)));
+  assert.deepEqual(
+    statementDigest(parseStatement(canonical)),
+    statementDigest(parseStatement(bytes)),
+  );
 });
 
 Deno.test("slsa spec: breaking the example is caught at the right path", () => {
