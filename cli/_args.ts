@@ -23,7 +23,9 @@ export function parseStrict<const T extends ParseArgsConfig>(
     return parseArgs(config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(message.replace(/\. To specify a positional argument.*$/s, ""));
+    const oneLine = message.replace(/\. To specify a positional argument.*$/s, "").split("\n")
+      .map((line) => line.trim()).filter((line) => line !== "").join(" ");
+    throw new CliError(oneLine);
   }
 }
 

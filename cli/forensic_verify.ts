@@ -193,7 +193,8 @@ function formatHuman(
       ? `${paint("32", "VERIFIED")}  ${file}\n`
       : `${paint("31", "FAILED")}    ${file}: ${report.code ?? "UNKNOWN"}\n`;
     if (report.statement !== undefined) {
-      out += `  predicate type: ${report.statement.predicateType || "(legacy in-toto link)"}\n`;
+      const type = report.statement.predicateType || `(legacy in-toto ${report.statement.type})`;
+      out += `  predicate type: ${type}\n`;
       for (const subject of report.statement.subjects) {
         const digest = Object.keys(subject.digest).sort().map((k) => `${k}:${subject.digest[k]}`);
         out += `  subject:        ${subject.name} ${digest.join(" ")}\n`;

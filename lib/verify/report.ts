@@ -50,9 +50,9 @@ export interface SignatureResult {
 
 /** Summary of the in-toto payload, when the payload is one. */
 export interface StatementSummary {
-  /** `_type` of the payload (Statement v1, v0.1, or a legacy link). */
+  /** `_type` of the payload (Statement v1, v0.1, or legacy in-toto `link` / `layout`). */
   type: string;
-  /** `predicateType` (empty for legacy links). */
+  /** `predicateType` (empty for legacy links and layouts). */
   predicateType: string;
   /** Subjects as given: name and digest set. */
   subjects: { name: string; digest: Record<string, string> }[];

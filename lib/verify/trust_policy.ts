@@ -424,7 +424,8 @@ export function trustedKeyFromPem(pem: string, options: TrustedKeyOptions = {}):
 export function loadTrustPolicy(doc: TrustPolicyDocument): TrustPolicy {
   const keys = doc.keys.map((entry, i) => {
     const { publicKey, ...options } = entry;
-    return trustedKeyFromPem(publicKey, { ...options, name: options.name ?? `/keys/${i}` });
+    const name = options.name === undefined ? `/keys/${i}` : `/keys/${i} (${options.name})`;
+    return trustedKeyFromPem(publicKey, { ...options, name });
   });
   const policy: TrustPolicy = { keys };
   if (doc.threshold !== undefined) policy.threshold = doc.threshold;

@@ -6,17 +6,18 @@
  * Pipeline, one {@link Check} each, in this order:
  * 1. `envelope.parse`: strict envelope parse (`ENVELOPE_MALFORMED`); nothing else runs on failure.
  * 2. `envelope.signatures`: every signature is tried against every trusted key (the keyid is a hint
- *    that orders the candidates, never trusted alone); a key counts once; each key that verifies
- *    must be valid at the signing time (`KEY_NOT_VALID_AT_TIME`, `KEY_REVOKED`); at least
- *    `threshold` distinct keys must count (`THRESHOLD_NOT_MET`); otherwise `SIGNATURE_INVALID` /
- *    `KEY_UNTRUSTED`.
+ *    that orders the candidates, never trusted alone); a key counts once, also when the same key
+ *    material is listed under two key ids (keys that already counted are tried first); each key
+ *    that verifies must be valid at the signing time (`KEY_NOT_VALID_AT_TIME`, `KEY_REVOKED`); at
+ *    least `threshold` distinct keys must count (`THRESHOLD_NOT_MET`); otherwise
+ *    `SIGNATURE_INVALID` / `KEY_UNTRUSTED`.
  * 3. `time.window`: the signing time is not after `notAfter` (`SIGNED_AFTER_NOT_AFTER`) and a
  *    claimed `signedAt` is not after `now` (`SIGNED_IN_FUTURE`).
  * 4. `payload.type`: any payload type verifies on its signatures; when the policy constrains the
  *    content (allowed predicate types or required claims) the payload must be in-toto
  *    (`PAYLOAD_TYPE_UNSUPPORTED`).
- * 5. `statement.parse` (in-toto payloads): strict JSON, Statement v1 (or v0.1, or a legacy in-toto
- *    link) with well-formed subject digests (`STATEMENT_INVALID`).
+ * 5. `statement.parse` (in-toto payloads): strict JSON, Statement v1 (or v0.1, or legacy in-toto
+ *    link / layout metadata) with well-formed subject digests (`STATEMENT_INVALID`).
  * 6. `policy.predicate-type` and `policy.claims` when the policy sets them
  *    (`PREDICATE_TYPE_NOT_ALLOWED`, `CLAIM_MISSING`, `CLAIM_MISMATCH`).
  *
@@ -167,16 +168,21 @@ async function checkSignatures(
 ): Promise<{ check: Check; results: SignatureResult[]; keyids: string[] }> {
   const pae = preAuthEncoding(envelope.payloadType, envelope.payloadBytes);
   const counted = new Set<string>();
+  const countedKeys: TrustedKey[] = [];
   const results: SignatureResult[] = [];
   const messages: string[] = [];
   for (const [index, signature] of envelope.signatures.entries()) {
     const hint = signature.keyid ?? "";
     const result: SignatureResult = { index, keyidHint: hint };
-    const key = await findVerifyingKey(settings.keys, hint, pae, signature.sigBytes);
+    // Keys that already counted come first: the same key material listed under two key ids
+    // (e.g. a policy entry with its own keyid plus --key) must not count twice.
+    const key = await findVerifyingKey(countedKeys, hint, pae, signature.sigBytes) ??
+      await findVerifyingKey(settings.keys, hint, pae, signature.sigBytes);
     if (key !== undefined) {
       result.verifiedBy = key.keyid;
       const timeCode = keyTimeProblem(key, settings);
       if (timeCode === undefined) {
+        if (!counted.has(key.keyid)) countedKeys.push(key);
         counted.add(key.keyid);
       } else {
         result.code = timeCode;
@@ -302,19 +308,19 @@ function checkContent(
     checks.push(fail("statement.parse", "STATEMENT_INVALID", error.message));
     return { checks, summary: undefined };
   }
-  const link = summarizeLink(value);
-  if (link !== undefined) {
+  const legacy = summarizeLegacy(value);
+  if (legacy !== undefined) {
     checks.push(pass("statement.parse"));
     if (constrained) {
       checks.push(
         fail(
           "policy.predicate-type",
           "PREDICATE_TYPE_NOT_ALLOWED",
-          "Reject legacy in-toto link: it has no predicate type",
+          `Reject legacy in-toto ${legacy.type}: it has no predicate type`,
         ),
       );
     }
-    return { checks, summary: link };
+    return { checks, summary: legacy };
   }
   const problems = validateStatement(value);
   if (problems.length > 0) {
@@ -359,13 +365,15 @@ function checkContent(
   return { checks, summary };
 }
 
-/** Legacy in-toto link metadata (`_type: "link"`): products become the subjects. */
-function summarizeLink(value: unknown): StatementSummary | undefined {
-  if (
-    typeof value !== "object" || value === null || (value as { _type?: unknown })._type !== "link"
-  ) {
-    return undefined;
-  }
+/**
+ * Legacy in-toto metadata (in-toto v0.9 `_type: "link"` or `"layout"`, as in-toto-golang signs in
+ * DSSE): a link's products become the subjects; a layout has none.
+ */
+function summarizeLegacy(value: unknown): StatementSummary | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const type = (value as { _type?: unknown })._type;
+  if (type === "layout") return { type, predicateType: "", subjects: [] };
+  if (type !== "link") return undefined;
   const products = (value as { products?: unknown }).products;
   const subjects: StatementSummary["subjects"] = [];
   if (typeof products === "object" && products !== null) {
