@@ -15,6 +15,8 @@ import { keysIdCommand } from "./keys_id.ts";
 import { keysRotateCommand } from "./keys_rotate.ts";
 import { signCommand } from "./sign.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
+import { attestPromotionCommand } from "./attest_promotion.ts";
+import { attestProvenanceCommand } from "./attest_provenance.ts";
 
 /** One CLI command: a thin adapter over one library function. */
 export interface Command {
@@ -40,5 +42,7 @@ export const COMMANDS: readonly Command[] = [
   keysRotateCommand,
   signCommand,
   auditVerifyCommand,
+  attestProvenanceCommand,
+  attestPromotionCommand,
   forensicVerifyCommand,
 ];

@@ -9,19 +9,41 @@
  * (e.g. a signed envelope of a statement below), write one more generator and list it in
  * {@link makeFixtures}; it is async so generators may sign.
  *
+ * Inputs that are not generated (read, never written, by this script):
+ * - `fixtures/keys/test-only-*.pem`: TEST-ONLY keys, made once with `openssl genpkey` (Ed25519,
+ *   ECDSA P-256, RSA 3072) and committed. Never use them for anything but tests and the demo.
+ * - `fixtures/sample/`: the sample image's SBOM (CycloneDX 1.5) and VEX (OpenVEX v0.2.0), written
+ *   by hand; `rekor-proof.json`, a real Rekor v1 entry proof converted from the sigstore-js test
+ *   bundle `bundleV03-dsse.sigstore` (tests/vectors/sigstore-js); `promotion.json`, the promotion
+ *   inputs `deno task demo` and {@link promotionEnvelopeFixture} use.
+ *
+ * Signed envelopes use deterministic signatures only (Ed25519, and ECDSA P-256 with RFC 6979
+ * nonces), so they regenerate byte for byte.
+ *
  * @module
  */
 
 import {
+  attestPromotion,
+  type AttestPromotionOptions,
   buildProvenance,
   canonicalize,
+  createSigner,
   encodeHex,
   encodeUtf8,
   exportSubject,
+  importKey,
   jobSubject,
   orchestratorSubject,
+  parseJson,
+  parseRekorProof,
+  parseStatement,
+  type PolicyDecisionValue,
   type ProvenancePredicate,
+  serializeEnvelope,
   sha256,
+  signEnvelope,
+  type Signer,
   type Statement,
 } from "../mod.ts";
 
@@ -158,12 +180,123 @@ export function exportStatementFixture(): Fixture {
  *
  * @returns The fixtures (path relative to the repository root, exact bytes).
  */
-export function makeFixtures(): Promise<Fixture[]> {
-  return Promise.resolve([
-    orchestratorStatementFixture(),
-    jobStatementFixture(),
-    exportStatementFixture(),
+export async function makeFixtures(): Promise<Fixture[]> {
+  const orchestrator = orchestratorStatementFixture();
+  const job = jobStatementFixture();
+  const exported = exportStatementFixture();
+  const promotion = await promotionFixtures();
+  return [
+    orchestrator,
+    job,
+    exported,
+    promotion.statement,
+    await envelopeFixture("fixtures/envelopes/orchestrator.dsse.json", orchestrator, "ed25519"),
+    await envelopeFixture("fixtures/envelopes/job.dsse.json", job, "ecdsa-p256"),
+    await envelopeFixture("fixtures/envelopes/export.dsse.json", exported, "ecdsa-p256"),
+    promotion.envelope,
+  ];
+}
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Test-only sample keys in `fixtures/keys/` (made once with openssl; never regenerated). */
+export const SAMPLE_KEYS = {
+  "ed25519": "fixtures/keys/test-only-ed25519",
+  "ecdsa-p256": "fixtures/keys/test-only-ecdsa-p256",
+  "rsa-3072": "fixtures/keys/test-only-rsa-3072",
+} as const;
+
+/** Signer over a test-only sample key (`<path>.pem`). */
+export async function sampleSigner(type: keyof typeof SAMPLE_KEYS): Promise<Signer> {
+  const key = await importKey(await Deno.readFile(new URL(`${SAMPLE_KEYS[type]}.pem`, ROOT)));
+  if (key.kind === "public") throw new TypeError(`${SAMPLE_KEYS[type]}.pem is a public key`);
+  return createSigner(key);
+}
+
+/** The sample promotion inputs of `fixtures/sample/promotion.json`, file names resolved. */
+export interface SamplePromotion {
+  /** The options as `stella attest promotion` flags give them (documents as bytes). */
+  options: AttestPromotionOptions;
+  /** Paths (relative to the repository root) of the SBOM, VEX and Rekor proof files. */
+  files: { sbom: string[]; vex: string[]; rekorProof: string | undefined };
+}
+
+/** Reads `fixtures/sample/promotion.json` and the files it names. */
+export async function loadSamplePromotion(): Promise<SamplePromotion> {
+  const dir = "fixtures/sample/";
+  const path = `${dir}promotion.json`;
+  const input = parseJson(await Deno.readFile(new URL(path, ROOT)), { name: path }) as {
+    image: string;
+    sbom: string[];
+    vex: string[];
+    from: string;
+    to: string;
+    approver: string[];
+    promotedBy?: string;
+    promotedAt: string;
+    ticket?: string;
+    policyDecision?: PolicyDecisionValue;
+    rekorProof?: string;
+  };
+  const read = (file: string): Promise<Uint8Array> => Deno.readFile(new URL(dir + file, ROOT));
+  const documents = (files: string[]) =>
+    Promise.all(files.map(async (name) => ({ name, content: await read(name) })));
+  const rekorProof = input.rekorProof === undefined
+    ? undefined
+    : parseRekorProof(await read(input.rekorProof), { name: dir + input.rekorProof });
+  return {
+    options: {
+      image: input.image,
+      sbom: await documents(input.sbom),
+      vex: await documents(input.vex),
+      from: input.from,
+      to: input.to,
+      approver: input.approver,
+      promotedBy: input.promotedBy,
+      promotedAt: input.promotedAt,
+      ticket: input.ticket,
+      policyDecision: input.policyDecision,
+      rekorProof,
+    },
+    files: {
+      sbom: input.sbom.map((f) => dir + f),
+      vex: input.vex.map((f) => dir + f),
+      rekorProof: input.rekorProof === undefined ? undefined : dir + input.rekorProof,
+    },
+  };
+}
+
+/**
+ * The sample promotion statement and its envelope (Ed25519 test-only key), exactly as
+ * `stella attest promotion` makes them from `fixtures/sample/promotion.json`.
+ */
+export async function promotionFixtures(): Promise<{ statement: Fixture; envelope: Fixture }> {
+  const sample = await loadSamplePromotion();
+  const { statement, envelope } = await attestPromotion(sample.options, [
+    await sampleSigner("ed25519"),
   ]);
+  return {
+    statement: {
+      path: "fixtures/statements/promotion.statement.json",
+      bytes: encodeUtf8(canonicalize(statement) + "\n"),
+    },
+    envelope: {
+      path: "fixtures/envelopes/promotion.dsse.json",
+      bytes: encodeUtf8(serializeEnvelope(envelope) + "\n"),
+    },
+  };
+}
+
+/** Signs a statement fixture (its canonical JSON is the payload) with a test-only key. */
+async function envelopeFixture(
+  path: string,
+  statement: Fixture,
+  key: keyof typeof SAMPLE_KEYS,
+): Promise<Fixture> {
+  const envelope = await signEnvelope(parseStatement(statement.bytes, { name: statement.path }), [
+    await sampleSigner(key),
+  ]);
+  return { path, bytes: encodeUtf8(serializeEnvelope(envelope) + "\n") };
 }
 
 if (import.meta.main) {

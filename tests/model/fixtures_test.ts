@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { makeFixtures } from "../../scripts/make_fixtures.ts";
-import { parseStatement, validateProvenanceStatement } from "../../mod.ts";
+import {
+  parseStatement,
+  validatePromotionStatement,
+  validateProvenanceStatement,
+} from "../../mod.ts";
 
 const root = new URL("../../", import.meta.url);
 const fixtures = await makeFixtures();
@@ -12,6 +16,7 @@ Deno.test("fixtures: the generator lists the sample statements", () => {
       "fixtures/statements/orchestrator.statement.json",
       "fixtures/statements/job.statement.json",
       "fixtures/statements/export.statement.json",
+      "fixtures/statements/promotion.statement.json",
     ],
   );
 });
@@ -28,9 +33,12 @@ for (const fixture of fixtures) {
 }
 
 for (const fixture of fixtures.filter((f) => f.path.endsWith(".statement.json"))) {
-  Deno.test(`fixtures: ${fixture.path} is a valid SLSA provenance statement in canonical form`, () => {
+  const promotion = fixture.path.endsWith("/promotion.statement.json");
+  const kind = promotion ? "stella.ops/promotion@v1" : "SLSA provenance";
+  Deno.test(`fixtures: ${fixture.path} is a valid ${kind} statement in canonical form`, () => {
     const statement = parseStatement(fixture.bytes, { name: fixture.path });
-    assert.deepEqual(validateProvenanceStatement(statement), []);
+    const validate = promotion ? validatePromotionStatement : validateProvenanceStatement;
+    assert.deepEqual(validate(statement), []);
     assert.equal(fixture.bytes.at(-1), 0x0a);
     assert.doesNotMatch(new TextDecoder().decode(fixture.bytes.subarray(0, -1)), /\n/);
   });

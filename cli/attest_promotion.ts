@@ -1,0 +1,149 @@
+/**
+ * `stella attest promotion`: builds and signs a `stella.ops/promotion@v1` attestation for an
+ * image. Adapter over {@link attestPromotion}; flags are its option names
+ * (`--promoted-at` ⇔ `promotedAt`, repeatable `--approver` ⇔ `approver`).
+ *
+ * Decisions:
+ * - `--promoted-at` defaults to `SOURCE_DATE_EPOCH` (seconds) when set, else the clock to the
+ *   second; any offset is normalized to UTC. Same inputs, key and time ⇒ byte-identical envelope.
+ * - SBOM and VEX files are streamed (constant memory) and recorded by base name, never by path.
+ * - Missing required flags are usage errors (exit 2); invalid values (image reference, times,
+ *   approvers, Rekor proof) and policy refusals are rejections (exit 1) naming every problem.
+ *
+ * @module
+ */
+
+import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
+import { POLICY_DECISIONS, type PolicyDecisionValue } from "../lib/model/promotion.ts";
+import { parseRekorProof, type RekorProof } from "../lib/model/rekor_proof.ts";
+import { type Attestation, attestPromotion } from "../lib/sign/attest.ts";
+import type { PromotionPredicate } from "../lib/model/promotion.ts";
+import { HELP_FLAG, parseStrict } from "./_args.ts";
+import {
+  eventTime,
+  loadAttestSigner,
+  openDocuments,
+  reject,
+  SIGNING_FLAGS,
+  SIGNING_HELP,
+  writeEnvelope,
+} from "./_attest.ts";
+import { CliError, type Io } from "./_io.ts";
+import type { Command } from "./commands.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  image: { type: "string" },
+  sbom: { type: "string", multiple: true },
+  vex: { type: "string", multiple: true },
+  from: { type: "string" },
+  to: { type: "string" },
+  approver: { type: "string", multiple: true },
+  "promoted-by": { type: "string" },
+  "promoted-at": { type: "string" },
+  ticket: { type: "string" },
+  "policy-decision": { type: "string" },
+  "rekor-proof": { type: "string" },
+  ...SIGNING_FLAGS,
+} as const;
+
+/** `stella attest promotion --image NAME@sha256:HEX --sbom F --vex F --from E --to E ...`. */
+export const attestPromotionCommand: Command = {
+  path: ["attest", "promotion"],
+  summary: "Build and sign a stella.ops/promotion@v1 attestation for an image",
+  help: `Usage: stella attest promotion --image NAME[:TAG]@sha256:HEX --sbom FILE... --vex FILE...
+       --from ENV --to ENV --approver ID... --key KEY [--promoted-by ID] [--promoted-at RFC3339]
+       [--ticket T] [--policy-decision ${POLICY_DECISIONS.join("|")}] [--rekor-proof FILE]
+       [--policy P] [--audit-log L] [--out FILE]
+
+Digests the SBOM and VEX files (SHA-256, streamed), builds the in-toto Statement
+(predicateType stella.ops/promotion@v1, subject the image) and signs its RFC 8785 canonical
+JSON as a DSSE envelope, printed as canonical JSON plus one newline. Ed25519 and ECDSA
+(RFC 6979) signatures are deterministic: the same inputs, key and --promoted-at give a
+byte-identical envelope.
+
+Flags:
+  --image REF          The promoted image, pinned by digest: NAME[:TAG]@sha256:<64 hex>
+  --sbom FILE          SBOM document (CycloneDX or SPDX JSON); repeatable, at least one
+  --vex FILE           VEX document (OpenVEX or CycloneDX VEX); repeatable, at least one
+  --from ENV           Environment the image leaves, e.g. staging
+  --to ENV             Environment the image enters, e.g. production
+  --approver ID        Who approved; repeatable, at least one, each once
+  --promoted-by ID     Who (or what automation) promoted the image
+  --promoted-at T      Time of the promotion (default $SOURCE_DATE_EPOCH when set, else the
+                       clock); normalized to UTC
+  --ticket T           Change ticket or request id
+  --policy-decision D  Outcome of the gating policy: ${POLICY_DECISIONS.join(", ")}
+  --rekor-proof FILE   Rekor proof to embed: {logId, logIndex, integratedTime, inclusionProof,
+                       signedEntryTimestamp}, a Rekor API log entry or a Sigstore bundle tlog entry
+${SIGNING_HELP}
+
+Exit status: 0 signed; 1 an input was rejected (invalid image reference, time, approver or
+Rekor proof, or a policy claim is missing or mismatched; every problem is named); 2 could not
+run (missing flag or file, unusable key or policy, audit record not written).
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    if (positionals.length > 0) throw new CliError(`Unexpected argument "${positionals[0]}"`);
+    const image = required(values.image, "--image NAME@sha256:HEX: the image to attest");
+    const from = required(values.from, "--from ENV: the environment the image leaves");
+    const to = required(values.to, "--to ENV: the environment the image enters");
+    const sbom = values.sbom ?? [];
+    const vex = values.vex ?? [];
+    const approver = values.approver ?? [];
+    if (sbom.length === 0) throw new CliError("Missing --sbom FILE: the image's SBOM");
+    if (vex.length === 0) throw new CliError("Missing --vex FILE: the image's VEX document");
+    if (approver.length === 0) throw new CliError("Missing --approver ID: who approved");
+    const decision = values["policy-decision"];
+    if (decision !== undefined && !(POLICY_DECISIONS as readonly string[]).includes(decision)) {
+      throw new CliError(
+        `Unknown --policy-decision "${decision}": use one of ${POLICY_DECISIONS.join(", ")}`,
+      );
+    }
+    const promotedAt = eventTime(io, "--promoted-at", values["promoted-at"]);
+    const { signer, policy } = await loadAttestSigner(io, values);
+    const rekorPath = values["rekor-proof"];
+    const rekorBytes = rekorPath === undefined ? undefined : await io.readFile(rekorPath);
+
+    let attestation: Attestation<PromotionPredicate>;
+    try {
+      let rekorProof: RekorProof | undefined;
+      if (rekorBytes !== undefined) rekorProof = parseRekorProof(rekorBytes, { name: rekorPath });
+      attestation = await attestPromotion({
+        image,
+        sbom: openDocuments(io, sbom),
+        vex: openDocuments(io, vex),
+        from,
+        to,
+        approver,
+        promotedAt,
+        promotedBy: values["promoted-by"],
+        ticket: values.ticket,
+        policyDecision: decision as PolicyDecisionValue | undefined,
+        rekorProof,
+      }, [signer]);
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof ParseError) {
+        const refused = policy !== undefined && error instanceof ValidationError &&
+          error.problems.some((p) => p.code === "CLAIM_MISSING" || p.code === "CLAIM_MISMATCH");
+        return reject(
+          io,
+          refused
+            ? `Cannot attest promotion of "${image}": policy "${values.policy}" refuses it`
+            : `Cannot attest promotion of "${image}": ${
+              error instanceof ParseError ? "invalid Rekor proof" : "invalid input"
+            }`,
+          error,
+        );
+      }
+      throw error;
+    }
+    await writeEnvelope(io, attestation.envelope, values.out);
+    return 0;
+  },
+};
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new CliError(`Missing ${what}`);
+  return value;
+}

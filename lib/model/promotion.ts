@@ -1,0 +1,914 @@
+/**
+ * The StellaOps promotion attestation, `predicateType: stella.ops/promotion@v1`: an in-toto
+ * Statement v1 (`spec/v1/statement.md`) whose one subject is a container image, recording that
+ * the image was promoted from one environment to another, with the SBOM and VEX documents it was
+ * promoted with, who approved, the policy decision and, optionally, a Rekor proof.
+ *
+ * JSON Schema (2020-12): `docs/schemas/promotion-v1.schema.json`, for the whole statement. Shape:
+ *
+ * ```json
+ * { "_type": "https://in-toto.io/Statement/v1",
+ *   "subject": [{ "name": "registry.example/app", "digest": { "sha256": "…" } }],
+ *   "predicateType": "stella.ops/promotion@v1",
+ *   "predicate": {
+ *     "image": { "name": "registry.example/app", "tag": "2.3.0", "digest": { "sha256": "…" } },
+ *     "materials": [
+ *       { "name": "sbom.cdx.json", "digest": { "sha256": "…" },
+ *         "mediaType": "application/vnd.cyclonedx+json", "annotations": { "role": "sbom" } },
+ *       { "name": "vex.openvex.json", "digest": { "sha256": "…" },
+ *         "mediaType": "application/openvex+json", "annotations": { "role": "vex" } } ],
+ *     "promotion": {
+ *       "from": "staging", "to": "production", "promotedAt": "2025-01-31T13:05:00Z",
+ *       "promotedBy": "release-bot", "approvals": [{ "approver": "alice", "at": "…" }],
+ *       "policyDecision": { "decision": "allow", "policy": "gate@v3", "evaluatedAt": "…" },
+ *       "ticket": "CHG-1" },
+ *     "rekor": { "logId": "…", "logIndex": 1, "integratedTime": 1, "inclusionProof": { … },
+ *                "signedEntryTimestamp": "…" } } }
+ * ```
+ *
+ * Rules ({@link validatePromotionStatement}; the schema encodes all of them except the four
+ * marked *cross-field*, which JSON Schema cannot express):
+ * - Statement layer as `validateStatement`, with `_type` exactly Statement v1 and `predicateType`
+ *   exactly {@link PROMOTION_PREDICATE_TYPE}; exactly one subject, with a `name` and a `sha256`.
+ * - Digests are in-toto DigestSets (`digest_set.md`) and must hold `sha256` as 64 lowercase hex.
+ * - `materials`: ResourceDescriptors (`resource_descriptor.md`), each with `name`, `digest`,
+ *   `mediaType` and `annotations.role` from {@link MATERIAL_ROLES}; at least one `sbom` and one
+ *   `vex`.
+ * - `promotion`: `from`, `to`, `promotedAt` and at least one approval are required; times are
+ *   RFC 3339 in UTC (`Z`) like the in-toto `Timestamp` field type; `policyDecision.decision` is
+ *   one of {@link POLICY_DECISIONS}.
+ * - `rekor`: see `rekor_proof.ts`.
+ * - In-toto parsing rules: unknown fields are ignored; an optional field that is `null` or `""`
+ *   counts as unset.
+ * - *Cross-field*: the subject's `name` and `sha256` equal `predicate.image`'s
+ *   (`SUBJECT_IMAGE_MISMATCH`); `from` differs from `to` (`ENVIRONMENTS_EQUAL`); times are real
+ *   calendar dates (the schema checks the shape only, so it accepts `2025-02-30T00:00:00Z`);
+ *   a material's `content`, when set, is valid base64 (`RD_CONTENT_INVALID`).
+ *
+ * Problem codes, besides those of `validateStatement`, `validateDigestSet` and `rekor_proof.ts`:
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | `FIELD_REQUIRED` | a required field is missing, `null` or empty |
+ * | `PREDICATE_TYPE_MISMATCH` | `predicateType` is not `stella.ops/promotion@v1` |
+ * | `SUBJECT_COUNT_INVALID` | more than one subject |
+ * | `SHA256_REQUIRED` | a digest set without `sha256` as 64 lowercase hex digits |
+ * | `SUBJECT_IMAGE_MISMATCH` | the subject is not the image (cross-field) |
+ * | `MATERIAL_ROLE_INVALID` | `annotations.role` is not one of {@link MATERIAL_ROLES} |
+ * | `MATERIAL_ROLE_MISSING` | no `sbom` or no `vex` material |
+ * | `TIMESTAMP_INVALID` | a time that is not RFC 3339 UTC |
+ * | `DECISION_INVALID` | `policyDecision.decision` is not one of {@link POLICY_DECISIONS} |
+ * | `ENVIRONMENTS_EQUAL` | `from` equals `to` (cross-field) |
+ * | `IMAGE_REFERENCE_INVALID` | {@link buildPromotionStatement}: `image` is not `NAME[:TAG]@sha256:HEX` |
+ * | `APPROVER_DUPLICATE` | {@link buildPromotionStatement}: an approver listed twice |
+ * | `VALUE_NOT_JSON` | {@link buildPromotionStatement}: an input that is not a JSON value |
+ *
+ * @module
+ */
+
+import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
+import type { JsonObject } from "../encoding/json_value.ts";
+import { parseRfc3339 } from "../encoding/time.ts";
+import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
+import { type RekorProof, validateRekorProof } from "./rekor_proof.ts";
+import {
+  type ResourceDescriptor,
+  type Statement,
+  STATEMENT_TYPE_V1,
+  validateResourceDescriptor,
+  validateStatement,
+} from "./statement.ts";
+import {
+  cloneJson,
+  isObject,
+  isUnset,
+  pointer,
+  typeMismatch,
+  type UnknownObject,
+} from "./_json.ts";
+
+/** `predicateType` of a StellaOps promotion attestation. */
+export const PROMOTION_PREDICATE_TYPE = "stella.ops/promotion@v1";
+
+/** Roles a promotion material may have (`annotations.role`). */
+export const MATERIAL_ROLES = ["sbom", "vex"] as const;
+
+/** One of {@link MATERIAL_ROLES}. */
+export type MaterialRole = typeof MATERIAL_ROLES[number];
+
+/** Outcomes of the policy evaluation that gated the promotion. */
+export const POLICY_DECISIONS = ["allow", "warn", "deny"] as const;
+
+/** One of {@link POLICY_DECISIONS}. */
+export type PolicyDecisionValue = typeof POLICY_DECISIONS[number];
+
+/**
+ * The promoted image: repository name, optional tag and manifest digest.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PromotionImage } from "@stellaops/provenance";
+ * const image: PromotionImage = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
+ * console.assert(image.digest.sha256.length === 64);
+ * ```
+ */
+export interface PromotionImage {
+  /** Repository name, registry host included (`registry.example/team/app`). */
+  name: string;
+  /** The tag the image was referenced by, when one was given. */
+  tag?: string;
+  /** Manifest digest; `sha256` is 64 lowercase hex digits. */
+  digest: DigestSet & { sha256: string };
+}
+
+/**
+ * An SBOM or VEX document the image was promoted with: a ResourceDescriptor with its role.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PromotionMaterial } from "@stellaops/provenance";
+ * const sbom: PromotionMaterial = {
+ *   name: "sbom.cdx.json",
+ *   digest: { sha256: "ab".repeat(32) },
+ *   mediaType: "application/vnd.cyclonedx+json",
+ *   annotations: { role: "sbom" },
+ * };
+ * console.assert(sbom.annotations.role === "sbom");
+ * ```
+ */
+export interface PromotionMaterial extends ResourceDescriptor {
+  /** Document name (a file name, never a local path). */
+  name: string;
+  /** Digest of the document's exact bytes; `sha256` is required. */
+  digest: DigestSet & { sha256: string };
+  /** Media type, e.g. `application/vnd.cyclonedx+json`, `application/openvex+json`. */
+  mediaType: string;
+  /** `role`: what the document is to the promotion. */
+  annotations: JsonObject & { role: MaterialRole };
+}
+
+/**
+ * One approval of the promotion.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PromotionApproval } from "@stellaops/provenance";
+ * const approval: PromotionApproval = { approver: "alice@example.com", at: "2025-01-31T12:50:00Z" };
+ * console.assert(approval.approver.includes("@"));
+ * ```
+ */
+export interface PromotionApproval {
+  /** Who approved (an account, e-mail or identity URI). */
+  approver: string;
+  /** When they approved (RFC 3339, UTC). */
+  at?: string;
+}
+
+/**
+ * The decision of the policy that gated the promotion.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PolicyDecision } from "@stellaops/provenance";
+ * const decision: PolicyDecision = { decision: "allow", policy: "promotion-gate@v3" };
+ * console.assert(decision.decision === "allow");
+ * ```
+ */
+export interface PolicyDecision {
+  /** The outcome. */
+  decision: PolicyDecisionValue;
+  /** Which policy decided (name, version or URI). */
+  policy?: string;
+  /** When it was evaluated (RFC 3339, UTC). */
+  evaluatedAt?: string;
+}
+
+/**
+ * Who promoted the image, from where to where, when, and with whose approval.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PromotionDetails } from "@stellaops/provenance";
+ * const details: PromotionDetails = {
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: [{ approver: "alice" }],
+ * };
+ * console.assert(details.approvals.length === 1);
+ * ```
+ */
+export interface PromotionDetails {
+  /** Environment the image leaves. */
+  from: string;
+  /** Environment the image enters. */
+  to: string;
+  /** When the promotion happened (RFC 3339, UTC). */
+  promotedAt: string;
+  /** Who (or what automation) promoted it. */
+  promotedBy?: string;
+  /** The approvals, at least one. */
+  approvals: PromotionApproval[];
+  /** The gating policy's decision. */
+  policyDecision?: PolicyDecision;
+  /** Change ticket or request id. */
+  ticket?: string;
+}
+
+/**
+ * The `stella.ops/promotion@v1` predicate.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PromotionPredicate } from "@stellaops/provenance";
+ * const hex = "ab".repeat(32);
+ * const predicate: PromotionPredicate = {
+ *   image: { name: "registry.example/app", digest: { sha256: hex } },
+ *   materials: [
+ *     { name: "sbom.cdx.json", digest: { sha256: hex }, mediaType: "application/vnd.cyclonedx+json", annotations: { role: "sbom" } },
+ *     { name: "vex.json", digest: { sha256: hex }, mediaType: "application/openvex+json", annotations: { role: "vex" } },
+ *   ],
+ *   promotion: { from: "staging", to: "prod", promotedAt: "2025-01-31T13:05:00Z", approvals: [{ approver: "alice" }] },
+ * };
+ * console.assert(predicate.materials.length === 2);
+ * ```
+ */
+export interface PromotionPredicate {
+  /** The promoted image (the statement's subject). */
+  image: PromotionImage;
+  /** SBOM and VEX documents, with digests. */
+  materials: PromotionMaterial[];
+  /** The promotion itself. */
+  promotion: PromotionDetails;
+  /** Transparency-log proof, when the promotion's evidence was logged. */
+  rekor?: RekorProof;
+}
+
+/**
+ * An image reference split into its parts by {@link parseImageReference}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ImageReference } from "@stellaops/provenance";
+ * const ref: ImageReference = { name: "registry.example/app", sha256: "ab".repeat(32) };
+ * console.assert(ref.tag === undefined);
+ * ```
+ */
+export interface ImageReference {
+  /** Repository name, registry host included. */
+  name: string;
+  /** Tag, when the reference had one. */
+  tag?: string;
+  /** Manifest digest, 64 lowercase hex digits. */
+  sha256: string;
+}
+
+/**
+ * Inputs of {@link buildPromotionStatement}. Unset and empty optional inputs are omitted.
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuildPromotionOptions } from "@stellaops/provenance";
+ * const options: BuildPromotionOptions = {
+ *   image: `registry.example/app@sha256:${"ab".repeat(32)}`,
+ *   materials: [],
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: ["alice"],
+ * };
+ * console.assert(options.approvals.length === 1);
+ * ```
+ */
+export interface BuildPromotionOptions {
+  /** The image as `NAME[:TAG]@sha256:HEX` (HEX: 64 lowercase hex digits). */
+  image: string;
+  /** SBOM and VEX descriptors (see {@link PromotionMaterial}), in the order to record them. */
+  materials: readonly ResourceDescriptor[];
+  /** Environment the image leaves. */
+  from: string;
+  /** Environment the image enters. */
+  to: string;
+  /** When the promotion happened: RFC 3339 in UTC, e.g. `2025-01-31T13:05:00Z`. */
+  promotedAt: string;
+  /** Who promoted it. */
+  promotedBy?: string | undefined;
+  /** Approvers (an id, or an approval with its time); at least one, no duplicates. */
+  approvals: readonly (string | PromotionApproval)[];
+  /** The policy decision, or just its outcome. */
+  policyDecision?: PolicyDecision | PolicyDecisionValue | undefined;
+  /** Change ticket or request id. */
+  ticket?: string | undefined;
+  /** Rekor proof to embed. */
+  rekor?: RekorProof | undefined;
+}
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+// Image references (OCI distribution `reference` grammar, simplified): an optional registry host
+// (with port), lowercase path components separated by `/`, an optional tag, and the digest.
+const HOST =
+  "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)";
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_RE = new RegExp(
+  `^(?<name>${HOST}?${COMPONENT}(?:/${COMPONENT})*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?` +
+    "@sha256:(?<hex>[0-9a-f]{64})$",
+);
+
+/**
+ * Splits an image reference `NAME[:TAG]@sha256:HEX` into repository name, tag and digest.
+ *
+ * @param reference The reference, e.g. `registry.example:5000/team/app:2.3.0@sha256:<64 hex>`.
+ * @param name Name of the input for the message (e.g. `--image`).
+ * @returns The parts.
+ * @throws {ParseError} `IMAGE_REFERENCE_INVALID` when the reference has no `@sha256:` digest of
+ *   64 lowercase hex digits or the name is not a valid repository name.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseImageReference } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * assert.deepEqual(parseImageReference(`localhost:5000/team/app:2.3.0@sha256:${hex}`), {
+ *   name: "localhost:5000/team/app",
+ *   tag: "2.3.0",
+ *   sha256: hex,
+ * });
+ * assert.throws(() => parseImageReference("app:latest"), { code: "IMAGE_REFERENCE_INVALID" });
+ * ```
+ */
+export function parseImageReference(reference: string, name?: string): ImageReference {
+  const label = name === undefined ? "image reference" : `${name}`;
+  if (typeof reference !== "string") {
+    throw new ParseError("IMAGE_REFERENCE_INVALID", `Cannot parse ${label}: expected a string`);
+  }
+  const match = IMAGE_RE.exec(reference);
+  if (match === null) {
+    const at = reference.lastIndexOf("@");
+    const why = at < 0
+      ? "it has no digest; pin the image as NAME@sha256:HEX"
+      : !/^sha256:[0-9a-f]{64}$/.test(reference.slice(at + 1))
+      ? "the digest must be sha256: followed by 64 lowercase hex digits"
+      : "the name is not a repository name (lowercase path components, optional registry host and :tag)";
+    throw new ParseError(
+      "IMAGE_REFERENCE_INVALID",
+      `Cannot parse ${label} ${JSON.stringify(reference.slice(0, 200))}: ${why}`,
+      Math.max(at, 0),
+    );
+  }
+  const groups = match.groups!;
+  const out: ImageReference = { name: groups["name"]!, sha256: groups["hex"]! };
+  if (groups["tag"] !== undefined) out.tag = groups["tag"];
+  return out;
+}
+
+/**
+ * Validates a `stella.ops/promotion@v1` predicate (the `predicate` object) and names every
+ * problem. Cross-field rules that involve the subject live in {@link validatePromotionStatement}.
+ *
+ * @param value The candidate predicate.
+ * @param path JSON Pointer of `value` in its document (e.g. `/predicate`), prefixed to problems.
+ * @returns Every problem found, in field order (empty when valid).
+ *
+ * @example Usage
+ * ```ts
+ * import { validatePromotionPredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problems = validatePromotionPredicate({
+ *   image: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   materials: [{ name: "sbom.json", digest: { sha256: "ab".repeat(32) }, mediaType: "application/json", annotations: { role: "sbom" } }],
+ *   promotion: { from: "prod", to: "prod", promotedAt: "yesterday", approvals: [] },
+ * });
+ * assert.deepEqual(problems.map((p) => [p.path, p.code]), [
+ *   ["/materials", "MATERIAL_ROLE_MISSING"],
+ *   ["/promotion/to", "ENVIRONMENTS_EQUAL"],
+ *   ["/promotion/promotedAt", "TIMESTAMP_INVALID"],
+ *   ["/promotion/approvals", "FIELD_REQUIRED"],
+ * ]);
+ * ```
+ */
+export function validatePromotionPredicate(value: unknown, path = ""): Problem[] {
+  if (!isObject(value)) return [typeMismatch(path, "a promotion predicate object", value)];
+  const problems: Problem[] = [];
+
+  const imagePath = pointer(path, "image");
+  const image = requiredObject(value, "image", path, "the promoted image", problems);
+  if (image !== undefined) {
+    requiredString(image, "name", imagePath, "the image's repository name", problems);
+    optionalString(image, "tag", imagePath, problems);
+    checkSha256Digest(image, imagePath, problems);
+  }
+
+  const materialsPath = pointer(path, "materials");
+  const materials = value["materials"];
+  if (isUnset(materials) || (Array.isArray(materials) && materials.length === 0)) {
+    problems.push(required(materialsPath, "the SBOM and VEX materials"));
+  } else if (!Array.isArray(materials)) {
+    problems.push(typeMismatch(materialsPath, "an array of resource descriptors", materials));
+  } else {
+    const roles = new Set<string>();
+    const itemProblems: Problem[] = [];
+    for (const [i, item] of materials.entries()) {
+      const role = checkMaterial(item, pointer(materialsPath, i), itemProblems);
+      if (role !== undefined) roles.add(role);
+    }
+    for (const role of MATERIAL_ROLES) {
+      if (!roles.has(role)) {
+        problems.push({
+          path: materialsPath,
+          code: "MATERIAL_ROLE_MISSING",
+          message: `Add ${role === "sbom" ? "an SBOM" : "a VEX document"} to the materials ` +
+            `(annotations.role "${role}")`,
+        });
+      }
+    }
+    problems.push(...itemProblems);
+  }
+
+  const promotionPath = pointer(path, "promotion");
+  const promotion = requiredObject(value, "promotion", path, "the promotion details", problems);
+  if (promotion !== undefined) checkPromotion(promotion, promotionPath, problems);
+
+  const rekor = value["rekor"];
+  if (!isUnset(rekor)) problems.push(...validateRekorProof(rekor, pointer(path, "rekor")));
+  return problems;
+}
+
+/**
+ * Validates a whole promotion statement: the Statement layer (`validateStatement`, with `_type`
+ * exactly Statement v1), `predicateType` exactly {@link PROMOTION_PREDICATE_TYPE}, one subject
+ * that is the image, and the predicate ({@link validatePromotionPredicate} at `/predicate`).
+ *
+ * @param value The candidate statement (any JSON value).
+ * @returns Every problem found (empty when valid).
+ *
+ * @example Usage
+ * ```ts
+ * import { validatePromotionStatement } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problems = validatePromotionStatement({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "app", digest: { sha512: "ab".repeat(64) } }],
+ *   predicateType: "https://slsa.dev/provenance/v1",
+ *   predicate: {},
+ * });
+ * assert.deepEqual(problems.map((p) => [p.path, p.code]), [
+ *   ["/subject/0/digest/sha256", "SHA256_REQUIRED"],
+ *   ["/predicateType", "PREDICATE_TYPE_MISMATCH"],
+ *   ["/predicate/image", "FIELD_REQUIRED"],
+ *   ["/predicate/materials", "FIELD_REQUIRED"],
+ *   ["/predicate/promotion", "FIELD_REQUIRED"],
+ * ]);
+ * ```
+ */
+export function validatePromotionStatement(value: unknown): Problem[] {
+  const problems = validateStatement(value);
+  if (!isObject(value)) return problems;
+  const type = value["_type"];
+  if (typeof type === "string" && type !== STATEMENT_TYPE_V1 && !hasProblemAt(problems, "/_type")) {
+    problems.push({
+      path: "/_type",
+      code: "STATEMENT_TYPE_INVALID",
+      message: `Set _type to "${STATEMENT_TYPE_V1}": promotion statements use Statement v1`,
+    });
+  }
+
+  const subject = value["subject"];
+  if (Array.isArray(subject)) {
+    if (subject.length > 1) {
+      problems.push({
+        path: "/subject",
+        code: "SUBJECT_COUNT_INVALID",
+        message: `Give exactly one subject, the promoted image: got ${subject.length}`,
+      });
+    }
+    for (const [i, item] of subject.entries()) {
+      if (!isObject(item)) continue;
+      const at = pointer("/subject", i);
+      const name = item["name"];
+      if ((isUnset(name) || name === "") && !hasProblemAt(problems, at)) {
+        problems.push(required(pointer(at, "name"), "the image's repository name"));
+      }
+      const digest = item["digest"];
+      if (isObject(digest) && Object.keys(digest).length > 0) {
+        checkSha256(digest, pointer(at, "digest"), problems, problems);
+      }
+    }
+  }
+
+  const predicateType = value["predicateType"];
+  if (
+    typeof predicateType === "string" && predicateType !== "" &&
+    predicateType !== PROMOTION_PREDICATE_TYPE
+  ) {
+    problems.push({
+      path: "/predicateType",
+      code: "PREDICATE_TYPE_MISMATCH",
+      message: `Set predicateType to "${PROMOTION_PREDICATE_TYPE}": got ${
+        JSON.stringify(predicateType)
+      }`,
+    });
+  }
+
+  const predicate = value["predicate"];
+  if (isObject(predicate)) {
+    problems.push(...validatePromotionPredicate(predicate, "/predicate"));
+    const image = predicate["image"];
+    const first = Array.isArray(subject) && subject.length === 1 ? subject[0] : undefined;
+    if (isObject(image) && isObject(first)) {
+      const imageDigest = isObject(image["digest"]) ? image["digest"]["sha256"] : undefined;
+      const subjectDigest = isObject(first["digest"]) ? first["digest"]["sha256"] : undefined;
+      if (
+        typeof image["name"] === "string" && typeof first["name"] === "string" &&
+        typeof imageDigest === "string" && typeof subjectDigest === "string" &&
+        (image["name"] !== first["name"] || imageDigest !== subjectDigest)
+      ) {
+        problems.push({
+          path: "/subject/0",
+          code: "SUBJECT_IMAGE_MISMATCH",
+          message: "Make the subject the promoted image: its name and sha256 must equal " +
+            "predicate.image's",
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Builds a promotion statement from explicit inputs, validating everything at once.
+ *
+ * The subject is the image (`name` and `sha256` from the reference); the output depends only on
+ * the inputs (no clock: `promotedAt` is an input); unset and empty optional fields are omitted;
+ * materials and approvals keep the given order; inputs are deep-copied.
+ *
+ * @param options The image reference, materials and promotion details.
+ * @returns A valid `Statement<PromotionPredicate>`.
+ * @throws {ValidationError} Naming every problem, with paths into the would-be statement (e.g.
+ *   `/predicate/image` for a bad reference, `/predicate/promotion/approvals` when there are none).
+ *
+ * @example Usage
+ * ```ts
+ * import { buildPromotionStatement, ValidationError } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * const statement = buildPromotionStatement({
+ *   image: `registry.example/app:2.3.0@sha256:${hex}`,
+ *   materials: [
+ *     { name: "sbom.cdx.json", digest: { sha256: hex }, mediaType: "application/vnd.cyclonedx+json", annotations: { role: "sbom" } },
+ *     { name: "vex.json", digest: { sha256: hex }, mediaType: "application/openvex+json", annotations: { role: "vex" } },
+ *   ],
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: ["alice"],
+ *   policyDecision: "allow",
+ * });
+ * assert.deepEqual(statement.subject, [{ name: "registry.example/app", digest: { sha256: hex } }]);
+ * assert.equal(statement.predicate.image.tag, "2.3.0");
+ * assert.deepEqual(statement.predicate.promotion.policyDecision, { decision: "allow" });
+ * assert.throws(
+ *   () => buildPromotionStatement({ image: "app:latest", materials: [], from: "a", to: "b", promotedAt: "", approvals: [] }),
+ *   ValidationError,
+ * );
+ * ```
+ */
+export function buildPromotionStatement(
+  options: BuildPromotionOptions,
+): Statement<PromotionPredicate> {
+  if (!isObject(options)) throw new TypeError("Pass buildPromotionStatement options as an object");
+  const problems: Problem[] = [];
+  const copy = (value: unknown, path: string): unknown =>
+    value === undefined ? undefined : cloneJson(value, path, problems);
+
+  let reference: ImageReference | undefined;
+  try {
+    reference = parseImageReference(options.image, "image");
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    problems.push({
+      path: "/predicate/image",
+      code: "IMAGE_REFERENCE_INVALID",
+      message: error.message,
+    });
+  }
+  const digest = { sha256: reference?.sha256 ?? "" };
+  const image = withOptional({ name: reference?.name ?? "" }, { tag: reference?.tag });
+  image["digest"] = digest;
+
+  const approvalsPath = "/predicate/promotion/approvals";
+  const approvals = Array.isArray(options.approvals)
+    ? options.approvals.map((approval, i) =>
+      typeof approval === "string"
+        ? { approver: approval }
+        : copy(approval, pointer(approvalsPath, i))
+    )
+    : copy(options.approvals, approvalsPath);
+  if (Array.isArray(approvals)) {
+    const seen = new Set<string>();
+    for (const [i, approval] of approvals.entries()) {
+      const approver = isObject(approval) ? approval["approver"] : undefined;
+      if (typeof approver !== "string" || approver === "") continue;
+      if (seen.has(approver)) {
+        problems.push({
+          path: pointer(pointer(approvalsPath, i), "approver"),
+          code: "APPROVER_DUPLICATE",
+          message: `Remove the second approval by ${
+            JSON.stringify(approver)
+          }: each approver counts once`,
+        });
+      }
+      seen.add(approver);
+    }
+  }
+
+  const decision = options.policyDecision;
+  const promotion = withOptional({
+    from: options.from ?? "",
+    to: options.to ?? "",
+    promotedAt: options.promotedAt ?? "",
+  }, {
+    promotedBy: options.promotedBy,
+    approvals,
+    policyDecision: typeof decision === "string"
+      ? { decision }
+      : copy(decision, "/predicate/promotion/policyDecision"),
+    ticket: options.ticket,
+  });
+  if (promotion["approvals"] === undefined) promotion["approvals"] = [];
+
+  const predicate = withOptional({
+    image,
+    materials: copy(options.materials ?? [], "/predicate/materials"),
+    promotion,
+  }, { rekor: copy(options.rekor, "/predicate/rekor") });
+
+  const statement = {
+    _type: STATEMENT_TYPE_V1,
+    subject: [{ name: image["name"], digest }],
+    predicateType: PROMOTION_PREDICATE_TYPE,
+    predicate,
+  };
+
+  let found = validatePromotionStatement(statement);
+  if (reference === undefined) {
+    // The reference problem already explains the empty subject and image.
+    found = found.filter((p) =>
+      !p.path.startsWith("/subject") && !p.path.startsWith("/predicate/image")
+    );
+  }
+  problems.push(...found);
+  if (problems.length > 0) {
+    throw new ValidationError("Cannot build promotion statement", sortProblems(problems));
+  }
+  return statement as unknown as Statement<PromotionPredicate>;
+}
+
+function checkMaterial(item: unknown, path: string, problems: Problem[]): string | undefined {
+  const found = validateResourceDescriptor(item, path);
+  problems.push(...found);
+  if (!isObject(item)) return undefined;
+  const reported = (field: string): boolean => hasProblemAt(found, pointer(path, field));
+  if (!reported("name")) requiredString(item, "name", path, "the document's name", problems);
+  const digest = item["digest"];
+  if (isUnset(digest) || (isObject(digest) && Object.keys(digest).length === 0)) {
+    problems.push(required(pointer(path, "digest"), "the document's digest (with sha256)"));
+  } else if (isObject(digest)) {
+    checkSha256(digest, pointer(path, "digest"), found, problems);
+  }
+  if (!reported("mediaType")) {
+    requiredString(item, "mediaType", path, "the document's media type", problems);
+  }
+  const annotations = item["annotations"];
+  const rolePath = pointer(pointer(path, "annotations"), "role");
+  if (isUnset(annotations) || (isObject(annotations) && isUnset(annotations["role"]))) {
+    problems.push(required(rolePath, `the document's role (${MATERIAL_ROLES.join(" or ")})`));
+    return undefined;
+  }
+  if (!isObject(annotations)) return undefined; // TYPE_MISMATCH reported by the descriptor check
+  const role = annotations["role"];
+  if (typeof role === "string" && (MATERIAL_ROLES as readonly string[]).includes(role)) return role;
+  problems.push({
+    path: rolePath,
+    code: "MATERIAL_ROLE_INVALID",
+    message: `Set the role to one of ${MATERIAL_ROLES.map((r) => `"${r}"`).join(", ")}: got ${
+      JSON.stringify(role)
+    }`,
+  });
+  return undefined;
+}
+
+function checkPromotion(promotion: UnknownObject, path: string, problems: Problem[]): void {
+  const from = requiredString(promotion, "from", path, "the environment promoted from", problems);
+  const to = requiredString(promotion, "to", path, "the environment promoted to", problems);
+  if (from !== undefined && from === to) {
+    problems.push({
+      path: pointer(path, "to"),
+      code: "ENVIRONMENTS_EQUAL",
+      message: `Promote to a different environment: from and to are both ${JSON.stringify(from)}`,
+    });
+  }
+  checkTimestamp(promotion, "promotedAt", path, true, problems);
+  optionalString(promotion, "promotedBy", path, problems);
+
+  const approvalsPath = pointer(path, "approvals");
+  const approvals = promotion["approvals"];
+  if (isUnset(approvals) || (Array.isArray(approvals) && approvals.length === 0)) {
+    problems.push(required(approvalsPath, "at least one approval"));
+  } else if (!Array.isArray(approvals)) {
+    problems.push(typeMismatch(approvalsPath, "an array of approvals", approvals));
+  } else {
+    for (const [i, approval] of approvals.entries()) {
+      const at = pointer(approvalsPath, i);
+      if (!isObject(approval)) {
+        problems.push(typeMismatch(at, "an approval object", approval));
+        continue;
+      }
+      requiredString(approval, "approver", at, "the approver's id", problems);
+      checkTimestamp(approval, "at", at, false, problems);
+    }
+  }
+
+  const decisionPath = pointer(path, "policyDecision");
+  const decision = promotion["policyDecision"];
+  if (!isUnset(decision)) {
+    if (!isObject(decision)) {
+      problems.push(typeMismatch(decisionPath, "a policy decision object", decision));
+    } else {
+      const value = decision["decision"];
+      const at = pointer(decisionPath, "decision");
+      if (isUnset(value) || value === "") {
+        problems.push(required(at, `the decision (${POLICY_DECISIONS.join(", ")})`));
+      } else if (
+        typeof value !== "string" || !(POLICY_DECISIONS as readonly string[]).includes(value)
+      ) {
+        problems.push({
+          path: at,
+          code: "DECISION_INVALID",
+          message: `Set the decision to one of ${
+            POLICY_DECISIONS.map((d) => `"${d}"`).join(", ")
+          }: got ${JSON.stringify(value)}`,
+        });
+      }
+      optionalString(decision, "policy", decisionPath, problems);
+      checkTimestamp(decision, "evaluatedAt", decisionPath, false, problems);
+    }
+  }
+  optionalString(promotion, "ticket", path, problems);
+}
+
+/** Checks `object.digest`: a required DigestSet with a lowercase `sha256`. */
+function checkSha256Digest(object: UnknownObject, path: string, problems: Problem[]): void {
+  const at = pointer(path, "digest");
+  const digest = object["digest"];
+  if (isUnset(digest) || (isObject(digest) && Object.keys(digest).length === 0)) {
+    problems.push(required(at, "the digest (with sha256)"));
+    return;
+  }
+  if (!isObject(digest)) {
+    problems.push(typeMismatch(at, "a digest set object", digest));
+    return;
+  }
+  const found = validateDigestSet(digest, at);
+  problems.push(...found);
+  checkSha256(digest, at, found, problems);
+}
+
+/** Pushes SHA256_REQUIRED unless `digest.sha256` is 64 lowercase hex or already reported. */
+function checkSha256(
+  digest: UnknownObject,
+  path: string,
+  reported: readonly Problem[],
+  problems: Problem[],
+): void {
+  const at = pointer(path, "sha256");
+  const value = digest["sha256"];
+  if (typeof value === "string" && SHA256_RE.test(value)) return;
+  if (hasProblemAt(reported, at) || hasProblemAt(reported, path)) return;
+  problems.push({
+    path: at,
+    code: "SHA256_REQUIRED",
+    message: "Add a sha256 digest as 64 lowercase hex digits",
+  });
+}
+
+function checkTimestamp(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  mandatory: boolean,
+  problems: Problem[],
+): void {
+  const at = pointer(path, field);
+  const value = object[field];
+  if (isUnset(value) || value === "") {
+    if (mandatory) problems.push(required(at, `${field} (an RFC 3339 UTC time)`));
+    return;
+  }
+  if (typeof value !== "string") {
+    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
+    return;
+  }
+  let ok = value.endsWith("Z");
+  if (ok) {
+    try {
+      parseRfc3339(value);
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    problems.push({
+      path: at,
+      code: "TIMESTAMP_INVALID",
+      message: `Write ${field} as an RFC 3339 UTC timestamp like 2025-01-31T12:00:00Z: got ${
+        JSON.stringify(value)
+      }`,
+    });
+  }
+}
+
+function requiredObject(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  what: string,
+  problems: Problem[],
+): UnknownObject | undefined {
+  const at = pointer(path, field);
+  const value = object[field];
+  if (isUnset(value)) {
+    problems.push(required(at, what));
+    return undefined;
+  }
+  if (!isObject(value)) {
+    problems.push(typeMismatch(at, "an object", value));
+    return undefined;
+  }
+  return value;
+}
+
+/** Checks a required non-empty string; returns it when valid. */
+function requiredString(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  what: string,
+  problems: Problem[],
+): string | undefined {
+  const at = pointer(path, field);
+  const value = object[field];
+  if (isUnset(value) || value === "") {
+    problems.push(required(at, what));
+    return undefined;
+  }
+  if (typeof value !== "string") {
+    problems.push(typeMismatch(at, "a string", value));
+    return undefined;
+  }
+  return value;
+}
+
+function optionalString(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  problems: Problem[],
+): void {
+  const value = object[field];
+  if (!isUnset(value) && typeof value !== "string") {
+    problems.push(typeMismatch(pointer(path, field), "a string", value));
+  }
+}
+
+function required(path: string, what: string): Problem {
+  return { path, code: "FIELD_REQUIRED", message: `Add ${what}` };
+}
+
+function hasProblemAt(problems: readonly Problem[], path: string): boolean {
+  return problems.some((p) => p.path === path);
+}
+
+/** `required` plus every entry of `optional` that is not `undefined`, `null`, `""` or `{}`. */
+function withOptional(
+  required: { [key: string]: unknown },
+  optional: { [key: string]: unknown },
+): { [key: string]: unknown } {
+  const out = { ...required };
+  for (const [key, value] of Object.entries(optional)) {
+    if (isUnset(value) || value === "") continue;
+    if (isObject(value) && Object.keys(value).length === 0) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Stable sort by path, so problems from the separate passes read in document order. */
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) =>
+      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
+    )
+    .map(({ problem }) => problem);
+}
