@@ -235,7 +235,8 @@ function formatTime(what: string, ms: number): string {
   }
 }
 
-async function readPolicy(io: Io, path: string): Promise<ClaimPolicy> {
+/** Reads a required-claims policy file; a malformed one is a CliError (exit 2). */
+export async function readPolicy(io: Io, path: string): Promise<ClaimPolicy> {
   const bytes = await io.readFile(path);
   try {
     return parsePolicy(bytes, { name: path });
@@ -246,7 +247,7 @@ async function readPolicy(io: Io, path: string): Promise<ClaimPolicy> {
 }
 
 /** A file audit sink whose failures name the log file (exit 2). */
-function fileSink(path: string): AuditSink {
+export function fileSink(path: string): AuditSink {
   const log = new FileAuditLog(path);
   return {
     async append(entry) {

@@ -21,21 +21,21 @@
  * @module
  */
 
-import { ParseError, type Problem, ValidationError } from "../lib/encoding/errors.ts";
+import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import { formatRfc3339 } from "../lib/encoding/time.ts";
 import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE, serializeEnvelope } from "../lib/model/dsse.ts";
 import { parseStatement } from "../lib/model/statement.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import type { Key } from "../lib/keys/key.ts";
-import { AuditedSigner, type AuditSink } from "../lib/sign/audit_log.ts";
-import { FileAuditLog } from "../lib/sign/audit_log_file.ts";
+import { AuditedSigner } from "../lib/sign/audit_log.ts";
 import { signEnvelope } from "../lib/sign/envelope.ts";
 import { createSigner } from "../lib/sign/local_signer.ts";
-import { type ClaimPolicy, parsePolicy, PolicySigner } from "../lib/sign/policy.ts";
+import { PolicySigner } from "../lib/sign/policy.ts";
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type Signer } from "../lib/sign/signer.ts";
 import { expectPositionals, HELP_FLAG, parseStrict, parseTimeFlag } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadKey } from "./_keys.ts";
+import { fileSink, readPolicy, reject } from "./_attest.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -170,25 +170,6 @@ audit record not written; no envelope is produced).
   },
 };
 
-/** Prints a rejection with one line per problem and returns exit status 1. */
-function reject(io: Io, summary: string, error: ValidationError): number {
-  const lines = error.problems.map((p: Problem) =>
-    `  ${p.path === "" ? "(root)" : p.path}: ${p.code}: ${p.message}\n`
-  );
-  io.stderr(`stella: ${summary}\n${lines.join("")}`);
-  return 1;
-}
-
-async function readPolicy(io: Io, path: string): Promise<ClaimPolicy> {
-  const bytes = await io.readFile(path);
-  try {
-    return parsePolicy(bytes, { name: path });
-  } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.message);
-    throw error;
-  }
-}
-
 async function readKey(
   io: Io,
   path: string,
@@ -200,28 +181,4 @@ async function readKey(
     if (error instanceof ParseError) throw new CliError(error.message);
     throw error;
   }
-}
-
-/** A file audit sink whose failures name the log file. */
-function fileSink(path: string): AuditSink {
-  const log = new FileAuditLog(path);
-  return {
-    async append(entry) {
-      try {
-        return await log.append(entry);
-      } catch (error) {
-        throw new CliError(`Cannot append to audit log "${path}": ${describe(error)}`);
-      }
-    },
-  };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
-  if (error instanceof ParseError) {
-    return error.message.replace(/^Cannot append to audit log: /, "");
-  }
-  return error instanceof Error ? error.message : String(error);
 }
