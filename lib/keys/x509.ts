@@ -1,0 +1,515 @@
+/**
+ * X.509 v3 certificates (RFC 5280): a strict DER reader for what chain building and RFC 3161
+ * timestamp verification need.
+ *
+ * Implements RFC 5280 §4.1 (Certificate, TBSCertificate: version, serial number, signature
+ * algorithm, issuer, validity, subject, SubjectPublicKeyInfo, unique IDs, extensions) and the
+ * extensions of §4.2.1.1 (authority key identifier), §4.2.1.2 (subject key identifier), §4.2.1.3
+ * (key usage), §4.2.1.6 (subject alternative name), §4.2.1.9 (basic constraints) and §4.2.1.12
+ * (extended key usage); other extensions are kept as raw bytes with their critical flag. Names
+ * are kept as DER (for matching, §7.1 compares them after normalisation; here the bytes must be
+ * equal, as Go and sigstore do) and as an RFC 4514 §2 string for messages.
+ *
+ * Strict: DER only (see `lib/encoding/der.ts`), no trailing bytes, an explicit version only for
+ * v2/v3, a non-negative serial number, the inner and outer signature algorithms byte-equal
+ * (§4.1.1.2), extensions only in v3 and each at most once (§4.2), well-formed known extensions.
+ * Every failure is a {@link ParseError} with code `CERT_INVALID`. Signatures and chains are
+ * checked by `verifyCertificateSignature` and `validateChain` in the verify layer.
+ *
+ * Why our own reader and no ASN.1 dependency (`pkijs`, `@peculiar/x509`): this toolkit needs
+ * a few dozen lines of certificate fields, not a general ASN.1 object model; the strict DER
+ * reader is already here; sigstore-js takes the same route; and nothing new has to be vendored
+ * into an offline build or loaded at start-up.
+ *
+ * @module
+ */
+
+import { decodePemAll } from "../encoding/pem.ts";
+import { equalBytes } from "../encoding/bytes.ts";
+import { DER_TAGS, DerReader, encodeDerTlv } from "../encoding/der.ts";
+import { ParseError } from "../encoding/errors.ts";
+import { derRuleError, readAlgorithmIdentifier, readGeneralNames, readName } from "./_pkix.ts";
+
+/**
+ * An AlgorithmIdentifier: the algorithm OID and, when present, the DER of its parameters.
+ *
+ * @example Usage
+ * ```ts
+ * import type { AlgorithmIdentifier } from "@stellaops/provenance";
+ * const ecdsaSha256: AlgorithmIdentifier = { oid: "1.2.840.10045.4.3.2" };
+ * console.assert(ecdsaSha256.parameters === undefined);
+ * ```
+ */
+export interface AlgorithmIdentifier {
+  /** Dotted-decimal algorithm OID. */
+  readonly oid: string;
+  /** DER of the parameters (e.g. `05 00` for NULL), when present. */
+  readonly parameters?: Uint8Array;
+}
+
+/**
+ * One attribute of a distinguished name, in DER order.
+ *
+ * @example Usage
+ * ```ts
+ * import type { NameAttribute } from "@stellaops/provenance";
+ * const cn: NameAttribute = { oid: "2.5.4.3", type: "CN", value: "Test Root" };
+ * console.assert(cn.type === "CN");
+ * ```
+ */
+export interface NameAttribute {
+  /** Attribute type OID, e.g. `2.5.4.3`. */
+  readonly oid: string;
+  /** RFC 4514 short name (`CN`, `O`, …) or the dotted OID when there is none. */
+  readonly type: string;
+  /** The value as text, or `#` and the hex of its DER when it is not a character string. */
+  readonly value: string;
+}
+
+/**
+ * A distinguished name: its exact DER (what name matching compares) and a readable form.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DistinguishedName } from "@stellaops/provenance";
+ * const name: DistinguishedName = { der: new Uint8Array([0x30, 0]), text: "", attributes: [] };
+ * console.assert(name.text === "");
+ * ```
+ */
+export interface DistinguishedName {
+  /** DER of the Name (`SEQUENCE OF RelativeDistinguishedName`). */
+  readonly der: Uint8Array;
+  /** RFC 4514 string: last RDN first, `,` between RDNs, `+` inside a multi-valued RDN. */
+  readonly text: string;
+  /** Every attribute, in DER order. */
+  readonly attributes: readonly NameAttribute[];
+}
+
+/** GeneralName choices (RFC 5280 §4.2.1.6), by their tag number. */
+export const GENERAL_NAME_TYPES = [
+  "otherName",
+  "email",
+  "dns",
+  "x400Address",
+  "directoryName",
+  "ediPartyName",
+  "uri",
+  "ip",
+  "registeredId",
+] as const;
+
+/** One of {@link GENERAL_NAME_TYPES}. */
+export type GeneralNameType = typeof GENERAL_NAME_TYPES[number];
+
+/**
+ * A GeneralName, reduced to text: `email`, `dns`, `uri` as written; `ip` in dotted or
+ * colon-hex form; `directoryName` as an RFC 4514 string; `registeredId` as a dotted OID;
+ * `otherName` as its value text (UTF8String and other character strings) or `#hex` of the DER,
+ * with the type OID in `typeId`; `x400Address` and `ediPartyName` as `#hex`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { GeneralName } from "@stellaops/provenance";
+ * const name: GeneralName = { type: "uri", value: "https://github.com/org/repo/.github/workflows/ci.yml@refs/heads/main" };
+ * console.assert(name.type === "uri");
+ * ```
+ */
+export interface GeneralName {
+  /** Which choice. */
+  readonly type: GeneralNameType;
+  /** The value as text. */
+  readonly value: string;
+  /** For `otherName`: the type-id OID. */
+  readonly typeId?: string;
+}
+
+/** Key purpose OIDs of the extended key usage extension (RFC 5280 §4.2.1.12). */
+export const KEY_PURPOSES = {
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+  codeSigning: "1.3.6.1.5.5.7.3.3",
+  emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  ocspSigning: "1.3.6.1.5.5.7.3.9",
+  anyExtendedKeyUsage: "2.5.29.37.0",
+} as const;
+
+/** Key usage bits in bit order (RFC 5280 §4.2.1.3); `nonRepudiation` is X.509's contentCommitment. */
+export const KEY_USAGES = [
+  "digitalSignature",
+  "nonRepudiation",
+  "keyEncipherment",
+  "dataEncipherment",
+  "keyAgreement",
+  "keyCertSign",
+  "cRLSign",
+  "encipherOnly",
+  "decipherOnly",
+] as const;
+
+/** One of {@link KEY_USAGES}. */
+export type KeyUsage = typeof KEY_USAGES[number];
+
+/** Extension OIDs this reader decodes (RFC 5280 §4.2.1). */
+export const EXTENSION_OIDS = {
+  authorityKeyIdentifier: "2.5.29.35",
+  subjectKeyIdentifier: "2.5.29.14",
+  keyUsage: "2.5.29.15",
+  subjectAltName: "2.5.29.17",
+  basicConstraints: "2.5.29.19",
+  extKeyUsage: "2.5.29.37",
+} as const;
+
+/**
+ * One certificate extension as written: OID, critical flag and the contents of `extnValue`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CertificateExtension } from "@stellaops/provenance";
+ * const ext: CertificateExtension = { oid: "2.5.29.19", critical: true, value: new Uint8Array([0x30, 0]) };
+ * console.assert(ext.critical);
+ * ```
+ */
+export interface CertificateExtension {
+  /** Extension OID. */
+  readonly oid: string;
+  /** The critical flag (absent in DER means false). */
+  readonly critical: boolean;
+  /** The DER inside `extnValue`. */
+  readonly value: Uint8Array;
+}
+
+/**
+ * The decoded extensions of a certificate; `all` lists every extension in certificate order.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CertificateExtensions } from "@stellaops/provenance";
+ * const none: CertificateExtensions = { all: [] };
+ * console.assert(none.basicConstraints === undefined);
+ * ```
+ */
+export interface CertificateExtensions {
+  /** Every extension, in order. */
+  readonly all: readonly CertificateExtension[];
+  /** Basic constraints (§4.2.1.9). */
+  readonly basicConstraints?: {
+    readonly critical: boolean;
+    readonly ca: boolean;
+    readonly pathLength?: number;
+  };
+  /** Key usage (§4.2.1.3): the bits that are set. */
+  readonly keyUsage?: { readonly critical: boolean; readonly usages: readonly KeyUsage[] };
+  /** Extended key usage (§4.2.1.12): key purpose OIDs. */
+  readonly extKeyUsage?: { readonly critical: boolean; readonly purposes: readonly string[] };
+  /** Subject key identifier (§4.2.1.2). */
+  readonly subjectKeyIdentifier?: Uint8Array;
+  /** Authority key identifier (§4.2.1.1). */
+  readonly authorityKeyIdentifier?: {
+    readonly keyIdentifier?: Uint8Array;
+    readonly issuer?: readonly GeneralName[];
+    readonly serialNumber?: bigint;
+  };
+  /** Subject alternative name (§4.2.1.6). */
+  readonly subjectAltName?: { readonly critical: boolean; readonly names: readonly GeneralName[] };
+}
+
+/**
+ * A parsed X.509 certificate. Byte fields are views into a private copy of the input.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Certificate, parseCertificate } from "@stellaops/provenance";
+ * const read = (der: Uint8Array): Certificate => parseCertificate(der);
+ * console.assert(typeof read === "function");
+ * ```
+ */
+export interface Certificate {
+  /** The whole certificate DER. */
+  readonly der: Uint8Array;
+  /** The DER of the TBSCertificate (what the issuer signed). */
+  readonly tbs: Uint8Array;
+  /** Version: 1, 2 or 3. */
+  readonly version: 1 | 2 | 3;
+  /** Serial number. */
+  readonly serialNumber: bigint;
+  /** Signature algorithm of the issuer's signature. */
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  /** Issuer name. */
+  readonly issuer: DistinguishedName;
+  /** Subject name. */
+  readonly subject: DistinguishedName;
+  /** Start of validity, epoch milliseconds (inclusive). */
+  readonly notBefore: number;
+  /** End of validity, epoch milliseconds (inclusive, RFC 5280 §4.1.2.5). */
+  readonly notAfter: number;
+  /** DER SubjectPublicKeyInfo. */
+  readonly spki: Uint8Array;
+  /** Extensions (empty `all` for v1/v2). */
+  readonly extensions: CertificateExtensions;
+  /** The issuer's signature over `tbs`. */
+  readonly signature: Uint8Array;
+}
+
+/** Options of {@link parseCertificate}. */
+export interface ParseCertificateOptions {
+  /** Name of the input (e.g. a file name), used in error messages. */
+  name?: string | undefined;
+}
+
+function certError(name: string | undefined, detail: string, offset = -1): ParseError {
+  const label = name === undefined ? "" : ` "${name}"`;
+  return new ParseError("CERT_INVALID", `Cannot parse certificate${label}: ${detail}`, offset);
+}
+
+function readKeyUsage(reader: DerReader): KeyUsage[] {
+  const bits = reader.readBitString();
+  const usages: KeyUsage[] = [];
+  const total = bits.bytes.length * 8 - bits.unusedBits;
+  for (let i = 0; i < total && i < KEY_USAGES.length; i++) {
+    if ((bits.bytes[i >> 3]! & (0x80 >> (i & 7))) !== 0) usages.push(KEY_USAGES[i]!);
+  }
+  return usages;
+}
+
+type MutableExtensions = { -readonly [K in keyof CertificateExtensions]: CertificateExtensions[K] };
+
+function decodeExtension(out: MutableExtensions, ext: CertificateExtension, offset: number): void {
+  const reader = new DerReader(ext.value, { offset });
+  switch (ext.oid) {
+    case EXTENSION_OIDS.basicConstraints: {
+      const seq = reader.readSequence();
+      const ca = seq.peekTag() === DER_TAGS.BOOLEAN ? seq.readBoolean() : false;
+      let pathLength: number | undefined;
+      if (!seq.isEmpty()) {
+        pathLength = seq.readSmallInteger();
+        if (pathLength < 0) throw derRuleError("pathLenConstraint is negative", offset);
+      }
+      seq.end();
+      out.basicConstraints = pathLength === undefined
+        ? { critical: ext.critical, ca }
+        : { critical: ext.critical, ca, pathLength };
+      break;
+    }
+    case EXTENSION_OIDS.keyUsage:
+      out.keyUsage = { critical: ext.critical, usages: readKeyUsage(reader) };
+      break;
+    case EXTENSION_OIDS.extKeyUsage: {
+      const seq = reader.readSequence();
+      const purposes: string[] = [];
+      while (!seq.isEmpty()) purposes.push(seq.readOid());
+      if (purposes.length === 0) throw derRuleError("extKeyUsage is empty", offset);
+      out.extKeyUsage = { critical: ext.critical, purposes };
+      break;
+    }
+    case EXTENSION_OIDS.subjectKeyIdentifier:
+      out.subjectKeyIdentifier = reader.readOctetString();
+      break;
+    case EXTENSION_OIDS.authorityKeyIdentifier: {
+      const seq = reader.readSequence();
+      const aki: {
+        keyIdentifier?: Uint8Array;
+        issuer?: GeneralName[];
+        serialNumber?: bigint;
+      } = {};
+      const keyId = seq.readOptional(0x80);
+      if (keyId !== undefined) aki.keyIdentifier = keyId.contents;
+      const issuer = seq.readOptional(0xa1);
+      if (issuer !== undefined) {
+        aki.issuer = readGeneralNames(DerReader.over(issuer), issuer.offset);
+      }
+      const serial = seq.readOptional(0x82);
+      if (serial !== undefined) {
+        // authorityCertSerialNumber [2] IMPLICIT INTEGER: re-read the contents as an INTEGER.
+        aki.serialNumber = new DerReader(encodeDerTlv(DER_TAGS.INTEGER, serial.contents), {
+          offset: serial.offset,
+        }).readInteger();
+      }
+      seq.end();
+      out.authorityKeyIdentifier = aki;
+      break;
+    }
+    case EXTENSION_OIDS.subjectAltName: {
+      const element = reader.readElement(DER_TAGS.SEQUENCE);
+      out.subjectAltName = {
+        critical: ext.critical,
+        names: readGeneralNames(DerReader.over(element), element.offset),
+      };
+      break;
+    }
+    default:
+      return;
+  }
+  reader.end();
+}
+
+function readExtensions(reader: DerReader, offset: number): CertificateExtensions {
+  const list = reader.readSequence();
+  const out: MutableExtensions = { all: [] };
+  const all: CertificateExtension[] = [];
+  const seen = new Set<string>();
+  if (list.isEmpty()) throw derRuleError("extensions must not be empty", offset);
+  while (!list.isEmpty()) {
+    const element = list.readElement(DER_TAGS.SEQUENCE);
+    const ext = DerReader.over(element);
+    const oid = ext.readOid();
+    const critical = ext.peekTag() === DER_TAGS.BOOLEAN ? ext.readBoolean() : false;
+    const valueElement = ext.readElement(DER_TAGS.OCTET_STRING);
+    ext.end();
+    if (seen.has(oid)) {
+      throw derRuleError(`extension ${oid} appears more than once`, element.offset);
+    }
+    seen.add(oid);
+    const extension = { oid, critical, value: valueElement.contents };
+    all.push(extension);
+    decodeExtension(out, extension, valueElement.offset + valueElement.headerLength);
+  }
+  out.all = all;
+  return out;
+}
+
+/**
+ * Parses one DER X.509 certificate strictly.
+ *
+ * @param der The certificate DER (a copy is kept).
+ * @param options Input name for error messages.
+ * @returns The certificate's fields and decoded extensions.
+ * @throws {ParseError} `CERT_INVALID` when the input is not exactly one well-formed certificate.
+ * @throws {TypeError} When `der` is not a `Uint8Array`.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeBase64, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const der = decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",
+ * );
+ * const cert = parseCertificate(der);
+ * assert.equal(cert.subject.text, "CN=Test TSA Root,O=local");
+ * assert.equal(cert.extensions.basicConstraints?.ca, true);
+ * assert.equal(new Date(cert.notBefore).toISOString(), "2024-10-31T10:14:42.000Z");
+ * assert.throws(() => parseCertificate(der.subarray(0, 100)), { code: "CERT_INVALID" });
+ * ```
+ */
+export function parseCertificate(
+  der: Uint8Array,
+  options: ParseCertificateOptions = {},
+): Certificate {
+  if (!(der instanceof Uint8Array)) throw new TypeError("Pass the certificate as DER bytes");
+  const name = options.name;
+  const bytes = der.slice();
+  try {
+    const outer = new DerReader(bytes, { name });
+    const certElement = outer.readElement(DER_TAGS.SEQUENCE);
+    outer.end();
+    const cert = DerReader.over(certElement, name);
+    const tbsElement = cert.readElement(DER_TAGS.SEQUENCE);
+    const algorithmElement = cert.readElement(DER_TAGS.SEQUENCE);
+    const signatureAlgorithm = readAlgorithmIdentifier(
+      new DerReader(algorithmElement.raw, { name, offset: algorithmElement.offset }),
+    );
+    const signatureElement = cert.readElement(DER_TAGS.BIT_STRING);
+    cert.end();
+    const signature = new DerReader(signatureElement.raw, { name, offset: signatureElement.offset })
+      .readBitStringBytes();
+
+    const tbs = DerReader.over(tbsElement, name);
+    let version: 1 | 2 | 3 = 1;
+    const versionReader = tbs.readOptionalContext(0);
+    if (versionReader !== undefined) {
+      const v = versionReader.readSmallInteger();
+      versionReader.end();
+      if (v !== 1 && v !== 2) {
+        throw certError(name, `version must be v2 or v3 when written (got ${v + 1})`);
+      }
+      version = (v + 1) as 2 | 3;
+    }
+    const serialElement = tbs.readElement(DER_TAGS.INTEGER);
+    const serialNumber = new DerReader(serialElement.raw, { name, offset: serialElement.offset })
+      .readInteger();
+    if (serialNumber < 0n) throw certError(name, "serial number is negative", serialElement.offset);
+    const innerAlgorithm = tbs.readElement(DER_TAGS.SEQUENCE);
+    if (!equalBytes(innerAlgorithm.raw, algorithmElement.raw)) {
+      throw certError(
+        name,
+        "the TBSCertificate signature algorithm differs from the outer one",
+        innerAlgorithm.offset,
+      );
+    }
+    const issuer = readName(tbs);
+    const validity = tbs.readSequence();
+    const notBefore = validity.readTime().getTime();
+    const notAfter = validity.readTime().getTime();
+    validity.end();
+    const subject = readName(tbs);
+    const spkiElement = tbs.readElement(DER_TAGS.SEQUENCE);
+    const spkiReader = DerReader.over(spkiElement, name);
+    readAlgorithmIdentifier(spkiReader);
+    spkiReader.readBitString();
+    spkiReader.end();
+    for (const tag of [0x81, 0x82]) {
+      const unique = tbs.readOptional(tag);
+      if (unique !== undefined && version === 1) {
+        throw certError(name, "unique identifiers need v2 or v3", unique.offset);
+      }
+    }
+    let extensions: CertificateExtensions = { all: [] };
+    const extElement = tbs.readOptional(0xa3);
+    if (extElement !== undefined) {
+      if (version !== 3) throw certError(name, "extensions need v3", extElement.offset);
+      const extReader = DerReader.over(extElement, name);
+      extensions = readExtensions(extReader, extElement.offset);
+      extReader.end();
+    }
+    tbs.end();
+    return {
+      der: bytes,
+      tbs: tbsElement.raw,
+      version,
+      serialNumber,
+      signatureAlgorithm,
+      issuer,
+      subject,
+      notBefore,
+      notAfter,
+      spki: spkiElement.raw,
+      extensions,
+      signature,
+    };
+  } catch (error) {
+    if (error instanceof ParseError && error.code === "DER_INVALID") {
+      throw certError(name, error.message.replace(/^[^:]*: /, ""), error.offset);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Parses every `CERTIFICATE` block of a PEM text (a certificate bundle such as `roots.pem`).
+ *
+ * @param text PEM text; other blocks are skipped.
+ * @param options Input name for error messages.
+ * @returns The certificates, in file order.
+ * @throws {ParseError} `CERT_INVALID` when a certificate does not parse; `PEM_NOT_FOUND`,
+ *   `PEM_LABEL_MISMATCH` (no `CERTIFICATE` block) or `PEM_INVALID` from `decodePemAll`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseCertificatesPem } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.throws(() => parseCertificatesPem("no certificates here", { name: "roots.pem" }), { code: "PEM_NOT_FOUND" });
+ * ```
+ */
+export function parseCertificatesPem(
+  text: string,
+  options: ParseCertificateOptions = {},
+): Certificate[] {
+  if (typeof text !== "string") throw new TypeError("Pass the PEM text as a string");
+  const blocks = decodePemAll(text, { label: "CERTIFICATE", name: options.name });
+  return blocks.map((block, i) =>
+    parseCertificate(block.bytes, {
+      name: options.name === undefined ? `certificate ${i}` : `${options.name} #${i}`,
+    })
+  );
+}
