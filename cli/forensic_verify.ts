@@ -13,6 +13,8 @@
  */
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
+import { decodeUtf8 } from "../lib/encoding/bytes.ts";
+import { decodePemAll } from "../lib/encoding/pem.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import {
@@ -41,6 +43,9 @@ const FLAGS = {
   "not-after": { type: "string" },
   skew: { type: "string" },
   now: { type: "string" },
+  timestamp: { type: "string", multiple: true },
+  "tsa-roots": { type: "string" },
+  "merkle-root": { type: "string" },
   json: { type: "boolean", default: false },
 } as const;
 
@@ -56,7 +61,8 @@ export const forensicVerifyCommand: Command = {
   summary: "Verify DSSE envelopes offline (signatures, trust policy, time window)",
   help:
     `Usage: stella forensic verify <envelope.json|envelopes.jsonl|dir> [--key PEM]... [--trust trust.json]
-       [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339] [--json]
+       [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339]
+       [--timestamp token.tsr --tsa-roots roots.pem] [--merkle-root HEX] [--json]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
 name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise.
@@ -70,6 +76,12 @@ Flags:
   --not-after T      Reject signatures made after T
   --skew D           Tolerance for every time comparison (default 5m; e.g. 0, 30s, 5m, 1h)
   --now T            Evaluation time (default: the clock)
+  --timestamp TSR    RFC 3161 timestamp token over an envelope signature (DER TimeStampResp or
+                     TimeStampToken, as openssl ts -reply writes it); when it verifies, its
+                     genTime is the signing time (source rfc3161); repeatable
+  --tsa-roots PEM    Trusted TSA root certificates for --timestamp
+  --merkle-root R    The statement must commit to this build-metadata Merkle root
+                     (sha256:<hex>; export subjects carry it as their merkleSha256 digest)
   --json             Print the VerificationReport as RFC 8785 canonical JSON (for several
                      artifacts: {"reports": [...], "summary": {...}, "verified"})
 
@@ -89,7 +101,20 @@ flag, missing file, unreadable trust policy or key).
       signedAt: parseTimeFlag("--signed-at", values["signed-at"]),
       notAfter: parseTimeFlag("--not-after", values["not-after"]),
       skew: values.skew === undefined ? undefined : parseDuration("--skew", values.skew),
+      timestamps: await Promise.all((values.timestamp ?? []).map((path) => io.readFile(path))),
+      tsaRoots: values["tsa-roots"] === undefined
+        ? undefined
+        : await readCertificates(io, values["tsa-roots"]),
+      merkleRoot: parseMerkleRoot(values["merkle-root"]),
     };
+    if (
+      options.timestamps!.length > 0 && options.tsaRoots === undefined &&
+      options.trust?.tsaRoots === undefined
+    ) {
+      throw new CliError(
+        "Give the TSA roots for --timestamp with --tsa-roots roots.pem (or tsaRoots in --trust)",
+      );
+    }
     if ((options.trust?.keys.length ?? 0) + (options.keys?.length ?? 0) === 0) {
       throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
     }
@@ -116,6 +141,30 @@ flag, missing file, unreadable trust policy or key).
     return summary.failed === 0 ? 0 : 1;
   },
 };
+
+async function readCertificates(io: Io, path: string): Promise<Uint8Array[]> {
+  try {
+    const blocks = decodePemAll(decodeUtf8(await io.readFile(path), path), {
+      label: "CERTIFICATE",
+      name: path,
+    });
+    if (blocks.length === 0) throw new CliError(`Cannot read "${path}": no CERTIFICATE block`);
+    return blocks.map((b) => b.bytes);
+  } catch (error) {
+    if (error instanceof ParseError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+function parseMerkleRoot(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(sha256:)?[0-9a-fA-F]{64}$/.test(value)) {
+    throw new CliError(
+      `Cannot parse --merkle-root "${value}": use sha256:<64 hex> or 64 hex digits`,
+    );
+  }
+  return value;
+}
 
 async function readTrust(io: Io, path: string): Promise<TrustPolicy> {
   try {

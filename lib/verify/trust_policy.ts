@@ -26,6 +26,7 @@
 
 import { type Problem, ValidationError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
+import { decodePemAll } from "../encoding/pem.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { importKeyPem } from "../keys/key_pem.ts";
 import {
@@ -80,6 +81,8 @@ export interface TrustPolicy {
   allowedPredicateTypes?: readonly string[] | undefined;
   /** When set, the statement must carry these claims. */
   requiredClaims?: readonly RequiredClaim[] | undefined;
+  /** Trusted RFC 3161 TSA root certificates (DER). */
+  tsaRoots?: readonly Uint8Array[] | undefined;
 }
 
 /** ECDSA signature encodings a trust-policy key entry may accept. */
@@ -433,5 +436,10 @@ export function loadTrustPolicy(doc: TrustPolicyDocument): TrustPolicy {
     policy.allowedPredicateTypes = doc.allowedPredicateTypes;
   }
   if (doc.requiredClaims !== undefined) policy.requiredClaims = doc.requiredClaims;
+  if (doc.tsaRoots !== undefined) {
+    policy.tsaRoots = doc.tsaRoots.flatMap((pem, i) =>
+      decodePemAll(pem, { label: "CERTIFICATE", name: `/tsaRoots/${i}` }).map((b) => b.bytes)
+    );
+  }
   return policy;
 }

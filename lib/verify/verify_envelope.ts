@@ -79,6 +79,19 @@ export interface VerifyEnvelopeOptions {
   name?: string | undefined;
   /** Source of `signedAt` when it came from evidence (default `signed-at`). */
   signedAtSource?: TimeSource | undefined;
+  /**
+   * RFC 3161 timestamp tokens (DER `TimeStampResp` or bare `TimeStampToken`) over a signature of
+   * this envelope (the imprint covers the decoded signature bytes, Sigstore's convention). The
+   * first that verifies against `tsaRoots` supplies the signing time (source `rfc3161`).
+   */
+  timestamps?: readonly Uint8Array[] | undefined;
+  /** Trusted TSA root certificates (DER) for `timestamps`. */
+  tsaRoots?: readonly Uint8Array[] | undefined;
+  /**
+   * Expected build-metadata Merkle root (`sha256:<hex>` or hex): some subject of the statement
+   * must carry it as its `merkleSha256` digest (export subjects do).
+   */
+  merkleRoot?: string | undefined;
 }
 
 /**
@@ -111,11 +124,17 @@ export async function verifyEnvelope(
     return toReport([fail("envelope.parse", "ENVELOPE_MALFORMED", error.message)], settings, {});
   }
   const checks: Check[] = [pass("envelope.parse")];
+  if (options.timestamps !== undefined && options.timestamps.length > 0) {
+    checks.push(await checkTimestamps(envelope, options, settings));
+  }
   const signatures = await checkSignatures(envelope, settings);
   checks.push(signatures.check);
   checks.push(checkTimeWindow(settings));
   const content = checkContent(envelope, settings);
   checks.push(...content.checks);
+  if (options.merkleRoot !== undefined) {
+    checks.push(checkMerkleRoot(content.summary, options.merkleRoot));
+  }
   return toReport(checks, settings, {
     payload: { type: envelope.payloadType, sha256: encodeHex(sha256(envelope.payloadBytes)) },
     signatures: signatures.results,
@@ -246,6 +265,67 @@ async function findVerifyingKey(
     }
   }
   return undefined;
+}
+
+/**
+ * Verifies the RFC 3161 tokens (lazily loading the X.509/CMS code) and, when one verifies over a
+ * signature of this envelope, makes its genTime the signing time. A token that does not verify
+ * fails the check with the token's own code.
+ */
+async function checkTimestamps(
+  envelope: ParsedEnvelope,
+  options: VerifyEnvelopeOptions,
+  s: Settings,
+): Promise<Check> {
+  const { verifyTimestamp } = await import("./timestamp.ts");
+  let firstFailure: Check | undefined;
+  for (const [i, token] of (options.timestamps ?? []).entries()) {
+    for (const signature of envelope.signatures) {
+      const result = await verifyTimestamp(token, {
+        data: signature.sigBytes,
+        roots: options.tsaRoots ?? options.trust?.tsaRoots ?? [],
+        at: s.now,
+        skew: s.skew,
+        name: `timestamp ${i}`,
+      });
+      if (result.verified && result.genTime !== undefined) {
+        s.signedAt = result.genTime;
+        s.time = result.genTime;
+        s.source = "rfc3161";
+        return pass("timestamp.rfc3161");
+      }
+      const failed = result.checks.find((c) => !c.ok);
+      if (
+        firstFailure === undefined ||
+        (firstFailure.code === "TIMESTAMP_IMPRINT_MISMATCH" && failed?.code !== undefined &&
+          failed.code !== "TIMESTAMP_IMPRINT_MISMATCH")
+      ) {
+        firstFailure = failed;
+      }
+    }
+  }
+  return fail(
+    "timestamp.rfc3161",
+    firstFailure?.code ?? "TIMESTAMP_MALFORMED",
+    firstFailure?.message ?? "Reject timestamp: no token verifies over a signature of the envelope",
+  );
+}
+
+function checkMerkleRoot(summary: StatementSummary | undefined, expected: string): Check {
+  const want = expected.toLowerCase().replace(/^sha256:/, "");
+  const roots = (summary?.subjects ?? []).map((s) => s.digest["merkleSha256"]).filter((d) =>
+    d !== undefined
+  );
+  if (roots.some((root) => root.toLowerCase() === want)) return pass("merkle.root");
+  return fail(
+    "merkle.root",
+    "MERKLE_ROOT_MISMATCH",
+    roots.length === 0
+      ? `Reject --merkle-root sha256:${want}: no subject carries a merkleSha256 digest`
+      : `Reject --merkle-root sha256:${want}: the statement commits to ${
+        roots.map((r) => `sha256:${r}`).join(", ")
+      }`,
+  );
 }
 
 function keyTimeProblem(key: TrustedKey, s: Settings): FailureCode | undefined {
