@@ -9,6 +9,7 @@ import type { Io } from "./_io.ts";
 import { canonicalizeCommand } from "./canonicalize.ts";
 import { digestCommand } from "./digest.ts";
 import { forensicVerifyCommand } from "./forensic_verify.ts";
+import { timelineAppendCommand } from "./timeline_append.ts";
 import { merkleProveCommand, merkleRootCommand, merkleVerifyCommand } from "./merkle.ts";
 import { keysGenerateCommand } from "./keys_generate.ts";
 import { keysIdCommand } from "./keys_id.ts";
@@ -17,6 +18,8 @@ import { signCommand } from "./sign.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { attestPromotionCommand } from "./attest_promotion.ts";
 import { attestProvenanceCommand } from "./attest_provenance.ts";
+import { kitBuildCommand } from "./kit_build.ts";
+import { kitVerifyCommand } from "./kit_verify.ts";
 
 /** One CLI command: a thin adapter over one library function. */
 export interface Command {
@@ -45,4 +48,7 @@ export const COMMANDS: readonly Command[] = [
   attestProvenanceCommand,
   attestPromotionCommand,
   forensicVerifyCommand,
+  timelineAppendCommand,
+  kitBuildCommand,
+  kitVerifyCommand,
 ];

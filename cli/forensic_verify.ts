@@ -24,6 +24,8 @@ import {
 } from "../lib/verify/report.ts";
 import { loadTrustPolicy, parseTrustPolicy, type TrustPolicy } from "../lib/verify/trust_policy.ts";
 import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify_envelope.ts";
+import { verifyTimeline } from "../lib/verify/timeline.ts";
+import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import {
   expectPositionals,
   HELP_FLAG,
@@ -46,6 +48,7 @@ const FLAGS = {
   timestamp: { type: "string", multiple: true },
   "tsa-roots": { type: "string" },
   "merkle-root": { type: "string" },
+  timeline: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
 } as const;
 
@@ -62,7 +65,7 @@ export const forensicVerifyCommand: Command = {
   help:
     `Usage: stella forensic verify <envelope.json|envelopes.jsonl|dir> [--key PEM]... [--trust trust.json]
        [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339]
-       [--timestamp token.tsr --tsa-roots roots.pem] [--merkle-root HEX] [--json]
+       [--timestamp token.tsr --tsa-roots roots.pem] [--merkle-root HEX] [--timeline] [--json]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
 name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise.
@@ -81,7 +84,12 @@ Flags:
                      genTime is the signing time (source rfc3161); repeatable
   --tsa-roots PEM    Trusted TSA root certificates for --timestamp
   --merkle-root R    The statement must commit to this build-metadata Merkle root
-                     (sha256:<hex>; export subjects carry it as their merkleSha256 digest)
+                     (sha256:<hex>; export subjects carry it as their merkleSha256 digest);
+                     with --timeline, the RFC 9162 root of the entries' sha256 digests
+  --timeline         The envelopes (files in order, one .jsonl file, or a directory in name
+                     order) are one stella.ops/custody@v1 timeline, oldest first: sequence,
+                     hash links, time order and subject are checked, and each custodian's key
+                     must be valid at its event time
   --json             Print the VerificationReport as RFC 8785 canonical JSON (for several
                      artifacts: {"reports": [...], "summary": {...}, "verified"})
 
@@ -118,6 +126,7 @@ flag, missing file, unreadable trust policy or key).
     if ((options.trust?.keys.length ?? 0) + (options.keys?.length ?? 0) === 0) {
       throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
     }
+    if (values.timeline) return await verifyTimelineCommand(io, positionals, options, values.json);
     const entries: Entry[] = [];
     for (const path of positionals) {
       for (const artifact of await expand(io, path)) {
@@ -141,6 +150,68 @@ flag, missing file, unreadable trust policy or key).
     return summary.failed === 0 ? 0 : 1;
   },
 };
+
+/**
+ * `--timeline`: the positionals (envelope files in order, one .jsonl file, or a directory in name
+ * order) are one custody timeline, oldest first; adapter over {@link verifyTimeline}.
+ */
+async function verifyTimelineCommand(
+  io: Io,
+  positionals: readonly string[],
+  options: VerifyEnvelopeOptions,
+  json: boolean,
+): Promise<number> {
+  if (options.signedAt !== undefined) {
+    throw new CliError(
+      "--signed-at does not apply to --timeline: each entry is checked at its event time",
+    );
+  }
+  if ((options.timestamps?.length ?? 0) > 0) {
+    throw new CliError("--timestamp does not apply to --timeline");
+  }
+  const artifacts: { file: string; bytes: Uint8Array }[] = [];
+  for (const path of positionals) {
+    const info = await io.stat(path);
+    if (path.endsWith(".jsonl") && info?.isFile) {
+      // Keep blank lines in place so that line N+1 is entry N (the timeline reports its index).
+      splitJsonLines(await io.readFile(path)).forEach((bytes, i) =>
+        artifacts.push({ file: `${path}:${i + 1}`, bytes })
+      );
+    } else {
+      artifacts.push(...(await expand(io, path)));
+    }
+  }
+  const report = await verifyTimeline(artifacts.map((a) => a.bytes), {
+    now: options.now,
+    trust: options.trust,
+    keys: options.keys,
+    skew: options.skew,
+    notAfter: options.notAfter,
+    merkleRoot: options.merkleRoot,
+    names: artifacts.map((a) => a.file),
+  });
+  if (json) {
+    io.stdout(canonicalize(report) + "\n");
+  } else {
+    let out = "";
+    for (const entry of report.entries) {
+      const name = artifacts[entry.index]?.file ?? `entry ${entry.index}`;
+      out += entry.verified
+        ? `  ok     ${entry.index} ${entry.eventType ?? ""} ${entry.eventAt ?? ""}  ${name}\n`
+        : `  FAILED ${entry.index} ${entry.code ?? ""}  ${name}\n`;
+    }
+    for (const check of report.checks) {
+      if (!check.ok) out += `  ✗ ${check.id}: ${check.code}: ${check.message}\n`;
+    }
+    out += report.verified
+      ? `VERIFIED  custody timeline of ${report.entries.length} entries\n`
+      : `FAILED    custody timeline: ${report.code ?? "UNKNOWN"}${
+        report.firstFailure === undefined ? "" : ` at entry ${report.firstFailure.index}`
+      }\n`;
+    io.stdout(out);
+  }
+  return report.verified ? 0 : 1;
+}
 
 async function readCertificates(io: Io, path: string): Promise<Uint8Array[]> {
   try {
@@ -209,24 +280,9 @@ async function expandFile(io: Io, path: string): Promise<{ file: string; bytes: 
       bytes: await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES }),
     }];
   }
-  const bytes = await io.readFile(path);
-  const out: { file: string; bytes: Uint8Array }[] = [];
-  let start = 0;
-  let line = 1;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end === -1) end = bytes.length;
-    const slice = bytes.subarray(start, end);
-    if (!isBlank(slice)) out.push({ file: `${path}:${line}`, bytes: slice });
-    start = end + 1;
-    line++;
-  }
-  return out;
-}
-
-function isBlank(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
+  const lines = splitJsonLines(await io.readFile(path));
+  return lines.map((bytes, i) => ({ file: `${path}:${i + 1}`, bytes }))
+    .filter((line) => line.bytes.some((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d));
 }
 
 function formatHuman(
