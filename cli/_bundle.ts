@@ -1,0 +1,191 @@
+/**
+ * `stella forensic verify BUNDLE --trusted-root trusted_root.json (--key PUB |
+ * --certificate-identity ID --certificate-oidc-issuer URL) [--artifact FILE | --artifact-digest
+ * sha256:HEX] [--json]`: adapter over {@link verifyBundle}. Same exit codes and `--json` canonical
+ * output as `stella forensic verify` for envelopes: 0 verified, 1 evaluated and not verified,
+ * 2 could not run (unknown flag, missing file, unreadable trusted root or key).
+ *
+ * @module
+ */
+
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
+import { ParseError } from "../lib/encoding/errors.ts";
+import type { VerificationReport } from "../lib/verify/report.ts";
+import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
+import { verifyBundle, type VerifyBundleOptions } from "../lib/verify/verify_bundle.ts";
+import {
+  expectPositionals,
+  HELP_FLAG,
+  parseDuration,
+  parseStrict,
+  parseTimeFlag,
+} from "./_args.ts";
+import { CliError, type Io } from "./_io.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  "trusted-root": { type: "string" },
+  key: { type: "string" },
+  "certificate-identity": { type: "string" },
+  "certificate-identity-regexp": { type: "string" },
+  "certificate-oidc-issuer": { type: "string" },
+  "certificate-oidc-issuer-regexp": { type: "string" },
+  artifact: { type: "string" },
+  "artifact-digest": { type: "string" },
+  "not-after": { type: "string" },
+  skew: { type: "string" },
+  now: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
+
+/** Usage text of the bundle form of `stella forensic verify`. */
+export const BUNDLE_HELP =
+  `Usage: stella forensic verify <bundle.sigstore.json> --trusted-root trusted_root.json
+       (--key PEM | --certificate-identity ID --certificate-oidc-issuer URL)
+       [--artifact FILE | --artifact-digest sha256:HEX] [--not-after T] [--skew D] [--now T] [--json]
+
+Verifies a Sigstore bundle (v0.1-v0.3) offline against a Sigstore trusted root: Fulcio chain,
+SCT, identity, transparency-log entry, inclusion proof, checkpoint, SET, RFC 3161 timestamps.
+
+Flags:
+  --trusted-root FILE                 Sigstore trusted_root.json (required; read locally, no TUF)
+  --key PEM                           Verify a key-signed bundle with this public key
+  --certificate-identity ID           Expected certificate SAN (exact)
+  --certificate-identity-regexp RE    Expected certificate SAN (regular expression)
+  --certificate-oidc-issuer URL       Expected OIDC issuer (exact)
+  --certificate-oidc-issuer-regexp RE Expected OIDC issuer (regular expression)
+  --artifact FILE                     The signed artifact (or a subject of the DSSE statement)
+  --artifact-digest sha256:HEX        The artifact's digest instead of the file
+  --not-after T                       Reject bundles signed after T
+  --skew D                            Tolerance for time comparisons (default 5m)
+  --now T                             Evaluation time (default: the clock)
+  --json                              Print the VerificationReport as RFC 8785 canonical JSON
+
+Exit status: 0 verified; 1 evaluated and not verified; 2 could not run.
+`;
+
+function regexp(flag: string, source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch {
+    throw new CliError(`Cannot parse ${flag} "${source}": not a regular expression`);
+  }
+}
+
+/**
+ * Reads a trusted root file; an unreadable one is a CLI error (exit 2).
+ *
+ * @param io The CLI's I/O.
+ * @param path The trusted root path.
+ * @returns The parsed trusted root.
+ */
+export async function readTrustedRoot(io: Io, path: string): Promise<TrustedRoot> {
+  try {
+    return parseTrustedRoot(await io.readFile(path), { name: path });
+  } catch (error) {
+    if (error instanceof ParseError) {
+      throw new CliError(`Cannot load trusted root "${path}": ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs the bundle form of `stella forensic verify`.
+ *
+ * @param args The arguments after `forensic verify`.
+ * @param io The CLI's I/O.
+ * @returns The exit status: 0 verified, 1 not verified, 2 could not run.
+ */
+export async function verifyBundleCommand(args: string[], io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    if (values.help) {
+      io.stdout(BUNDLE_HELP);
+      return 0;
+    }
+    expectPositionals(positionals, "the bundle file to verify", { min: 1, max: 1 });
+    const bundlePath = positionals[0]!;
+    if (values["trusted-root"] === undefined) {
+      throw new CliError("Name the trusted root with --trusted-root FILE");
+    }
+    const subject = values["certificate-identity"] ??
+      (values["certificate-identity-regexp"] === undefined
+        ? undefined
+        : regexp("--certificate-identity-regexp", values["certificate-identity-regexp"]));
+    const issuer = values["certificate-oidc-issuer"] ??
+      (values["certificate-oidc-issuer-regexp"] === undefined
+        ? undefined
+        : regexp("--certificate-oidc-issuer-regexp", values["certificate-oidc-issuer-regexp"]));
+    if (values.key === undefined && (subject === undefined || issuer === undefined)) {
+      throw new CliError(
+        "Name the signer with --key PEM, or with --certificate-identity and --certificate-oidc-issuer",
+      );
+    }
+    if (values.key !== undefined && (subject !== undefined || issuer !== undefined)) {
+      throw new CliError(
+        "Use either --key or --certificate-identity/--certificate-oidc-issuer, not both",
+      );
+    }
+    if (values.artifact !== undefined && values["artifact-digest"] !== undefined) {
+      throw new CliError("Use either --artifact or --artifact-digest, not both");
+    }
+    const digest = values["artifact-digest"];
+    if (
+      digest !== undefined &&
+      !/^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.test(digest)
+    ) {
+      throw new CliError(
+        `Cannot parse --artifact-digest "${digest}": use sha256:<64 lowercase hex digits> (or sha384:/sha512:)`,
+      );
+    }
+    const trustedRoot = await readTrustedRoot(io, values["trusted-root"]);
+    const key = values.key === undefined
+      ? undefined
+      : new TextDecoder().decode(await io.readFile(values.key));
+    const options: VerifyBundleOptions = {
+      trustedRoot,
+      key,
+      identity: values.key === undefined ? { subject, issuer } : undefined,
+      artifact: values.artifact !== undefined
+        ? await io.readFile(values.artifact)
+        : digest !== undefined
+        ? { digest }
+        : undefined,
+      now: parseTimeFlag("--now", values.now) ?? io.now(),
+      notAfter: parseTimeFlag("--not-after", values["not-after"]),
+      skew: values.skew === undefined ? undefined : parseDuration("--skew", values.skew),
+      name: bundlePath,
+    };
+    let report: VerificationReport;
+    try {
+      report = await verifyBundle(await io.readFile(bundlePath), options);
+    } catch (error) {
+      if (error instanceof ParseError) {
+        throw new CliError(`Cannot load --key "${values.key}": ${error.message}`);
+      }
+      throw error;
+    }
+    if (values.json) {
+      io.stdout(canonicalize(report) + "\n");
+    } else {
+      io.stdout(formatHuman(bundlePath, report));
+    }
+    return report.verified ? 0 : 1;
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function formatHuman(file: string, report: VerificationReport): string {
+  const lines = [`${report.verified ? "OK" : "FAILED"} ${file}`];
+  for (const check of report.checks) {
+    if (!check.ok) lines.push(`  ${check.id}: ${check.code} ${check.message ?? ""}`.trimEnd());
+  }
+  lines.push(`  time: ${report.time.value} (${report.time.source})`);
+  return lines.join("\n") + "\n";
+}

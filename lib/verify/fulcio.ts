@@ -1,0 +1,269 @@
+/**
+ * Fulcio certificate specifics on top of `lib/keys/x509.ts`:
+ *
+ * - Identity: the subject alternative name (email, URI, or the Fulcio `otherName`
+ *   1.3.6.1.4.1.57264.1.7) and the OIDC issuer extension (1.3.6.1.4.1.57264.1.8, a DER UTF8String;
+ *   the deprecated 1.3.6.1.4.1.57264.1.1 holds the raw string) — sigstore/fulcio
+ *   `docs/oid-info.md`.
+ * - Embedded Signed Certificate Timestamps (extension 1.3.6.1.4.1.11129.2.4.2, RFC 6962 §3.3):
+ *   each SCT is verified against the CT log keys of a trusted root over the precertificate
+ *   `digitally-signed` structure (RFC 6962 §3.2: version, signature type, timestamp, entry type
+ *   `precert_entry`, SHA-256 of the issuer's SPKI, the TBSCertificate without the SCT extension,
+ *   and the SCT's extensions).
+ *
+ * @module
+ */
+
+import { concatBytes, encodeHex, equalBytes } from "../encoding/bytes.ts";
+import { DerReader, encodeDerSequence, encodeDerTlv } from "../encoding/der.ts";
+import { ParseError } from "../encoding/errors.ts";
+import { sha256 } from "../digest/digest.ts";
+import { importSpki } from "../keys/key_der.ts";
+import type { Certificate } from "../keys/x509.ts";
+import { createVerifier } from "../sign/local_verifier.ts";
+import type { TransparencyLogKey } from "./log_keys.ts";
+import { type Check, fail, pass } from "./report.ts";
+
+/** Fulcio and CT extension OIDs used here. */
+export const FULCIO_OIDS = {
+  issuerV1: "1.3.6.1.4.1.57264.1.1",
+  otherNameSan: "1.3.6.1.4.1.57264.1.7",
+  issuerV2: "1.3.6.1.4.1.57264.1.8",
+  sctList: "1.3.6.1.4.1.11129.2.4.2",
+} as const;
+
+/**
+ * A Fulcio certificate's identity: its SAN values and its OIDC issuer.
+ *
+ * @example Usage
+ * ```ts
+ * import type { FulcioIdentity } from "@stellaops/provenance";
+ * const id: FulcioIdentity = { subjects: ["a@example.com"], issuer: "https://accounts.google.com" };
+ * console.assert(id.subjects.length === 1);
+ * ```
+ */
+export interface FulcioIdentity {
+  /** SAN values (email, URI, Fulcio otherName), in certificate order. */
+  subjects: string[];
+  /** The OIDC issuer (extension .1.8, else .1.1), when present. */
+  issuer?: string;
+}
+
+/**
+ * Reads the identity of a Fulcio certificate.
+ *
+ * @param cert The parsed certificate.
+ * @returns The SAN values and the issuer.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeBase64, fulcioIdentity, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A CA certificate: no SAN and no Fulcio issuer extension.
+ * const ca = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",
+ * ));
+ * assert.deepEqual(fulcioIdentity(ca), { subjects: [] });
+ * ```
+ */
+export function fulcioIdentity(cert: Certificate): FulcioIdentity {
+  const subjects: string[] = [];
+  for (const name of cert.extensions.subjectAltName?.names ?? []) {
+    if (name.type === "email" || name.type === "uri") subjects.push(name.value);
+    else if (name.type === "otherName" && name.typeId === FULCIO_OIDS.otherNameSan) {
+      subjects.push(name.value);
+    }
+  }
+  const identity: FulcioIdentity = { subjects };
+  const v2 = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.issuerV2);
+  if (v2 !== undefined) {
+    try {
+      identity.issuer = new DerReader(v2.value).readString();
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+    }
+  }
+  if (identity.issuer === undefined) {
+    const v1 = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.issuerV1);
+    if (v1 !== undefined) identity.issuer = new TextDecoder().decode(v1.value);
+  }
+  return identity;
+}
+
+/** One embedded SCT. */
+interface Sct {
+  logId: Uint8Array;
+  timestamp: bigint;
+  extensions: Uint8Array;
+  hashAlgorithm: number;
+  signatureAlgorithm: number;
+  signature: Uint8Array;
+}
+
+function parseSctList(bytes: Uint8Array): Sct[] {
+  let pos = 0;
+  const take = (n: number): Uint8Array => {
+    if (pos + n > bytes.length) throw new RangeError("truncated SCT list");
+    const out = bytes.subarray(pos, pos + n);
+    pos += n;
+    return out;
+  };
+  const u16 = (): number => {
+    const b = take(2);
+    return (b[0]! << 8) | b[1]!;
+  };
+  const total = u16();
+  if (total !== bytes.length - 2) throw new RangeError("SCT list length mismatch");
+  const out: Sct[] = [];
+  while (pos < bytes.length) {
+    const len = u16();
+    const end = pos + len;
+    const version = take(1)[0];
+    if (version !== 0) throw new RangeError(`unsupported SCT version ${version}`);
+    const logId = take(32);
+    const ts = take(8);
+    let timestamp = 0n;
+    for (const b of ts) timestamp = (timestamp << 8n) | BigInt(b);
+    const extensions = take(u16());
+    const hashAlgorithm = take(1)[0]!;
+    const signatureAlgorithm = take(1)[0]!;
+    const signature = take(u16());
+    if (pos !== end) throw new RangeError("SCT length mismatch");
+    out.push({ logId, timestamp, extensions, hashAlgorithm, signatureAlgorithm, signature });
+  }
+  return out;
+}
+
+/** The TBSCertificate DER with the SCT-list extension removed (RFC 6962 §3.2). */
+function precertTbs(cert: Certificate): Uint8Array {
+  const tbs = new DerReader(cert.tbs).readSequence();
+  const parts: Uint8Array[] = [];
+  while (!tbs.isEmpty()) {
+    const element = tbs.readElement();
+    if (element.tag !== 0xa3) {
+      parts.push(element.raw);
+      continue;
+    }
+    const list = new DerReader(element.contents).readSequence();
+    const kept: Uint8Array[] = [];
+    while (!list.isEmpty()) {
+      const ext = list.readElement();
+      const oid = new DerReader(ext.contents).readOid();
+      if (oid !== FULCIO_OIDS.sctList) kept.push(ext.raw);
+    }
+    parts.push(encodeDerTlv(0xa3, encodeDerSequence(kept)));
+  }
+  return encodeDerSequence(parts);
+}
+
+function u64(value: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  for (let i = 7; i >= 0; i--) {
+    out[i] = Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return out;
+}
+
+function lengthPrefixed(bytes: Uint8Array, size: 2 | 3): Uint8Array {
+  const n = bytes.length;
+  const head = size === 2 ? [n >> 8 & 0xff, n & 0xff] : [n >> 16 & 0xff, n >> 8 & 0xff, n & 0xff];
+  return concatBytes(new Uint8Array(head), bytes);
+}
+
+/** Options of {@link verifyEmbeddedScts}. */
+export interface VerifyEmbeddedSctsOptions {
+  /** The certificate that issued `cert` (its SPKI hash is part of the signed data). */
+  issuer: Certificate;
+  /** Trusted CT log keys (a trusted root's `ctlogs`). */
+  ctlogs: readonly TransparencyLogKey[];
+  /** How many SCTs from distinct trusted logs must verify; default 1. */
+  threshold?: number | undefined;
+}
+
+/**
+ * Verifies the SCTs embedded in a certificate against trusted CT log keys (check `cert.sct`).
+ *
+ * @param cert The end-entity certificate carrying the SCT-list extension.
+ * @param options Its issuer, the CT log keys, the threshold.
+ * @returns The `cert.sct` check: `SCT_INVALID` when the extension is missing or malformed, or
+ *   fewer than `threshold` SCTs verify with a trusted log whose window covers the SCT time.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeBase64, parseCertificate, verifyEmbeddedScts } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const ca = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",
+ * ));
+ * // A certificate without the SCT extension fails the check.
+ * const check = await verifyEmbeddedScts(ca, { issuer: ca, ctlogs: [] });
+ * assert.equal(check.code, "SCT_INVALID");
+ * ```
+ */
+export async function verifyEmbeddedScts(
+  cert: Certificate,
+  options: VerifyEmbeddedSctsOptions,
+): Promise<Check> {
+  const id = "cert.sct";
+  const threshold = options.threshold ?? 1;
+  const ext = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.sctList);
+  if (ext === undefined) {
+    return fail(
+      id,
+      "SCT_INVALID",
+      `Reject certificate "${cert.subject.text}": it has no embedded SCT`,
+    );
+  }
+  let scts: Sct[];
+  let tbs: Uint8Array;
+  try {
+    scts = parseSctList(new DerReader(ext.value).readOctetString());
+    tbs = precertTbs(cert);
+  } catch (error) {
+    if (!(error instanceof RangeError) && !(error instanceof ParseError)) throw error;
+    return fail(id, "SCT_INVALID", `Cannot read the SCTs of the certificate: ${error.message}`);
+  }
+  const issuerKeyHash = sha256(options.issuer.spki);
+  const verifiedLogs = new Set<string>();
+  const problems: string[] = [];
+  for (const sct of scts) {
+    const logId = encodeHex(sct.logId);
+    const log = options.ctlogs.find((k) =>
+      equalBytes(sha256(k.publicKey), sct.logId) || k.logId === logId
+    );
+    if (log === undefined) {
+      problems.push(`SCT from log ${logId} is not from a trusted CT log`);
+      continue;
+    }
+    const time = Number(sct.timestamp);
+    if (time < log.validFrom || (log.validUntil !== undefined && time > log.validUntil)) {
+      problems.push(`SCT from log ${logId} is outside the log key's validity`);
+      continue;
+    }
+    const signed = concatBytes(
+      new Uint8Array([0, 0]),
+      u64(sct.timestamp),
+      new Uint8Array([0, 1]),
+      issuerKeyHash,
+      lengthPrefixed(tbs, 3),
+      lengthPrefixed(sct.extensions, 2),
+    );
+    let ok = false;
+    try {
+      const verifier = createVerifier(importSpki(log.publicKey), { ecdsaSignatureFormat: "der" });
+      ok = await verifier.verify(signed, sct.signature);
+    } catch (error) {
+      if (!(error instanceof TypeError) && !(error instanceof ParseError)) throw error;
+    }
+    if (ok) verifiedLogs.add(logId);
+    else problems.push(`SCT from log ${logId} has an invalid signature`);
+  }
+  if (verifiedLogs.size >= threshold) return pass(id);
+  return fail(
+    id,
+    "SCT_INVALID",
+    `Reject certificate "${cert.subject.text}": ${verifiedLogs.size} of ${threshold} required SCTs verify` +
+      (problems.length > 0 ? `; ${problems.join("; ")}` : ""),
+  );
+}

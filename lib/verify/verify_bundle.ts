@@ -1,0 +1,1000 @@
+/**
+ * Offline verification of Sigstore bundles (v0.1–v0.3) against a `trusted_root.json`, as the
+ * Sigstore client specification (sigstore/architecture-docs `client-spec.md` §4, "Verification")
+ * and sigstore-go / sigstore-python do it, with nothing but the bytes the caller passes:
+ *
+ * 1. `bundle.parse`, `root.parse`: strict parsing and the bundle version rules.
+ * 2. `bundle.material`: the key material fits the policy (`key` ⇒ a public-key bundle; identity ⇒
+ *    a certificate, never a chain that carries a self-signed root).
+ * 3. `tlog.entries`, then per entry `tlog.log` (the log is in the trusted root), `tlog.body` (the
+ *    canonicalized body — hashedrekord 0.0.1/0.0.2, dsse 0.0.1/0.0.2, intoto 0.0.2 — describes
+ *    exactly this signature, key or certificate and artifact), `tlog.inclusion` and
+ *    `tlog.checkpoint*` (inclusion proof and signed checkpoint), `tlog.set` (signed entry
+ *    timestamp), `tlog.time` (integrated time not in the future, inside the log key's window).
+ * 4. `bundle.timestamp`: each RFC 3161 token over the signature, against the trusted TSAs and inside
+ *    their `validFor` windows.
+ * 5. `time.observer`: at least one verified time (integrated time of a verified entry, or a TSA
+ *    `genTime`); certificate validity is checked at every such time.
+ * 6. `cert.chain` (Fulcio chain to a trusted CA valid at each time, code-signing EKU), `cert.sct`
+ *    (embedded SCT against the CT log keys), `cert.identity` (SAN and OIDC issuer).
+ * 7. `bundle.signature`: the message signature over the artifact (or its digest), or the DSSE
+ *    signature over PAE; `bundle.artifact`: the artifact digest is the message digest or a DSSE
+ *    statement subject.
+ * 8. `time.window`: `--not-after` against the verified times (with `--skew`).
+ *
+ * Every check runs and is reported; `verified` is true when none failed.
+ *
+ * @module
+ */
+
+import { p256, p384 } from "@noble/curves/nist.js";
+import { decodeBase64, encodeHex, equalBytes } from "../encoding/bytes.ts";
+import { DerReader } from "../encoding/der.ts";
+import { ParseError } from "../encoding/errors.ts";
+import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import { decodePem } from "../encoding/pem.ts";
+import { parseJson } from "../encoding/strict_json.ts";
+import { formatRfc3339 } from "../encoding/time.ts";
+import { sha256 } from "../digest/digest.ts";
+import { preAuthEncoding } from "../model/dsse.ts";
+import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
+import { importSpki } from "../keys/key_der.ts";
+import type { PublicKey } from "../keys/key.ts";
+import { type Certificate, KEY_PURPOSES, parseCertificate } from "../keys/x509.ts";
+import { createVerifier } from "../sign/local_verifier.ts";
+import type { FailureCode } from "./codes.ts";
+import { fulcioIdentity, verifyEmbeddedScts } from "./fulcio.ts";
+import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
+import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
+import { verifyTimestamp } from "./timestamp.ts";
+import { isValidAt, parseTrustedRoot, type TrustedRoot } from "./trusted_root.ts";
+import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
+import { validateChain } from "./x509_chain.ts";
+
+/** Most RFC 3161 timestamps a bundle may carry. */
+const MAX_TIMESTAMPS = 32;
+
+/**
+ * An expected certificate identity: exact strings, or regular expressions (matched anywhere,
+ * as cosign's `--certificate-identity-regexp`; anchor them with `^…$`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { CertificateIdentityPolicy } from "@stellaops/provenance";
+ * const policy: CertificateIdentityPolicy = { subject: /^https:\/\/github\.com\/org\//, issuer: "https://token.actions.githubusercontent.com" };
+ * console.assert(policy.issuer !== undefined);
+ * ```
+ */
+export interface CertificateIdentityPolicy {
+  /** Expected SAN (email, URI or Fulcio otherName). */
+  subject?: string | RegExp | undefined;
+  /** Expected OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1). */
+  issuer?: string | RegExp | undefined;
+}
+
+/** Options of {@link verifyBundle}. */
+export interface VerifyBundleOptions {
+  /** The trusted root: `trusted_root.json` bytes or text, or a parsed one. */
+  trustedRoot: Uint8Array | string | TrustedRoot;
+  /** Verify a key-based bundle with this PEM SubjectPublicKeyInfo public key. */
+  key?: string | undefined;
+  /** Verify a certificate-based bundle: the expected identity. */
+  identity?: CertificateIdentityPolicy | undefined;
+  /**
+   * The artifact bytes, or its digest as `sha256:HEX` (or `sha384:`/`sha512:` for DSSE statement
+   * subjects).
+   */
+  artifact?: Uint8Array | { digest: string } | undefined;
+  /** How many verified signing times (SET-signed integrated times, RFC 3161 timestamps) are required; default 1. */
+  timeThreshold?: number | undefined;
+  /** With `key`: the key's validity window; every verified signing time must lie in it. */
+  keyValidity?: { validFrom?: number | undefined; validUntil?: number | undefined } | undefined;
+  /** Evaluation time, epoch milliseconds. */
+  now: number;
+  /** Tolerance for every time comparison, milliseconds; default 5 minutes. */
+  skew?: number | undefined;
+  /** Reject bundles signed after this time (epoch milliseconds). */
+  notAfter?: number | undefined;
+  /** Name of the bundle input, for messages. */
+  name?: string | undefined;
+}
+
+interface Signer {
+  spki: Uint8Array;
+  key: PublicKey;
+  leaf?: Certificate;
+  extra: Certificate[];
+}
+
+interface ObservedTime {
+  time: number;
+  source: TimeSource;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Verifies a Sigstore bundle offline against a trusted root (see the module documentation for
+ * the checks and their order).
+ *
+ * @param input The bundle JSON (bytes or text).
+ * @param options Trusted root, key or identity policy, artifact, times.
+ * @returns The verification report; `time.source` is `rekor` or `rfc3161` (the earliest verified
+ *   observer time), or `clock` when none verified.
+ * @throws {TypeError} When neither `key` nor `identity` is given, or an option has a wrong type.
+ * @throws {RangeError} When `now`, `skew` or `notAfter` is not a finite number.
+ * @throws {ParseError} `PEM_*`/`KEY_*` codes when `key` is not a PEM public key.
+ *
+ * @example Usage
+ * ```ts
+ * import { verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const report = await verifyBundle("{}", {
+ *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *   identity: { subject: "a@example.com", issuer: "https://accounts.google.com" },
+ *   now: Date.parse("2026-01-01T00:00:00Z"),
+ * });
+ * assert.equal(report.verified, false);
+ * assert.equal(report.code, "BUNDLE_MALFORMED");
+ * ```
+ */
+export async function verifyBundle(
+  input: Uint8Array | string,
+  options: VerifyBundleOptions,
+): Promise<VerificationReport> {
+  if (typeof options !== "object" || options === null) throw new TypeError("Pass the options");
+  if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
+  const timeThreshold = options.timeThreshold ?? 1;
+  if (!Number.isSafeInteger(timeThreshold) || timeThreshold < 1) {
+    throw new RangeError("Pass `timeThreshold` as an integer ≥ 1");
+  }
+  const skew = options.skew ?? DEFAULT_SKEW_MS;
+  if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
+  if (options.notAfter !== undefined && !Number.isFinite(options.notAfter)) {
+    throw new RangeError("Pass `notAfter` as epoch milliseconds");
+  }
+  if (options.key === undefined && options.identity === undefined) {
+    throw new TypeError("Pass a public key (`key`) or a certificate identity (`identity`)");
+  }
+  let trustedKey: { spki: Uint8Array; key: PublicKey } | undefined;
+  if (options.key !== undefined) {
+    const spki = decodePem(options.key, { label: "PUBLIC KEY" }).bytes;
+    trustedKey = { spki, key: importSpki(spki) };
+  }
+  const name = options.name;
+  const label = name === undefined ? "" : ` "${name}"`;
+  const checks: Check[] = [];
+  const done = (
+    times: ObservedTime[],
+    extra: Partial<VerificationReport> = {},
+  ): VerificationReport => toReport(checks, times, options.now, extra);
+
+  // 1. Parse.
+  let bundle: SigstoreBundle;
+  try {
+    bundle = parseSigstoreBundle(input, { name });
+    checks.push(pass("bundle.parse"));
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    const code: FailureCode = error.code === "BUNDLE_VERSION_UNSUPPORTED"
+      ? "BUNDLE_VERSION_UNSUPPORTED"
+      : "BUNDLE_MALFORMED";
+    checks.push(fail("bundle.parse", code, error.message));
+    return done([]);
+  }
+  let root: TrustedRoot;
+  try {
+    root = isTrustedRoot(options.trustedRoot)
+      ? options.trustedRoot
+      : parseTrustedRoot(options.trustedRoot);
+    checks.push(pass("root.parse"));
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", error.message));
+    return done([]);
+  }
+
+  // 2. Key material.
+  const vm = bundle.verificationMaterial;
+  let signer: Signer | undefined;
+  if (trustedKey !== undefined) {
+    if (vm.kind !== "publicKey") {
+      checks.push(fail(
+        "bundle.material",
+        "KEY_UNTRUSTED",
+        `Reject bundle${label}: it is signed with a certificate, but a public key was given`,
+      ));
+    } else {
+      signer = { ...trustedKey, extra: [] };
+      checks.push(pass("bundle.material"));
+    }
+  } else if (vm.kind === "publicKey") {
+    checks.push(fail(
+      "bundle.material",
+      "KEY_UNTRUSTED",
+      `Reject bundle${label}: it is signed with a key (hint "${vm.hint}"), but only a certificate identity was given`,
+    ));
+  } else {
+    try {
+      const certs = vm.certificates.map((der, i) =>
+        parseCertificate(der, { name: `certificate ${i}` })
+      );
+      const leaf = certs[0]!;
+      const selfSigned = certs.slice(1).find((c) => equalBytes(c.subject.der, c.issuer.der));
+      if (selfSigned !== undefined) {
+        checks.push(fail(
+          "bundle.material",
+          "CERTIFICATE_CHAIN_INVALID",
+          `Reject bundle${label}: its certificate chain includes the root "${selfSigned.subject.text}"; roots come from the trusted root only`,
+        ));
+      } else {
+        signer = { spki: leaf.spki, key: importSpki(leaf.spki), leaf, extra: certs.slice(1) };
+        checks.push(pass("bundle.material"));
+      }
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      checks.push(
+        fail(
+          "bundle.material",
+          "CERTIFICATE_CHAIN_INVALID",
+          `Cannot read the bundle certificate: ${error.message}`,
+        ),
+      );
+    }
+  }
+
+  // Content facts shared by the tlog and signature checks.
+  const content = bundle.content;
+  const signature = content.kind === "messageSignature"
+    ? content.signature
+    : content.envelope.signatures[0]!.sigBytes;
+  const resolved = resolveArtifactDigest(options.artifact);
+  if (typeof resolved === "string") throw new TypeError(resolved);
+  // The SHA-256 of the artifact, when known: what message signatures and tlog bodies name.
+  const artifactDigest = resolved?.algorithm === "sha256" ? resolved.digest : undefined;
+
+  // 3. Tlog entries.
+  const times: ObservedTime[] = [];
+  if (vm.tlogEntries.length === 0) {
+    checks.push(
+      fail(
+        "tlog.entries",
+        "TLOG_ENTRY_MISSING",
+        `Reject bundle${label}: it has no transparency-log entry`,
+      ),
+    );
+  } else {
+    checks.push(pass("tlog.entries"));
+  }
+  for (const [index, entry] of vm.tlogEntries.entries()) {
+    const logId = encodeHex(entry.logId);
+    const log = root.tlogs.find((k) => k.logId === logId);
+    if (log === undefined) {
+      checks.push(fail(
+        "tlog.log",
+        "LOG_KEY_UNTRUSTED",
+        `Reject tlog entry ${index}: its log ${logId} is not in the trusted root`,
+      ));
+    } else {
+      checks.push(pass("tlog.log"));
+    }
+    const bodyProblem = signer === undefined
+      ? undefined
+      : checkBody(entry.canonicalizedBody, entry.kindVersion, bundle, signer, artifactDigest);
+    if (signer !== undefined) {
+      checks.push(
+        bodyProblem === undefined
+          ? pass("tlog.body")
+          : fail("tlog.body", "TLOG_ENTRY_MISMATCH", `Reject tlog entry ${index}: ${bodyProblem}`),
+      );
+    }
+    if (entry.inclusionProof !== undefined) {
+      const proof = entry.inclusionProof;
+      const inclusion = await verifyRekorInclusion({
+        canonicalizedBody: entry.canonicalizedBody,
+        logIndex: proof.logIndex,
+        treeSize: proof.treeSize,
+        rootHash: proof.rootHash,
+        hashes: proof.hashes,
+        checkpoint: proof.checkpoint,
+      }, {
+        logKeys: log === undefined ? [] : [log],
+        expectedOrigin: log !== undefined && log.keyDetails === "PKIX_ED25519"
+          ? log.name
+          : undefined,
+        name: `tlog entry ${index}`,
+      });
+      if (proof.checkpoint === undefined && bundle.version !== "0.1") {
+        inclusion.push(fail(
+          "tlog.checkpoint",
+          "CHECKPOINT_MALFORMED",
+          `Reject tlog entry ${index}: its inclusion proof has no checkpoint`,
+        ));
+      }
+      checks.push(...inclusion);
+    }
+    let promised = false;
+    if (entry.inclusionPromise !== undefined) {
+      if (log === undefined) {
+        checks.push(
+          fail(
+            "tlog.set",
+            "LOG_KEY_UNTRUSTED",
+            `Cannot verify the SET of tlog entry ${index}: untrusted log`,
+          ),
+        );
+      } else {
+        const set = await verifyRekorSet({
+          body: entry.canonicalizedBodyBase64,
+          integratedTime: entry.integratedTime,
+          logIndex: entry.logIndex,
+          logId: entry.logId,
+          signedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
+        }, log);
+        checks.push(set);
+        promised = set.ok;
+      }
+    }
+    if (entry.integratedTime > 0n) {
+      const time = Number(entry.integratedTime) * 1000;
+      const problem = time > options.now + skew
+        ? ["SIGNED_IN_FUTURE", `its integrated time ${formatRfc3339(time)} is after now`] as const
+        : log !== undefined && !isValidAt(log, time)
+        ? [
+          "LOG_KEY_UNTRUSTED",
+          `its integrated time ${formatRfc3339(time)} is outside the log key's validity`,
+        ] as const
+        : undefined;
+      if (problem !== undefined) {
+        checks.push(fail("tlog.time", problem[0], `Reject tlog entry ${index}: ${problem[1]}`));
+      } else {
+        checks.push(pass("tlog.time"));
+        // Only the SET signs the integrated time; an inclusion proof does not (sigstore-python).
+        if (promised) times.push({ time, source: "rekor" });
+      }
+    }
+  }
+
+  // 4. RFC 3161 timestamps (at most 32, no duplicates: sigstore-python's limits).
+  const tokens = vm.rfc3161Timestamps;
+  const duplicate = tokens.findIndex((t, i) => tokens.slice(0, i).some((u) => equalBytes(t, u)));
+  if (tokens.length > MAX_TIMESTAMPS || duplicate !== -1) {
+    checks.push(fail(
+      "timestamp.list",
+      "TIMESTAMP_MALFORMED",
+      tokens.length > MAX_TIMESTAMPS
+        ? `Reject bundle${label}: it carries ${tokens.length} RFC 3161 timestamps, more than ${MAX_TIMESTAMPS}`
+        : `Reject bundle${label}: RFC 3161 timestamp ${duplicate} is a duplicate`,
+    ));
+  }
+  if (tokens.length > 0 && root.timestampAuthorities.length === 0) {
+    checks.push(fail(
+      "timestamp.list",
+      "TSA_UNTRUSTED",
+      `Reject bundle${label}: it carries RFC 3161 timestamps but the trusted root has no timestamp authority`,
+    ));
+  }
+  // A timestamp that does not verify is not a time source (sigstore-go, sigstore-python). Its
+  // failure decides the verdict only when no time source verified at all.
+  const timestampFailures: Check[] = [];
+  for (const [index, token] of tokens.entries()) {
+    const result = await checkTimestamp(token, signature, root, options.now, skew, index);
+    if (result.time !== undefined) {
+      checks.push(result.check);
+      times.push({ time: result.time, source: "rfc3161" });
+    } else {
+      timestampFailures.push(result.check);
+    }
+  }
+  if (times.length === 0) {
+    checks.push(...timestampFailures);
+  } else {
+    for (const failed of timestampFailures) {
+      checks.push({
+        id: failed.id,
+        ok: true,
+        message: `Ignored (not a time source): ${failed.message ?? ""}`,
+      });
+    }
+  }
+  // Rekor v2 entries have no integrated time: their log key must be valid at a verified time.
+  for (const [index, entry] of vm.tlogEntries.entries()) {
+    if (entry.integratedTime > 0n) continue;
+    const log = root.tlogs.find((k) => k.logId === encodeHex(entry.logId));
+    if (log === undefined || times.length === 0) continue;
+    if (!times.some((t) => isValidAt(log, t.time))) {
+      checks.push(fail(
+        "tlog.time",
+        "LOG_KEY_UNTRUSTED",
+        `Reject tlog entry ${index}: no verified time lies in the log key's validity`,
+      ));
+    }
+  }
+
+  // 5. Observer time.
+  times.sort((a, b) => a.time - b.time);
+  const threshold = timeThreshold;
+  checks.push(
+    times.length >= threshold ? pass("time.observer") : fail(
+      "time.observer",
+      "SIGNING_TIME_MISSING",
+      `Reject bundle${label}: ${times.length} of ${threshold} required verified signing times ` +
+        "(integrated times with a verified SET, verified RFC 3161 timestamps)",
+    ),
+  );
+
+  // 6. Key validity (key-based bundles) and certificate.
+  const validity = options.keyValidity;
+  if (trustedKey !== undefined && validity !== undefined) {
+    const outside = times.find((t) =>
+      (validity.validFrom !== undefined && t.time < validity.validFrom) ||
+      (validity.validUntil !== undefined && t.time > validity.validUntil)
+    );
+    checks.push(
+      outside === undefined ? pass("key.validity") : fail(
+        "key.validity",
+        "KEY_NOT_VALID_AT_TIME",
+        `Reject bundle${label}: it was signed at ${
+          formatRfc3339(outside.time)
+        }, outside the key's validity`,
+      ),
+    );
+  }
+  if (signer?.leaf !== undefined) {
+    checks.push(
+      ...await checkCertificate(signer.leaf, signer.extra, root, times, options.identity ?? {}),
+    );
+  }
+
+  // 7. Signature and artifact.
+  if (signer !== undefined) {
+    checks.push(await checkSignature(bundle, signer, options.artifact, artifactDigest));
+  }
+  const artifactCheck = checkArtifact(bundle, resolved);
+  if (artifactCheck !== undefined) checks.push(artifactCheck);
+
+  // 8. Time window.
+  if (options.notAfter !== undefined) {
+    const late = times.find((t) => t.time > options.notAfter! + skew);
+    checks.push(
+      late === undefined ? pass("time.window") : fail(
+        "time.window",
+        "SIGNED_AFTER_NOT_AFTER",
+        `Reject signing time ${formatRfc3339(late.time)}: it is after --not-after ${
+          formatRfc3339(options.notAfter)
+        } beyond the skew`,
+      ),
+    );
+  }
+
+  const extra: Partial<VerificationReport> = {
+    keyids: signer === undefined ? [] : [signer.key.keyid],
+  };
+  if (content.kind === "dsseEnvelope") {
+    extra.payload = {
+      type: content.envelope.payloadType,
+      sha256: encodeHex(sha256(content.envelope.payloadBytes)),
+    };
+    const subjects = statementSubjects(content.envelope.payloadBytes);
+    const statement = parseStatementSummary(content.envelope.payloadBytes);
+    if (statement !== undefined && subjects !== undefined) {
+      extra.statement = { ...statement, subjects };
+    }
+  }
+  return done(times, extra);
+}
+
+function isTrustedRoot(value: unknown): value is TrustedRoot {
+  return typeof value === "object" && value !== null && !(value instanceof Uint8Array) &&
+    Array.isArray((value as TrustedRoot).tlogs);
+}
+
+interface ArtifactDigest {
+  algorithm: "sha256" | "sha384" | "sha512";
+  digest: Uint8Array;
+}
+
+function resolveArtifactDigest(
+  artifact: VerifyBundleOptions["artifact"],
+): ArtifactDigest | undefined | string {
+  if (artifact === undefined) return undefined;
+  if (artifact instanceof Uint8Array) return { algorithm: "sha256", digest: sha256(artifact) };
+  if (typeof artifact === "object" && artifact !== null && typeof artifact.digest === "string") {
+    const m = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.exec(
+      artifact.digest,
+    );
+    if (m === null) return "Pass the artifact digest as sha256:<64 lowercase hex digits>";
+    const [algorithm, hex] = artifact.digest.split(":") as [ArtifactDigest["algorithm"], string];
+    return { algorithm, digest: Uint8Array.fromHex(hex) };
+  }
+  return 'Pass the artifact as bytes or { digest: "sha256:HEX" }';
+}
+
+/** Why the entry body does not describe this bundle, if it does not. */
+function checkBody(
+  bodyBytes: Uint8Array,
+  kindVersion: { kind: string; version: string },
+  bundle: SigstoreBundle,
+  signer: Signer,
+  artifactDigest: Uint8Array | undefined,
+): string | undefined {
+  let body: JsonValue;
+  try {
+    body = parseJson(bodyBytes);
+  } catch {
+    return "its body is not JSON";
+  }
+  if (!isObject(body) || !isObject(body.spec)) return "its body has no spec";
+  if (body.kind !== kindVersion.kind || body.apiVersion !== kindVersion.version) {
+    return `its body is ${String(body.kind)} ${
+      String(body.apiVersion)
+    }, not the ${kindVersion.kind} ${kindVersion.version} the bundle names`;
+  }
+  const spec = body.spec;
+  const content = bundle.content;
+  const kv = `${kindVersion.kind}/${kindVersion.version}`;
+  const sig = content.kind === "messageSignature"
+    ? content.signature
+    : content.envelope.signatures[0]!.sigBytes;
+  const verifierMatches = (pemB64: JsonValue | undefined): boolean => {
+    if (typeof pemB64 !== "string") return false;
+    try {
+      const pem = new TextDecoder().decode(decodeBase64(pemB64));
+      const block = decodePem(pem);
+      return signer.leaf !== undefined
+        ? block.label === "CERTIFICATE" && equalBytes(block.bytes, signer.leaf.der)
+        : block.label === "PUBLIC KEY" && equalBytes(block.bytes, signer.spki);
+    } catch {
+      return false;
+    }
+  };
+  const v2VerifierMatches = (verifier: JsonValue | undefined): boolean => {
+    if (!isObject(verifier)) return false;
+    const cert = verifier.x509Certificate;
+    const key = verifier.publicKey;
+    const raw = (o: JsonValue | undefined): Uint8Array | undefined => {
+      if (!isObject(o) || typeof o.rawBytes !== "string") return undefined;
+      try {
+        return decodeBase64(o.rawBytes);
+      } catch {
+        return undefined;
+      }
+    };
+    if (signer.leaf !== undefined) {
+      const der = raw(cert);
+      return der !== undefined && equalBytes(der, signer.leaf.der);
+    }
+    const spki = raw(key);
+    return spki !== undefined && equalBytes(spki, signer.spki);
+  };
+  const b64Equals = (value: JsonValue | undefined, bytes: Uint8Array): boolean => {
+    if (typeof value !== "string") return false;
+    try {
+      return equalBytes(decodeBase64(value), bytes);
+    } catch {
+      return false;
+    }
+  };
+
+  if (kv === "hashedrekord/0.0.1") {
+    if (content.kind !== "messageSignature") {
+      return "a hashedrekord 0.0.1 entry cannot log a DSSE envelope";
+    }
+    const data = spec.data;
+    const hash = isObject(data) && isObject(data.hash) ? data.hash : undefined;
+    if (hash === undefined || hash.algorithm !== "sha256" || typeof hash.value !== "string") {
+      return "its hashedrekord data hash is not SHA-256";
+    }
+    const digest = artifactDigest ?? content.messageDigest?.digest;
+    if (digest === undefined || hash.value !== encodeHex(digest)) {
+      return "its artifact digest is not the artifact's";
+    }
+    const signature = isObject(spec.signature) ? spec.signature : undefined;
+    if (signature === undefined || !b64Equals(signature.content, sig)) {
+      return "its signature is not the bundle's";
+    }
+    const pk = isObject(signature.publicKey) ? signature.publicKey : undefined;
+    if (pk === undefined || !verifierMatches(pk.content)) {
+      return "its public key or certificate is not the bundle's";
+    }
+    return undefined;
+  }
+  if (kv === "hashedrekord/0.0.2") {
+    const v = isObject(spec.hashedRekordV002) ? spec.hashedRekordV002 : undefined;
+    if (v === undefined) return "its body has no hashedRekordV002";
+    const data = isObject(v.data) ? v.data : undefined;
+    if (data === undefined || data.algorithm !== "SHA2_256") {
+      return "its data digest is not SHA2_256";
+    }
+    const digest = content.kind === "dsseEnvelope"
+      ? sha256(preAuthEncoding(content.envelope.payloadType, content.envelope.payloadBytes))
+      : artifactDigest ?? content.messageDigest?.digest;
+    if (digest === undefined || !b64Equals(data.digest, digest)) {
+      return content.kind === "dsseEnvelope"
+        ? "its digest is not the SHA-256 of the envelope's PAE"
+        : "its artifact digest is not the artifact's";
+    }
+    const signature = isObject(v.signature) ? v.signature : undefined;
+    if (signature === undefined || !b64Equals(signature.content, sig)) {
+      return "its signature is not the bundle's";
+    }
+    if (!v2VerifierMatches(signature.verifier)) {
+      return "its verifier is not the bundle's certificate or key";
+    }
+    return undefined;
+  }
+  if (content.kind !== "dsseEnvelope") return `a ${kv} entry cannot log a message signature`;
+  const envelope = content.envelope;
+  const payloadHash = encodeHex(sha256(envelope.payloadBytes));
+  if (kv === "dsse/0.0.1") {
+    const ph = isObject(spec.payloadHash) ? spec.payloadHash : undefined;
+    if (ph === undefined || ph.algorithm !== "sha256" || ph.value !== payloadHash) {
+      return "its payload hash is not the envelope payload's";
+    }
+    const sigs = spec.signatures;
+    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
+      return "it does not hold exactly one signature";
+    }
+    if (!b64Equals(sigs[0].signature, sig)) return "its signature is not the envelope's";
+    if (!verifierMatches(sigs[0].verifier)) {
+      return "its verifier is not the bundle's certificate or key";
+    }
+    return undefined;
+  }
+  if (kv === "dsse/0.0.2") {
+    const v = isObject(spec.dsseV002) ? spec.dsseV002 : undefined;
+    if (v === undefined) return "its body has no dsseV002";
+    const ph = isObject(v.payloadHash) ? v.payloadHash : undefined;
+    if (
+      ph === undefined || ph.algorithm !== "SHA2_256" ||
+      !b64Equals(ph.digest, sha256(envelope.payloadBytes))
+    ) {
+      return "its payload hash is not the envelope payload's";
+    }
+    const sigs = v.signatures;
+    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
+      return "it does not hold exactly one signature";
+    }
+    if (!b64Equals(sigs[0].content, sig)) return "its signature is not the envelope's";
+    if (!v2VerifierMatches(sigs[0].verifier)) {
+      return "its verifier is not the bundle's certificate or key";
+    }
+    return undefined;
+  }
+  if (kv === "intoto/0.0.2") {
+    const c = isObject(spec.content) ? spec.content : undefined;
+    if (c === undefined) return "its body has no content";
+    const ph = isObject(c.payloadHash) ? c.payloadHash : undefined;
+    if (ph === undefined || ph.algorithm !== "sha256" || ph.value !== payloadHash) {
+      return "its payload hash is not the envelope payload's";
+    }
+    const env = isObject(c.envelope) ? c.envelope : undefined;
+    if (env === undefined || env.payloadType !== envelope.payloadType) {
+      return "its payload type is not the envelope's";
+    }
+    if (env.payload !== undefined) {
+      const doubled = typeof env.payload === "string" ? tryDecode(env.payload) : undefined;
+      const inner = doubled === undefined
+        ? undefined
+        : tryDecode(new TextDecoder().decode(doubled));
+      if (inner === undefined || !equalBytes(inner, envelope.payloadBytes)) {
+        return "its payload is not the envelope's";
+      }
+    }
+    const sigs = env.signatures;
+    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
+      return "it does not hold exactly one signature";
+    }
+    const outer = typeof sigs[0].sig === "string" ? tryDecode(sigs[0].sig) : undefined;
+    const innerSig = outer === undefined ? undefined : tryDecode(new TextDecoder().decode(outer));
+    if (innerSig === undefined || !equalBytes(innerSig, sig)) {
+      return "its signature is not the envelope's";
+    }
+    if (!verifierMatches(sigs[0].publicKey)) {
+      return "its verifier is not the bundle's certificate or key";
+    }
+    return undefined;
+  }
+  return `its kind ${kv} is not supported`;
+}
+
+function tryDecode(text: string): Uint8Array | undefined {
+  try {
+    return decodeBase64(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkTimestamp(
+  token: Uint8Array,
+  signature: Uint8Array,
+  root: TrustedRoot,
+  now: number,
+  skew: number,
+  index: number,
+): Promise<{ check: Check; time?: number }> {
+  const id = "bundle.timestamp";
+  let best: Check | undefined;
+  for (const tsa of root.timestampAuthorities) {
+    const chain = tsa.chain;
+    const result = await verifyTimestamp(token, {
+      data: signature,
+      roots: [chain[chain.length - 1]!],
+      intermediates: chain.slice(0, -1),
+      at: now,
+      skew,
+      name: `timestamp ${index}`,
+    });
+    const failed = result.checks.find((c) => !c.ok);
+    if (result.verified && result.genTime !== undefined) {
+      if (isValidAt(tsa, result.genTime)) return { check: pass(id), time: result.genTime };
+      best ??= fail(
+        id,
+        "TSA_UNTRUSTED",
+        `Reject timestamp ${index}: its time ${
+          formatRfc3339(result.genTime)
+        } is outside the TSA's validity in the trusted root`,
+      );
+    } else if (failed !== undefined) {
+      // Prefer a failure beyond "unknown signer": it names the real problem with this TSA.
+      if (
+        best === undefined || (best.code === "TSA_UNTRUSTED" && failed.code !== "TSA_UNTRUSTED")
+      ) {
+        best = fail(
+          id,
+          failed.code ?? "TSA_UNTRUSTED",
+          failed.message ?? "timestamp does not verify",
+        );
+      }
+    }
+  }
+  return {
+    check: best ??
+      fail(
+        id,
+        "TSA_UNTRUSTED",
+        `Reject timestamp ${index}: the trusted root has no timestamp authority`,
+      ),
+  };
+}
+
+async function checkCertificate(
+  leaf: Certificate,
+  extra: readonly Certificate[],
+  root: TrustedRoot,
+  times: readonly ObservedTime[],
+  identity: CertificateIdentityPolicy,
+): Promise<Check[]> {
+  const checks: Check[] = [];
+  const roots = root.certificateAuthorities.map((ca) => ca.chain[ca.chain.length - 1]!);
+  const intermediates = [
+    ...extra,
+    ...root.certificateAuthorities.flatMap((ca) => ca.chain.slice(0, -1)),
+  ];
+  let chainProblem: string | undefined;
+  let issuer: Certificate | undefined;
+  if (times.length === 0) {
+    chainProblem = "no verified time to check the certificate at";
+  }
+  for (const t of times) {
+    const result = await validateChain(leaf, {
+      roots,
+      intermediates,
+      at: t.time,
+      requireEku: KEY_PURPOSES.codeSigning,
+    });
+    if (!result.ok) {
+      chainProblem = result.message;
+      break;
+    }
+    const anchor = result.chain[result.chain.length - 1]!;
+    const covering = root.certificateAuthorities.filter((ca) =>
+      equalBytes(ca.chain[ca.chain.length - 1]!.der, anchor.der) && isValidAt(ca, t.time)
+    );
+    if (covering.length === 0) {
+      chainProblem =
+        `Cannot trust certificate "${leaf.subject.text}": no certificate authority of the trusted root ` +
+        `with its root is valid at ${formatRfc3339(t.time)}`;
+      break;
+    }
+    issuer = result.chain[1];
+  }
+  checks.push(
+    chainProblem === undefined
+      ? pass("cert.chain")
+      : fail("cert.chain", "CERTIFICATE_CHAIN_INVALID", chainProblem),
+  );
+  // Without a validated chain, the SCT is still checked against the named issuer's key.
+  issuer ??= intermediates.concat(roots).find((c) => equalBytes(c.subject.der, leaf.issuer.der));
+  if (issuer !== undefined) {
+    checks.push(await verifyEmbeddedScts(leaf, { issuer, ctlogs: root.ctlogs }));
+  } else {
+    checks.push(
+      fail("cert.sct", "SCT_INVALID", "Cannot check the SCT: the certificate's issuer is unknown"),
+    );
+  }
+  const id = fulcioIdentity(leaf);
+  const matches = (expected: string | RegExp, actual: string): boolean =>
+    typeof expected === "string" ? expected === actual : expected.test(actual);
+  const problems: string[] = [];
+  if (identity.subject !== undefined && !id.subjects.some((s) => matches(identity.subject!, s))) {
+    problems.push(`its subject ${JSON.stringify(id.subjects)} is not ${String(identity.subject)}`);
+  }
+  if (
+    identity.issuer !== undefined &&
+    (id.issuer === undefined || !matches(identity.issuer, id.issuer))
+  ) {
+    problems.push(`its issuer ${id.issuer ?? "(none)"} is not ${String(identity.issuer)}`);
+  }
+  checks.push(
+    problems.length === 0 ? pass("cert.identity") : fail(
+      "cert.identity",
+      "CERTIFICATE_IDENTITY_MISMATCH",
+      `Reject certificate: ${problems.join("; ")}`,
+    ),
+  );
+  return checks;
+}
+
+async function checkSignature(
+  bundle: SigstoreBundle,
+  signer: Signer,
+  artifact: VerifyBundleOptions["artifact"],
+  artifactDigest: Uint8Array | undefined,
+): Promise<Check> {
+  const id = "bundle.signature";
+  const content = bundle.content;
+  const bad = (why: string): Check =>
+    fail(id, "SIGNATURE_INVALID", `Reject bundle signature: ${why}`);
+  if (content.kind === "dsseEnvelope") {
+    const env = content.envelope;
+    const verifier = createVerifier(signer.key, { ecdsaSignatureFormat: "der" });
+    return await verifier.verify(
+        preAuthEncoding(env.payloadType, env.payloadBytes),
+        env.signatures[0]!.sigBytes,
+      )
+      ? pass(id)
+      : bad("the DSSE signature does not verify with the signing key");
+  }
+  const curveFor = signer.key.type === "ecdsa-p256"
+    ? p256
+    : signer.key.type === "ecdsa-p384"
+    ? p384
+    : undefined;
+  // ECDSA message signatures are over the SHA-256 digest (hashedrekord), whatever the curve; other
+  // key types sign the artifact bytes.
+  if (artifact instanceof Uint8Array && curveFor === undefined) {
+    const verifier = createVerifier(signer.key, { ecdsaSignatureFormat: "der" });
+    return await verifier.verify(artifact, content.signature)
+      ? pass(id)
+      : bad("the signature does not verify over the artifact with the signing key");
+  }
+  const digest = artifactDigest ?? content.messageDigest?.digest;
+  if (digest === undefined) return bad("neither the artifact nor its digest is known");
+  const curve = signer.key.type === "ecdsa-p256"
+    ? p256
+    : signer.key.type === "ecdsa-p384"
+    ? p384
+    : undefined;
+  if (curve === undefined) {
+    return bad(`a ${signer.key.type} signature needs the artifact bytes, not only its digest`);
+  }
+  try {
+    const spki = new DerReader(signer.spki).readSequence();
+    spki.readElement();
+    const point = spki.readBitStringBytes();
+    return curve.verify(content.signature, digest, point, {
+        prehash: false,
+        format: "der",
+        lowS: false,
+      })
+      ? pass(id)
+      : bad("the signature does not verify over the artifact digest with the signing key");
+  } catch {
+    return bad("the signature does not verify over the artifact digest with the signing key");
+  }
+}
+
+function checkArtifact(
+  bundle: SigstoreBundle,
+  artifact: ArtifactDigest | undefined,
+): Check | undefined {
+  if (artifact === undefined) return undefined;
+  const digest = artifact.digest;
+  const content = bundle.content;
+  if (content.kind === "messageSignature") {
+    if (artifact.algorithm !== "sha256") {
+      return fail(
+        "artifact",
+        "ARTIFACT_MISMATCH",
+        `Reject artifact: a message signature needs its SHA-256, not ${artifact.algorithm}`,
+      );
+    }
+    const md = content.messageDigest;
+    if (md === undefined) return pass("bundle.artifact");
+    if (md.algorithm !== "SHA2_256" || !equalBytes(md.digest, digest)) {
+      return fail(
+        "artifact",
+        "ARTIFACT_MISMATCH",
+        "Reject artifact: its SHA-256 is not the bundle's message digest",
+      );
+    }
+    return pass("bundle.artifact");
+  }
+  const subjects = statementSubjects(content.envelope.payloadBytes);
+  if (subjects === undefined) {
+    return fail(
+      "artifact",
+      "ARTIFACT_MISMATCH",
+      "Reject artifact: the DSSE payload is not an in-toto statement with subjects",
+    );
+  }
+  const hex = encodeHex(digest);
+  return subjects.some((s) => s.digest[artifact.algorithm]?.toLowerCase() === hex)
+    ? pass("bundle.artifact")
+    : fail(
+      "artifact",
+      "ARTIFACT_MISMATCH",
+      `Reject artifact: ${artifact.algorithm}:${hex} is not a subject of the statement`,
+    );
+}
+
+function statementSubjects(
+  payload: Uint8Array,
+): { name: string; digest: Record<string, string> }[] | undefined {
+  let value: JsonValue;
+  try {
+    value = parseJson(payload);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || !Array.isArray(value.subject)) return undefined;
+  const out: { name: string; digest: Record<string, string> }[] = [];
+  for (const s of value.subject) {
+    if (!isObject(s) || !isObject(s.digest)) continue;
+    const digest: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.digest)) if (typeof v === "string") digest[k] = v;
+    out.push({ name: typeof s.name === "string" ? s.name : "", digest });
+  }
+  return out;
+}
+
+function parseStatementSummary(
+  payload: Uint8Array,
+): { type: string; predicateType: string } | undefined {
+  try {
+    const value = parseJson(payload);
+    if (!isObject(value) || typeof value._type !== "string") return undefined;
+    return {
+      type: value._type,
+      predicateType: typeof value.predicateType === "string" ? value.predicateType : "",
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function toReport(
+  checks: Check[],
+  times: readonly ObservedTime[],
+  now: number,
+  extra: Partial<VerificationReport>,
+): VerificationReport {
+  const failed = checks.find((c) => !c.ok);
+  const first = times[0];
+  const report: VerificationReport = {
+    verified: failed === undefined,
+    checks,
+    keyids: extra.keyids ?? [],
+    time: first === undefined
+      ? { value: formatRfc3339(now), source: "clock" }
+      : { value: formatRfc3339(first.time), source: first.source },
+  };
+  if (failed?.code !== undefined) report.code = failed.code;
+  if (extra.payload !== undefined) report.payload = extra.payload;
+  if (extra.statement !== undefined) report.statement = extra.statement;
+  return report;
+}
