@@ -22,9 +22,20 @@ import {
   type VerificationReport,
   type VerificationSummary,
 } from "../lib/verify/report.ts";
-import { loadTrustPolicy, parseTrustPolicy, type TrustPolicy } from "../lib/verify/trust_policy.ts";
+import {
+  loadTrustPolicy,
+  parseTrustPolicy,
+  type TrustedKey,
+  trustedKeyFromPem,
+  type TrustPolicy,
+  type TrustPolicyDocument,
+} from "../lib/verify/trust_policy.ts";
 import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify_envelope.ts";
 import { verifyTimeline } from "../lib/verify/timeline.ts";
+import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
+import { envelopeSource } from "./_envelope_source.ts";
+import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
+import { BUNDLE_HELP, verifyBundleCommand } from "./_bundle.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import {
   expectPositionals,
@@ -34,7 +45,6 @@ import {
   parseTimeFlag,
 } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
-import { loadTrustedKeys } from "./_keys.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -96,16 +106,29 @@ Flags:
 Exit status: 0 verified; 1 evaluated and not verified (bad signature, tampered or malformed
 artifact, untrusted key, time window violated, policy failed); 2 could not run (unknown
 flag, missing file, unreadable trust policy or key).
-`,
+
+Ctrl-C stops a long run cleanly: a partial summary is printed and the exit status is 130.
+A progress line is drawn on stderr when it is a terminal (never with --json).
+
+` + BUNDLE_HELP,
   async run(args: string[], io: Io): Promise<number> {
+    if (args.includes("--trusted-root")) return await verifyBundleCommand(args, io);
     const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
     expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
       min: 1,
     });
+    const trustDoc = values.trust === undefined ? undefined : await readTrustDoc(io, values.trust);
+    const keyTexts: VerifyManyKey[] = [];
+    for (const path of values.key ?? []) {
+      keyTexts.push({
+        pem: decodeUtf8(await io.readFile(path), path),
+        options: { name: path, signatureEncoding: "any" },
+      });
+    }
     const options: VerifyEnvelopeOptions = {
       now: parseTimeFlag("--now", values.now) ?? io.now(),
-      trust: values.trust === undefined ? undefined : await readTrust(io, values.trust),
-      keys: await loadKeys(io, values.key ?? []),
+      trust: trustDoc === undefined ? undefined : loadTrust(trustDoc, values.trust!),
+      keys: loadKeys(keyTexts),
       signedAt: parseTimeFlag("--signed-at", values["signed-at"]),
       notAfter: parseTimeFlag("--not-after", values["not-after"]),
       skew: values.skew === undefined ? undefined : parseDuration("--skew", values.skew),
@@ -127,25 +150,56 @@ flag, missing file, unreadable trust policy or key).
       throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
     }
     if (values.timeline) return await verifyTimelineCommand(io, positionals, options, values.json);
-    const entries: Entry[] = [];
-    for (const path of positionals) {
-      for (const artifact of await expand(io, path)) {
-        const report = await verifyEnvelope(artifact.bytes, { ...options, name: artifact.file });
-        entries.push({ file: artifact.file, report });
+
+    const source = await envelopeSource(io, positionals, DEFAULT_ENVELOPE_MAX_BYTES);
+    const single = positionals.length === 1 && !positionals[0]!.endsWith(".jsonl") &&
+      (await io.stat(positionals[0]!))?.isFile === true;
+    const sink = reportSink(io, values.json, single);
+    const progress = createProgress(io, { json: values.json });
+    using interrupt = trapInterrupt();
+    let summary: VerificationSummary;
+    let aborted = false;
+    if ((options.timestamps?.length ?? 0) > 0 || options.merkleRoot !== undefined) {
+      // Evidence flags need per-envelope inputs that verifyMany does not carry: one by one.
+      const reports: VerificationReport[] = [];
+      for await (const artifact of source) {
+        if (interrupt.signal.aborted) {
+          aborted = true;
+          break;
+        }
+        const report = await verifyEnvelope(artifact.bytes, { ...options, name: artifact.name });
+        reports.push(report);
+        sink.report(artifact.name, report);
+        progress.update(reports.length, undefined, reports.filter((r) => !r.verified).length);
       }
-    }
-    const summary = summarizeReports(entries.map((e) => e.report));
-    const single = entries.length === 1 && positionals.length === 1 &&
-      entries[0]!.file === positionals[0];
-    if (values.json) {
-      const out = single ? entries[0]!.report : {
-        reports: entries.map((e) => ({ file: e.file, ...e.report })),
-        summary,
-        verified: summary.failed === 0,
-      };
-      io.stdout(canonicalize(out) + "\n");
+      summary = summarizeReports(reports);
     } else {
-      io.stdout(formatHuman(entries, summary, io.color, single));
+      let failed = 0;
+      const result = await verifyMany(source, {
+        now: options.now,
+        trust: trustDoc,
+        keys: keyTexts,
+        signedAt: options.signedAt,
+        notAfter: options.notAfter,
+        skew: options.skew,
+        signal: interrupt.signal,
+        onReport(name, report) {
+          if (!report.verified) failed++;
+          sink.report(name, report);
+        },
+        onProgress: (done, total) => progress.update(done, total, failed),
+      });
+      summary = result.summary;
+      aborted = result.aborted;
+    }
+    progress.finish();
+    sink.finish(summary, aborted);
+    if (aborted) {
+      io.stderr(
+        `stella: interrupted: ${summary.total} envelopes checked (${summary.verified} verified, ` +
+          `${summary.failed} failed); the summary is partial\n`,
+      );
+      return INTERRUPTED_EXIT;
     }
     return summary.failed === 0 ? 0 : 1;
   },
@@ -178,7 +232,9 @@ async function verifyTimelineCommand(
         artifacts.push({ file: `${path}:${i + 1}`, bytes })
       );
     } else {
-      artifacts.push(...(await expand(io, path)));
+      for await (const a of await envelopeSource(io, [path], DEFAULT_ENVELOPE_MAX_BYTES)) {
+        artifacts.push({ file: a.name, bytes: a.bytes });
+      }
     }
   }
   const report = await verifyTimeline(artifacts.map((a) => a.bytes), {
@@ -237,9 +293,9 @@ function parseMerkleRoot(value: string | undefined): string | undefined {
   return value;
 }
 
-async function readTrust(io: Io, path: string): Promise<TrustPolicy> {
+async function readTrustDoc(io: Io, path: string): Promise<TrustPolicyDocument> {
   try {
-    return loadTrustPolicy(parseTrustPolicy(await io.readFile(path), { name: path }));
+    return parseTrustPolicy(await io.readFile(path), { name: path });
   } catch (error) {
     if (error instanceof ParseError || error instanceof ValidationError) {
       throw new CliError(`Cannot load trust policy "${path}": ${error.message}`);
@@ -248,49 +304,62 @@ async function readTrust(io: Io, path: string): Promise<TrustPolicy> {
   }
 }
 
-async function loadKeys(io: Io, paths: readonly string[]) {
+function loadTrust(doc: TrustPolicyDocument, path: string): TrustPolicy {
   try {
-    return await loadTrustedKeys(io, paths);
+    return loadTrustPolicy(doc);
   } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.message);
+    if (error instanceof ParseError || error instanceof TypeError) {
+      throw new CliError(`Cannot load trust policy "${path}": ${error.message}`);
+    }
     throw error;
   }
 }
 
-/** Turns a positional into artifacts: a file, the lines of a .jsonl file, or a directory's files. */
-async function expand(io: Io, path: string): Promise<{ file: string; bytes: Uint8Array }[]> {
-  const info = await io.stat(path);
-  if (info === undefined) throw new CliError(`Cannot read "${path}": no such file or directory`);
-  if (info.isDirectory) {
-    const names = (await io.readDir(path)).filter((n) => !n.startsWith(".")).sort();
-    const out: { file: string; bytes: Uint8Array }[] = [];
-    for (const name of names) {
-      const child = `${path.replace(/\/+$/, "")}/${name}`;
-      if ((await io.stat(child))?.isFile) out.push(...(await expandFile(io, child)));
+function loadKeys(keys: readonly VerifyManyKey[]): TrustedKey[] {
+  try {
+    return keys.map((k) => trustedKeyFromPem(k.pem, k.options));
+  } catch (error) {
+    if (error instanceof ParseError || error instanceof TypeError) {
+      throw new CliError(error.message);
     }
-    return out;
+    throw error;
   }
-  return await expandFile(io, path);
 }
 
-async function expandFile(io: Io, path: string): Promise<{ file: string; bytes: Uint8Array }[]> {
-  if (!path.endsWith(".jsonl")) {
-    return [{
-      file: path,
-      bytes: await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES }),
-    }];
-  }
-  const lines = splitJsonLines(await io.readFile(path));
-  return lines.map((bytes, i) => ({ file: `${path}:${i + 1}`, bytes }))
-    .filter((line) => line.bytes.some((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d));
+/**
+ * Prints reports as they arrive, in input order: one report for a single file; otherwise
+ * `{"reports":[...],"summary":...,"verified":...}` streamed so that the bytes equal the RFC 8785
+ * form of the whole object (its keys are already in order), or human lines and a total.
+ */
+function reportSink(io: Io, json: boolean, single: boolean) {
+  let count = 0;
+  let only: { file: string; report: VerificationReport } | undefined;
+  if (json && !single) io.stdout('{"reports":[');
+  return {
+    report(file: string, report: VerificationReport): void {
+      if (single) only = { file, report };
+      else if (json) io.stdout((count++ === 0 ? "" : ",") + canonicalize({ file, ...report }));
+      else io.stdout(formatHuman([{ file, report }], io.color));
+    },
+    finish(summary: VerificationSummary, aborted: boolean): void {
+      if (single) {
+        if (only !== undefined) {
+          io.stdout(json ? canonicalize(only.report) + "\n" : formatHuman([only], io.color));
+        }
+      } else if (json) {
+        io.stdout(
+          `],"summary":${canonicalize(summary)},"verified":${summary.failed === 0 && !aborted}}\n`,
+        );
+      } else {
+        io.stdout(
+          `${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`,
+        );
+      }
+    },
+  };
 }
 
-function formatHuman(
-  entries: readonly Entry[],
-  summary: VerificationSummary,
-  color: boolean,
-  single: boolean,
-): string {
+function formatHuman(entries: readonly Entry[], color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   let out = "";
   for (const { file, report } of entries) {
@@ -312,9 +381,6 @@ function formatHuman(
     for (const check of report.checks) {
       if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
     }
-  }
-  if (!single) {
-    out += `${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`;
   }
   return out;
 }
