@@ -33,6 +33,7 @@ export {
   timingSafeEqual,
 } from "./lib/encoding/bytes.ts";
 export { formatRfc3339, parseRfc3339 } from "./lib/encoding/time.ts";
+export { splitJsonLines } from "./lib/encoding/json_lines.ts";
 export { evaluatePointer, formatPointer, parsePointer } from "./lib/encoding/json_pointer.ts";
 export type { JsonObject, JsonValue } from "./lib/encoding/json_value.ts";
 export { canonicalBytes, canonicalize, canonicalizeText } from "./lib/encoding/canonical_json.ts";
@@ -207,14 +208,32 @@ export type {
   RekorInclusionProof,
   RekorProof,
 } from "./lib/model/rekor_proof.ts";
+export {
+  buildCustodyStatement,
+  CUSTODY_PREDICATE_TYPE,
+  parseCustodyEntry,
+  timelineMerkleRoot,
+  validateCustodyPredicate,
+  validateCustodyStatement,
+} from "./lib/model/custody.ts";
+export type {
+  BuildCustodyStatementOptions,
+  CustodyEntry,
+  CustodyEvent,
+  CustodyPredicate,
+} from "./lib/model/custody.ts";
+export { BUNDLE_VERSIONS, parseSigstoreBundle } from "./lib/model/sigstore_bundle.ts";
+export type {
+  BundleContent,
+  BundleTlogEntry,
+  BundleVerificationMaterial,
+  BundleVersion,
+  ParseSigstoreBundleOptions,
+  SigstoreBundle,
+} from "./lib/model/sigstore_bundle.ts";
 
 // keys
-export {
-  computeKeyId,
-  isSignatureAlgorithm,
-  KEY_ALGORITHMS,
-  KEY_TYPES,
-} from "./lib/keys/key.ts";
+export { computeKeyId, isSignatureAlgorithm, KEY_ALGORITHMS, KEY_TYPES } from "./lib/keys/key.ts";
 export type {
   AsymmetricKeyType,
   ImportKeyOptions,
@@ -248,6 +267,26 @@ export { importKey, KEY_FORMATS } from "./lib/keys/import_key.ts";
 export type { ImportAnyKeyOptions, KeyFormat } from "./lib/keys/import_key.ts";
 export { generateKeyPair } from "./lib/keys/generate.ts";
 export type { GenerateKeyPairOptions } from "./lib/keys/generate.ts";
+export {
+  EXTENSION_OIDS,
+  GENERAL_NAME_TYPES,
+  KEY_PURPOSES,
+  KEY_USAGES,
+  parseCertificate,
+  parseCertificatesPem,
+} from "./lib/keys/x509.ts";
+export type {
+  AlgorithmIdentifier,
+  Certificate,
+  CertificateExtension,
+  CertificateExtensions,
+  DistinguishedName,
+  GeneralName,
+  GeneralNameType,
+  KeyUsage,
+  NameAttribute,
+  ParseCertificateOptions,
+} from "./lib/keys/x509.ts";
 
 // sign
 export { SIGNATURE_ALGORITHMS } from "./lib/sign/signer.ts";
@@ -341,11 +380,13 @@ export type {
 } from "./lib/sign/rotating_signer.ts";
 export { attestPromotion, attestProvenance } from "./lib/sign/attest.ts";
 export type {
-  AttestDocument,
   Attestation,
+  AttestDocument,
   AttestPromotionOptions,
   AttestProvenanceOptions,
 } from "./lib/sign/attest.ts";
+export { appendCustodyEvent } from "./lib/sign/custody.ts";
+export type { AppendCustodyEventOptions, AppendedCustodyEvent } from "./lib/sign/custody.ts";
 
 // verify
 export {
@@ -421,5 +462,83 @@ export type {
 } from "./lib/verify/trust_policy.ts";
 export { DEFAULT_SKEW_MS, verifyEnvelope } from "./lib/verify/verify_envelope.ts";
 export type { VerifyEnvelopeOptions } from "./lib/verify/verify_envelope.ts";
+export { verifyMany } from "./lib/verify/verify_many.ts";
+export type {
+  VerifyManyItem,
+  VerifyManyKey,
+  VerifyManyOptions,
+  VerifyManyResult,
+} from "./lib/verify/verify_many.ts";
+export { verifyTimeline } from "./lib/verify/timeline.ts";
+export type {
+  TimelineEntryReport,
+  TimelineReport,
+  VerifyTimelineOptions,
+} from "./lib/verify/timeline.ts";
+export {
+  CHAIN_FAILURE_CODES,
+  validateChain,
+  verifyCertificateSignature,
+} from "./lib/verify/x509_chain.ts";
+export type {
+  ChainFailureCode,
+  ChainValidation,
+  ValidateChainOptions,
+} from "./lib/verify/x509_chain.ts";
+export {
+  parseTimestampResponse,
+  TIMESTAMP_STATUSES,
+  verifyTimestamp,
+} from "./lib/verify/timestamp.ts";
+export type {
+  EssCertId,
+  MessageImprint,
+  ParseTimestampOptions,
+  SignerIdentifier,
+  TimestampAccuracy,
+  TimestampSignerInfo,
+  TimestampStatus,
+  TimestampToken,
+  TimestampVerification,
+  TstInfo,
+  VerifyTimestampOptions,
+} from "./lib/verify/timestamp.ts";
+export { isValidAt, parseTrustedRoot } from "./lib/verify/trusted_root.ts";
+export type {
+  ParseTrustedRootOptions,
+  TrustedAuthority,
+  TrustedRoot,
+} from "./lib/verify/trusted_root.ts";
+export { FULCIO_OIDS, fulcioIdentity, verifyEmbeddedScts } from "./lib/verify/fulcio.ts";
+export type { FulcioIdentity, VerifyEmbeddedSctsOptions } from "./lib/verify/fulcio.ts";
+export { verifyBundle } from "./lib/verify/verify_bundle.ts";
+export type { CertificateIdentityPolicy, VerifyBundleOptions } from "./lib/verify/verify_bundle.ts";
 
 // kit
+export { formatChecksums, parseChecksums } from "./lib/kit/checksums.ts";
+export type { ChecksumEntry } from "./lib/kit/checksums.ts";
+export {
+  KIT_FILE_NAMES,
+  KIT_FILE_ROLES,
+  KIT_MANIFEST_PREDICATE_TYPE,
+  validateKitManifest,
+} from "./lib/kit/manifest.ts";
+export type { KitFileRole, KitManifestFile, KitManifestPredicate } from "./lib/kit/manifest.ts";
+export {
+  buildKit,
+  DEFAULT_KIT_BUILDER_ID,
+  DEFAULT_KIT_NAME,
+  KIT_BUILD_TYPE,
+  KIT_FILE_STATUSES,
+  verifyKit,
+} from "./lib/kit/kit.ts";
+export type {
+  BuildKitOptions,
+  KitFile,
+  KitFileResult,
+  KitFileStatus,
+  KitSource,
+  KitVerificationReport,
+  VerifyKitOptions,
+} from "./lib/kit/kit.ts";
+export { OFFLINE_GUIDE } from "./lib/kit/offline_guide.ts";

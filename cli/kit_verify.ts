@@ -1,0 +1,134 @@
+/**
+ * `stella kit verify`: checks an offline kit directory. Adapter over {@link verifyKit}: every file
+ * of the directory (recursively, hidden files included) is hashed as a stream and judged against
+ * the signed manifest and `SHA256SUMS`; the manifest and the provenance must verify with a
+ * `--key`. Extra, missing and altered files are reported by name.
+ *
+ * Exit status: 0 verified; 1 evaluated and not verified; 2 could not run (unknown flag, DIR
+ * missing, unreadable key).
+ *
+ * Least permissions: `deno run --allow-read stella.js kit verify …` (read only).
+ *
+ * @module
+ */
+
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
+import { encodeHex } from "../lib/encoding/bytes.ts";
+import { ParseError } from "../lib/encoding/errors.ts";
+import { Hasher } from "../lib/digest/digest.ts";
+import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
+import { type KitSource, type KitVerificationReport, verifyKit } from "../lib/kit/kit.ts";
+import { expectPositionals, HELP_FLAG, parseStrict, parseTimeFlag } from "./_args.ts";
+import { CliError, type Io } from "./_io.ts";
+import { loadTrustedKeys } from "./_keys.ts";
+import type { Command } from "./commands.ts";
+
+const FLAGS = {
+  ...HELP_FLAG,
+  key: { type: "string", multiple: true },
+  now: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
+
+/** Deepest directory nesting listed (a guard against symlink loops). */
+const MAX_DEPTH = 16;
+
+/** `stella kit verify DIR --key PUB [--json]`. */
+export const kitVerifyCommand: Command = {
+  path: ["kit", "verify"],
+  summary: "Verify an offline kit: every file, the signed manifest and the kit's provenance",
+  help: `Usage: stella kit verify DIR --key PEM [--key PEM]... [--now RFC3339] [--json]
+
+Checks an offline kit directory with nothing but its files and the public key:
+  kit.manifest    manifest.dsse.json is signed by a trusted key and lists the kit's files
+  kit.files       every file matches the manifest (sha256 and size) and SHA256SUMS; files that
+                  are missing, altered or not listed are named, one failed check each
+  kit.provenance  provenance.dsse.json is signed by a trusted key, is SLSA Provenance v1, and
+                  its subjects are the kit's artifacts
+
+Flags:
+  --key PEM   Trust this public key (PEM SubjectPublicKeyInfo); repeatable
+  --now T     Evaluation time for key validity (default: the clock)
+  --json      Print the report as RFC 8785 canonical JSON
+
+Exit status: 0 verified; 1 evaluated and not verified (a file missing, altered or extra, a
+signature invalid or by an untrusted key, a malformed manifest or provenance); 2 could not run
+(unknown flag, DIR missing, unreadable key).
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
+    expectPositionals(positionals, "the kit directory to verify", { min: 1, max: 1 });
+    const dir = positionals[0]!.replace(/(.)\/+$/, "$1");
+    const now = parseTimeFlag("--now", values.now) ?? io.now();
+    const keyPaths = values.key ?? [];
+    if (keyPaths.length === 0) throw new CliError("Name at least one trusted key with --key PEM");
+    let keys;
+    try {
+      keys = await loadTrustedKeys(io, keyPaths);
+    } catch (error) {
+      if (error instanceof ParseError) throw new CliError(error.message);
+      throw error;
+    }
+    const info = await io.stat(dir);
+    if (info === undefined) throw new CliError(`Cannot read "${dir}": no such file or directory`);
+    if (!info.isDirectory) throw new CliError(`Cannot verify "${dir}": it is not a directory`);
+    const report = await verifyKit(await directorySource(io, dir), { keys, now });
+    io.stdout(values.json ? canonicalize(report) + "\n" : formatHuman(dir, report, io.color));
+    return report.verified ? 0 : 1;
+  },
+};
+
+/** Lists `dir` recursively and reads/hashes its files through `io`. */
+async function directorySource(io: Io, dir: string): Promise<KitSource> {
+  const paths: string[] = [];
+  const walk = async (relative: string, depth: number): Promise<void> => {
+    const full = relative === "" ? dir : `${dir}/${relative}`;
+    for (const name of (await io.readDir(full)).sort()) {
+      const path = relative === "" ? name : `${relative}/${name}`;
+      const info = await io.stat(`${dir}/${path}`);
+      if (info?.isDirectory) {
+        if (depth >= MAX_DEPTH) {
+          throw new CliError(`Cannot list "${dir}/${path}": nested deeper than ${MAX_DEPTH}`);
+        }
+        await walk(path, depth + 1);
+      } else {
+        paths.push(path);
+      }
+    }
+  };
+  await walk("", 0);
+  return {
+    paths,
+    read: (path) => io.readFile(`${dir}/${path}`, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES }),
+    async digest(path) {
+      const hasher = new Hasher("sha256");
+      let size = 0;
+      for await (const chunk of await io.openFile(`${dir}/${path}`)) {
+        hasher.update(chunk);
+        size += chunk.length;
+      }
+      return { sha256: encodeHex(hasher.digest()), size };
+    },
+  };
+}
+
+function formatHuman(dir: string, report: KitVerificationReport, color: boolean): string {
+  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const kit = report.kit === undefined
+    ? ""
+    : ` (${report.kit.name} ${report.kit.version}, created ${report.kit.created})`;
+  let out = report.verified
+    ? `${paint("32", "VERIFIED")}  kit ${dir}${kit}\n`
+    : `${paint("31", "FAILED")}    kit ${dir}: ${report.code ?? "UNKNOWN"}${kit}\n`;
+  const ok = report.files.filter((file) => file.status === "ok").length;
+  out += `  files:          ${ok} ok of ${report.files.length}\n`;
+  for (const file of report.files) {
+    if (file.status !== "ok") out += `  ${paint("31", file.status.padEnd(9))}     ${file.path}\n`;
+  }
+  if (report.keyids.length > 0) out += `  signed by:      ${report.keyids.join(", ")}\n`;
+  out += `  time:           ${report.time.value} (${report.time.source})\n`;
+  for (const check of report.checks) {
+    if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
+  }
+  return out;
+}
