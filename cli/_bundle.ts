@@ -174,7 +174,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     return report.verified ? 0 : 1;
   } catch (error) {
     if (error instanceof CliError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(`stella: ${error.message}\n`);
       return 2;
     }
     throw error;
