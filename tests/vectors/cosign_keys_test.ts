@@ -1,5 +1,5 @@
 /**
- * sigstore/cosign key fixtures (tests/vectors/cosign/keys, see SOURCE.md and manifest.json) and
+ * sigstore/cosign key fixtures (../shared/vectors/cosign/keys, see SOURCE.md and manifest.json) and
  * the real cosign-signed DSSE signature of the OCI attestation bundle.
  *
  * Deliberate differences from cosign (documented here and in lib/keys):
@@ -24,10 +24,11 @@ import {
 } from "../../mod.ts";
 import { decryptCosignKeyBytes } from "../../lib/keys/_cosign_box.ts";
 import { preAuthEncoding } from "../../lib/model/dsse.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const DIR = new URL("./cosign/", import.meta.url);
-const manifest = JSON.parse(await Deno.readTextFile(new URL("keys/manifest.json", DIR)));
-const read = (file: string): Promise<string> => Deno.readTextFile(new URL(`keys/${file}`, DIR));
+const COSIGN = vectorSet("cosign");
+const manifest = COSIGN.present ? await COSIGN.readJson("keys/manifest.json") : {};
+const read = (file: string): Promise<string> => COSIGN.readText(`keys/${file}`);
 
 interface ImportCase {
   file: string;
@@ -65,7 +66,7 @@ const IMPORT_VERDICTS: Record<
   "import/invalidkey.pem": { code: "PEM_INVALID" },
 };
 
-Deno.test("cosign import fixtures load or fail as listed (14 cases)", async () => {
+vectorTest(COSIGN, "cosign import fixtures load or fail as listed (14 cases)", async () => {
   const cases: ImportCase[] = manifest.importCases;
   assert.equal(cases.length, 14);
   assert.deepEqual(cases.map((c) => c.file).sort(), Object.keys(IMPORT_VERDICTS).sort());
@@ -92,57 +93,62 @@ Deno.test("cosign import fixtures load or fail as listed (14 cases)", async () =
   }
   // 13 of 14 agree with cosign; the P-521 key is the one deliberate difference.
   assert.equal(agree, 13);
-  // deno-lint-ignore no-console
-  console.log(
-    `cosign import cases: ${cases.length} run, ${agree} agree with cosign, 1 stricter (P-521)`,
-  );
+  return cases.length;
 });
 
-Deno.test("cosign encrypted keys decrypt with the listed password to the listed public keys", async () => {
-  const cases: EncryptedCase[] = manifest.encryptedCases;
-  assert.equal(cases.length, 3);
-  let ok = 0;
-  for (const c of cases) {
-    const text = await read(c.file);
-    if (c.expect === "ok") {
-      const key: PrivateKey = await decryptCosignKey(text, c.password, { name: c.file });
-      assert.equal(exportPublicKeyPem(key.publicKey), c["publicKeyPem_derived"], c.file);
-      assert.equal(key.type, "ecdsa-p256");
-      // Key id: sha256 of the SPKI DER, computed independently from the listed public key.
-      const spki = decodePem(c["publicKeyPem_derived"], { label: "PUBLIC KEY" }).bytes;
-      assert.equal(key.keyid, createHash("sha256").update(spki).digest("hex"));
-      ok++;
-    } else {
-      // The SEC1 plaintext: cosign refuses it, and so do we (KEY_INVALID, not a decryption error).
-      await assert.rejects(decryptCosignKey(text, c.password, { name: c.file }), {
-        code: "KEY_INVALID",
-        message: /SEC1/,
+vectorTest(
+  COSIGN,
+  "cosign encrypted keys decrypt with the listed password to the listed public keys",
+  async () => {
+    const cases: EncryptedCase[] = manifest.encryptedCases;
+    assert.equal(cases.length, 3);
+    let ok = 0;
+    for (const c of cases) {
+      const text = await read(c.file);
+      if (c.expect === "ok") {
+        const key: PrivateKey = await decryptCosignKey(text, c.password, { name: c.file });
+        assert.equal(exportPublicKeyPem(key.publicKey), c["publicKeyPem_derived"], c.file);
+        assert.equal(key.type, "ecdsa-p256");
+        // Key id: sha256 of the SPKI DER, computed independently from the listed public key.
+        const spki = decodePem(c["publicKeyPem_derived"], { label: "PUBLIC KEY" }).bytes;
+        assert.equal(key.keyid, createHash("sha256").update(spki).digest("hex"));
+        ok++;
+      } else {
+        // The SEC1 plaintext: cosign refuses it, and so do we (KEY_INVALID, not a decryption error).
+        await assert.rejects(decryptCosignKey(text, c.password, { name: c.file }), {
+          code: "KEY_INVALID",
+          message: /SEC1/,
+        });
+      }
+      // The decryption itself works for all three: the plaintext has the listed size and format.
+      const plaintext = await decryptCosignKeyBytes(text, c.password, c.file);
+      assert.equal(plaintext.length, c["decryptedPlaintextLength_derived"], c.file);
+      const der = c["decryptedPlaintextFormat_derived"] === "SEC1"
+        ? importKeyPem(
+          `-----BEGIN EC PRIVATE KEY-----\n${plaintext.toBase64()}\n-----END EC PRIVATE KEY-----\n`,
+        )
+        : importKeyPem(
+          `-----BEGIN PRIVATE KEY-----\n${plaintext.toBase64()}\n-----END PRIVATE KEY-----\n`,
+        );
+      assert.equal(exportPublicKeyPem(der), c["publicKeyPem_derived"], c.file);
+      // A wrong password fails authentication, with no secret in the message.
+      await assert.rejects(decryptCosignKey(text, c.wrongPassword, { name: c.file }), (error) => {
+        assert.equal((error as { code?: string }).code, "KEY_DECRYPTION_FAILED");
+        const message = (error as Error).message;
+        assert.equal(
+          message,
+          `Cannot decrypt key "${c.file}": wrong password or corrupted key file`,
+        );
+        assert.ok(!message.includes(c.password));
+        return true;
       });
     }
-    // The decryption itself works for all three: the plaintext has the listed size and format.
-    const plaintext = await decryptCosignKeyBytes(text, c.password, c.file);
-    assert.equal(plaintext.length, c["decryptedPlaintextLength_derived"], c.file);
-    const der = c["decryptedPlaintextFormat_derived"] === "SEC1"
-      ? importKeyPem(
-        `-----BEGIN EC PRIVATE KEY-----\n${plaintext.toBase64()}\n-----END EC PRIVATE KEY-----\n`,
-      )
-      : importKeyPem(
-        `-----BEGIN PRIVATE KEY-----\n${plaintext.toBase64()}\n-----END PRIVATE KEY-----\n`,
-      );
-    assert.equal(exportPublicKeyPem(der), c["publicKeyPem_derived"], c.file);
-    // A wrong password fails authentication, with no secret in the message.
-    await assert.rejects(decryptCosignKey(text, c.wrongPassword, { name: c.file }), (error) => {
-      assert.equal((error as { code?: string }).code, "KEY_DECRYPTION_FAILED");
-      const message = (error as Error).message;
-      assert.equal(message, `Cannot decrypt key "${c.file}": wrong password or corrupted key file`);
-      assert.ok(!message.includes(c.password));
-      return true;
-    });
-  }
-  assert.equal(ok, 2);
-});
+    assert.equal(ok, 2);
+    return cases.length;
+  },
+);
 
-Deno.test("a tampered cosign key fails authentication", async () => {
+vectorTest(COSIGN, "a tampered cosign key fails authentication", async () => {
   const text = await read("encrypted/pemsigstorekey.pem");
   const doc = JSON.parse(new TextDecoder().decode(decodePem(text).bytes));
   const ciphertext = decodeBase64(doc.ciphertext);
@@ -174,30 +180,34 @@ function certificateParts(
   return { tbs: tbsElement.raw, spki, signature };
 }
 
-Deno.test("the cosign-signed OCI attestation verifies with our ECDSA verifiers", async () => {
-  const bundle = JSON.parse(
-    await Deno.readTextFile(new URL("oci-attestation/oci-attestation.sigstore.json", DIR)),
-  );
-  const root = JSON.parse(
-    await Deno.readTextFile(new URL("oci-attestation/trusted_root_pgi.json", DIR)),
-  );
-  const leaf = certificateParts(decodeBase64(bundle.verificationMaterial.certificate.rawBytes));
-  // The DSSE signature (ECDSA P-256, ASN.1 DER, as cosign writes it) over PAE.
-  const envelope = bundle.dsseEnvelope;
-  const pae = preAuthEncoding(envelope.payloadType, decodeBase64(envelope.payload));
-  const signature = decodeBase64(envelope.signatures[0].sig);
-  const leafKey = importSpki(leaf.spki);
-  assert.equal(leafKey.type, "ecdsa-p256");
-  const verifier = createVerifier(leafKey);
-  assert.equal(await verifier.verify(pae, signature), true);
-  const tampered = pae.slice();
-  tampered[tampered.length - 2]! ^= 1;
-  assert.equal(await verifier.verify(tampered, signature), false);
-  // The leaf certificate's signature (ECDSA P-384 / SHA-384) by the Fulcio intermediate.
-  const chain = root.certificateAuthorities[1].certChain.certificates;
-  const intermediate = certificateParts(decodeBase64(chain[0].rawBytes));
-  const caKey = importSpki(intermediate.spki);
-  assert.equal(caKey.type, "ecdsa-p384");
-  assert.equal(await createVerifier(caKey).verify(leaf.tbs, leaf.signature), true);
-  assert.equal(await createVerifier(caKey).verify(leaf.tbs.subarray(1), leaf.signature), false);
-});
+vectorTest(
+  COSIGN,
+  "the cosign-signed OCI attestation verifies with our ECDSA verifiers",
+  async () => {
+    const bundle = JSON.parse(
+      await COSIGN.readText("oci-attestation/oci-attestation.sigstore.json"),
+    );
+    const root = JSON.parse(
+      await COSIGN.readText("oci-attestation/trusted_root_pgi.json"),
+    );
+    const leaf = certificateParts(decodeBase64(bundle.verificationMaterial.certificate.rawBytes));
+    // The DSSE signature (ECDSA P-256, ASN.1 DER, as cosign writes it) over PAE.
+    const envelope = bundle.dsseEnvelope;
+    const pae = preAuthEncoding(envelope.payloadType, decodeBase64(envelope.payload));
+    const signature = decodeBase64(envelope.signatures[0].sig);
+    const leafKey = importSpki(leaf.spki);
+    assert.equal(leafKey.type, "ecdsa-p256");
+    const verifier = createVerifier(leafKey);
+    assert.equal(await verifier.verify(pae, signature), true);
+    const tampered = pae.slice();
+    tampered[tampered.length - 2]! ^= 1;
+    assert.equal(await verifier.verify(tampered, signature), false);
+    // The leaf certificate's signature (ECDSA P-384 / SHA-384) by the Fulcio intermediate.
+    const chain = root.certificateAuthorities[1].certChain.certificates;
+    const intermediate = certificateParts(decodeBase64(chain[0].rawBytes));
+    const caKey = importSpki(intermediate.spki);
+    assert.equal(caKey.type, "ecdsa-p384");
+    assert.equal(await createVerifier(caKey).verify(leaf.tbs, leaf.signature), true);
+    assert.equal(await createVerifier(caKey).verify(leaf.tbs.subarray(1), leaf.signature), false);
+  },
+);

@@ -1,4 +1,4 @@
-// Vector suite for in-toto/attestation (tests/vectors/in-toto-attestation/validation-vectors.json,
+// Vector suite for in-toto/attestation (../shared/vectors/in-toto-attestation/validation-vectors.json,
 // transcribed from the Go and Python binding tests; see its SOURCE.md). Each case's `json` is
 // parsed strictly and validated; `valid` must match, and an invalid case must report exactly one
 // problem whose code is the one mapped from the Go sentinel in `error`.
@@ -10,6 +10,7 @@ import {
   validateResourceDescriptor,
   validateStatement,
 } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
 interface Case {
   source: string;
@@ -43,41 +44,46 @@ const GO_SENTINEL_TO_CODE: Record<string, string> = {
   ErrBuilderIdRequired: "BUILDER_ID_REQUIRED",
 };
 
-const vectors: Vectors = JSON.parse(
-  await Deno.readTextFile(
-    new URL("./in-toto-attestation/validation-vectors.json", import.meta.url),
-  ),
-);
+const INTOTO = vectorSet("in-toto-attestation");
 
-const suites: [keyof Vectors, (value: unknown) => Problem[], number, number][] = [
-  ["statementCases", validateStatement, 13, 3],
-  ["resourceDescriptorCases", (value) => validateResourceDescriptor(value), 8, 4],
-  ["slsaProvenanceV1PredicateCases", (value) => validateProvenancePredicate(value), 7, 1],
-];
+if (!INTOTO.present) {
+  vectorTest(INTOTO, "in-toto attestation validation vectors", () => {});
+} else {
+  const vectors: Vectors = JSON.parse(
+    await INTOTO.readText("validation-vectors.json"),
+  );
 
-for (const [suite, validate, total, validCount] of suites) {
-  const cases = vectors[suite];
+  const suites: [keyof Vectors, (value: unknown) => Problem[], number, number][] = [
+    ["statementCases", validateStatement, 13, 3],
+    ["resourceDescriptorCases", (value) => validateResourceDescriptor(value), 8, 4],
+    ["slsaProvenanceV1PredicateCases", (value) => validateProvenancePredicate(value), 7, 1],
+  ];
 
-  Deno.test(`in-toto vectors: ${suite} has ${total} cases, ${validCount} valid`, () => {
-    assert.equal(cases.length, total);
-    assert.equal(cases.filter((c) => c.valid).length, validCount);
-    for (const c of cases) {
-      if (!c.valid) assert.ok(c.error !== undefined && c.error in GO_SENTINEL_TO_CODE, c.desc);
-    }
-  });
+  for (const [suite, validate, total, validCount] of suites) {
+    const cases = vectors[suite];
 
-  for (const [i, c] of cases.entries()) {
-    Deno.test(`in-toto vectors: ${suite}[${i}] ${c.desc}`, () => {
-      const problems = validate(parseJson(c.json));
-      if (c.valid) {
-        assert.deepEqual(problems, []);
-      } else {
-        assert.deepEqual(
-          problems.map((p) => p.code),
-          [GO_SENTINEL_TO_CODE[c.error!]],
-          JSON.stringify(problems),
-        );
+    vectorTest(INTOTO, `in-toto vectors: ${suite} has ${total} cases, ${validCount} valid`, () => {
+      assert.equal(cases.length, total);
+      assert.equal(cases.filter((c) => c.valid).length, validCount);
+      for (const c of cases) {
+        if (!c.valid) assert.ok(c.error !== undefined && c.error in GO_SENTINEL_TO_CODE, c.desc);
       }
+      return cases.length;
     });
+
+    for (const [i, c] of cases.entries()) {
+      vectorTest(INTOTO, `in-toto vectors: ${suite}[${i}] ${c.desc}`, () => {
+        const problems = validate(parseJson(c.json));
+        if (c.valid) {
+          assert.deepEqual(problems, []);
+        } else {
+          assert.deepEqual(
+            problems.map((p) => p.code),
+            [GO_SENTINEL_TO_CODE[c.error!]],
+            JSON.stringify(problems),
+          );
+        }
+      });
+    }
   }
 }

@@ -1,10 +1,11 @@
-// RFC 8785 (JCS) vectors from cyberphone/json-canonicalization (see
+// RFC 8785 (JCS) vectors from cyberphone/json-canonicalization (../shared/vectors, see
 // json-canonicalization/SOURCE.md): canonicalization input/output pairs and the ES6 number
 // serialization files.
 import assert from "node:assert/strict";
 import { canonicalBytes, canonicalize, canonicalizeText, parseJson } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const ROOT = new URL("./json-canonicalization/", import.meta.url);
+const JCS = vectorSet("json-canonicalization");
 const CASES = ["arrays", "french", "structures", "unicode", "values", "weird"];
 
 /** The IEEE 754 double whose bit pattern is the given hex (1–16 digits, left-padded). */
@@ -40,51 +41,69 @@ function checkNumberLines(text: string): number {
   return lines.length;
 }
 
-Deno.test("RFC 8785 vectors: the input directory holds exactly the six known cases", async () => {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(new URL("testdata/input/", ROOT))) names.push(entry.name);
-  assert.deepEqual(names.sort(), CASES.map((name) => `${name}.json`));
-});
+vectorTest(
+  JCS,
+  "RFC 8785 vectors: the input directory holds exactly the six known cases",
+  async () => {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(JCS.url("testdata/input/"))) names.push(entry.name);
+    assert.deepEqual(names.sort(), CASES.map((name) => `${name}.json`));
+  },
+);
 
 for (const name of CASES) {
-  Deno.test(`RFC 8785 vectors: ${name}.json canonicalizes to the expected bytes`, async () => {
-    const input = await Deno.readFile(new URL(`testdata/input/${name}.json`, ROOT));
-    const expected = await Deno.readFile(new URL(`testdata/output/${name}.json`, ROOT));
-    const hex = await Deno.readTextFile(new URL(`testdata/outhex/${name}.txt`, ROOT));
-    // outhex is the same bytes as space-separated hex, wrapped over several lines.
-    assert.deepEqual(
-      hex.trim().split(/\s+/),
-      Array.from(expected, (byte) => byte.toString(16).padStart(2, "0")),
-    );
-    const expectedText = new TextDecoder().decode(expected);
-    assert.deepEqual(canonicalBytes(parseJson(input)), expected);
-    assert.equal(canonicalize(parseJson(new TextDecoder().decode(input))), expectedText);
-    assert.equal(canonicalizeText(input), expectedText);
-    // Canonical output is a fixed point.
-    assert.equal(canonicalizeText(expected), expectedText);
-    // Same result through the iterative serializer (forced by nesting deeper than the fast path).
-    const deep = canonicalize(
-      Array.from({ length: 600 }).reduce<unknown>((v) => [v], parseJson(input)),
-    );
-    assert.equal(deep, "[".repeat(600) + expectedText + "]".repeat(600));
-  });
+  vectorTest(
+    JCS,
+    `RFC 8785 vectors: ${name}.json canonicalizes to the expected bytes`,
+    async () => {
+      const input = await Deno.readFile(JCS.url(`testdata/input/${name}.json`));
+      const expected = await Deno.readFile(JCS.url(`testdata/output/${name}.json`));
+      const hex = await Deno.readTextFile(JCS.url(`testdata/outhex/${name}.txt`));
+      // outhex is the same bytes as space-separated hex, wrapped over several lines.
+      assert.deepEqual(
+        hex.trim().split(/\s+/),
+        Array.from(expected, (byte) => byte.toString(16).padStart(2, "0")),
+      );
+      const expectedText = new TextDecoder().decode(expected);
+      assert.deepEqual(canonicalBytes(parseJson(input)), expected);
+      assert.equal(canonicalize(parseJson(new TextDecoder().decode(input))), expectedText);
+      assert.equal(canonicalizeText(input), expectedText);
+      // Canonical output is a fixed point.
+      assert.equal(canonicalizeText(expected), expectedText);
+      // Same result through the iterative serializer (forced by nesting deeper than the fast path).
+      const deep = canonicalize(
+        Array.from({ length: 600 }).reduce<unknown>((v) => [v], parseJson(input)),
+      );
+      assert.equal(deep, "[".repeat(600) + expectedText + "]".repeat(600));
+    },
+  );
 }
 
-Deno.test("RFC 8785 vectors: es6testfile-first10000.txt (ES6 number serialization)", async () => {
-  const text = await Deno.readTextFile(new URL("es6numbers/es6testfile-first10000.txt", ROOT));
-  assert.equal(checkNumberLines(text), 10_000);
-});
+vectorTest(
+  JCS,
+  "RFC 8785 vectors: es6testfile-first10000.txt (ES6 number serialization)",
+  async () => {
+    const text = await Deno.readTextFile(JCS.url("es6numbers/es6testfile-first10000.txt"));
+    assert.equal(checkNumberLines(text), 10_000);
+    return 10_000;
+  },
+);
 
-Deno.test("RFC 8785 vectors: es6testfile-first100000.txt.gz (ES6 number serialization)", async () => {
-  const text = await readGzipText(new URL("es6numbers/es6testfile-first100000.txt.gz", ROOT));
-  assert.equal(checkNumberLines(text), 100_000);
-  const first10000 = await Deno.readTextFile(
-    new URL("es6numbers/es6testfile-first10000.txt", ROOT),
-  );
-  assert.ok(text.startsWith(first10000), "the 100,000-line file extends the 10,000-line file");
-});
+vectorTest(
+  JCS,
+  "RFC 8785 vectors: es6testfile-first100000.txt.gz (ES6 number serialization)",
+  async () => {
+    const text = await readGzipText(JCS.url("es6numbers/es6testfile-first100000.txt.gz"));
+    assert.equal(checkNumberLines(text), 100_000);
+    const first10000 = await Deno.readTextFile(
+      JCS.url("es6numbers/es6testfile-first10000.txt"),
+    );
+    assert.ok(text.startsWith(first10000), "the 100,000-line file extends the 10,000-line file");
+    return 100_000;
+  },
+);
 
-Deno.test("RFC 8785 vectors: NaN and infinities are rejected, -0 serializes as 0", () => {
+Deno.test("RFC 8785: NaN and infinities are rejected, -0 serializes as 0", () => {
   for (const hex of ["7fffffffffffffff", "7ff0000000000000", "fff0000000000000"]) {
     assert.throws(() => canonicalize(doubleFromHex(hex)), RangeError, hex);
     assert.throws(() => canonicalize({ n: doubleFromHex(hex) }), RangeError, hex);

@@ -18,8 +18,10 @@ import {
   verifyInclusion,
 } from "../../mod.ts";
 import type { MerkleVerdict } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const ROOT = new URL("./transparency-dev-merkle/", import.meta.url);
+const MERKLE = vectorSet("transparency-dev-merkle");
+const ROOT = MERKLE.url("");
 
 type JsonInteger = number | bigint;
 
@@ -89,44 +91,54 @@ Deno.test("parseLossless() keeps 2^64 - 1 exact", () => {
   });
 });
 
-Deno.test("transparency-dev/merkle inclusion probes: verifyInclusion() ok === !wantErr (98 cases)", async (t) => {
-  const files = await jsonFiles(new URL("testdata/inclusion/", ROOT));
-  let valid = 0;
-  let bigint = 0;
-  for (const file of files) {
-    const c = parseLossless(await Deno.readTextFile(file)) as InclusionCase;
-    if (typeof c.leafIdx === "bigint" || typeof c.treeSize === "bigint") bigint++;
-    await t.step(`${name(file)}: ${c.desc}`, () => {
-      const verdict = verifyInclusion(
-        { leafIndex: c.leafIdx, treeSize: c.treeSize, hashes: hashes(c.proof) },
-        { leafHash: decodeBase64(c.leafHash), rootHash: decodeBase64(c.root) },
-      );
-      assert.equal(verdict.ok, !c.wantErr, describe(verdict));
-    });
-    if (!c.wantErr) valid++;
-  }
-  assert.equal(files.length, 98);
-  assert.equal(valid, 6);
-  assert.equal(bigint, 2); // inclusion/{0,1}/leafIdx-sub-@1.json: leafIdx 2^64 − 1
-});
+vectorTest(
+  MERKLE,
+  "transparency-dev/merkle inclusion probes: verifyInclusion() ok === !wantErr (98 cases)",
+  async (t) => {
+    const files = await jsonFiles(new URL("testdata/inclusion/", ROOT));
+    let valid = 0;
+    let bigint = 0;
+    for (const file of files) {
+      const c = parseLossless(await Deno.readTextFile(file)) as InclusionCase;
+      if (typeof c.leafIdx === "bigint" || typeof c.treeSize === "bigint") bigint++;
+      await t.step(`${name(file)}: ${c.desc}`, () => {
+        const verdict = verifyInclusion(
+          { leafIndex: c.leafIdx, treeSize: c.treeSize, hashes: hashes(c.proof) },
+          { leafHash: decodeBase64(c.leafHash), rootHash: decodeBase64(c.root) },
+        );
+        assert.equal(verdict.ok, !c.wantErr, describe(verdict));
+      });
+      if (!c.wantErr) valid++;
+    }
+    assert.equal(files.length, 98);
+    assert.equal(valid, 6);
+    assert.equal(bigint, 2); // inclusion/{0,1}/leafIdx-sub-@1.json: leafIdx 2^64 − 1
+    return files.length;
+  },
+);
 
-Deno.test("transparency-dev/merkle consistency probes: verifyConsistency() ok === !wantErr (98 cases)", async (t) => {
-  const files = await jsonFiles(new URL("testdata/consistency/", ROOT));
-  let valid = 0;
-  for (const file of files) {
-    const c = parseLossless(await Deno.readTextFile(file)) as ConsistencyCase;
-    await t.step(`${name(file)}: ${c.desc}`, () => {
-      const verdict = verifyConsistency(
-        { oldSize: c.size1, newSize: c.size2, hashes: hashes(c.proof) },
-        { oldRoot: decodeBase64(c.root1), newRoot: decodeBase64(c.root2) },
-      );
-      assert.equal(verdict.ok, !c.wantErr, describe(verdict));
-    });
-    if (!c.wantErr) valid++;
-  }
-  assert.equal(files.length, 98);
-  assert.equal(valid, 6);
-});
+vectorTest(
+  MERKLE,
+  "transparency-dev/merkle consistency probes: verifyConsistency() ok === !wantErr (98 cases)",
+  async (t) => {
+    const files = await jsonFiles(new URL("testdata/consistency/", ROOT));
+    let valid = 0;
+    for (const file of files) {
+      const c = parseLossless(await Deno.readTextFile(file)) as ConsistencyCase;
+      await t.step(`${name(file)}: ${c.desc}`, () => {
+        const verdict = verifyConsistency(
+          { oldSize: c.size1, newSize: c.size2, hashes: hashes(c.proof) },
+          { oldRoot: decodeBase64(c.root1), newRoot: decodeBase64(c.root2) },
+        );
+        assert.equal(verdict.ok, !c.wantErr, describe(verdict));
+      });
+      if (!c.wantErr) valid++;
+    }
+    assert.equal(files.length, 98);
+    assert.equal(valid, 6);
+    return files.length;
+  },
+);
 
 interface ReferenceTree {
   hasherVectors: {
@@ -144,63 +156,76 @@ interface ReferenceTree {
   };
 }
 
-const REFERENCE = JSON.parse(
-  await Deno.readTextFile(new URL("transcribed/rfc6962-reference-tree.json", ROOT)),
-) as ReferenceTree;
+const REFERENCE =
+  (MERKLE.present
+    ? await MERKLE.readJson("transcribed/rfc6962-reference-tree.json")
+    : {}) as ReferenceTree;
 
-Deno.test("RFC 6962 hasher vectors: emptyRoot(), hashLeaf(), hashChildren() (4 cases)", () => {
-  let count = 0;
-  for (const v of REFERENCE.hasherVectors) {
-    let got: Uint8Array;
-    if (v.op === "emptyRoot") got = emptyRoot();
-    else if (v.op === "hashLeaf") got = hashLeaf(Uint8Array.fromHex(v.leaf!));
-    else if (v.op === "hashChildren") {
-      got = hashChildren(Uint8Array.fromHex(v.left!), Uint8Array.fromHex(v.right!));
-    } else throw new Error(`unknown op ${v.op}`);
-    assert.equal(got.toHex(), v.want, v.desc);
-    count++;
-  }
-  assert.equal(count, 4);
-  assert.equal(EMPTY_ROOT_HEX, REFERENCE.hasherVectors[0]!.want);
-});
+vectorTest(
+  MERKLE,
+  "RFC 6962 hasher vectors: emptyRoot(), hashLeaf(), hashChildren() (4 cases)",
+  () => {
+    let count = 0;
+    for (const v of REFERENCE.hasherVectors) {
+      let got: Uint8Array;
+      if (v.op === "emptyRoot") got = emptyRoot();
+      else if (v.op === "hashLeaf") got = hashLeaf(Uint8Array.fromHex(v.leaf!));
+      else if (v.op === "hashChildren") {
+        got = hashChildren(Uint8Array.fromHex(v.left!), Uint8Array.fromHex(v.right!));
+      } else throw new Error(`unknown op ${v.op}`);
+      assert.equal(got.toHex(), v.want, v.desc);
+      count++;
+    }
+    assert.equal(count, 4);
+    assert.equal(EMPTY_ROOT_HEX, REFERENCE.hasherVectors[0]!.want);
+  },
+);
 
-Deno.test("RFC 6962 reference tree: roots for every size 0..8 and every complete subtree", () => {
-  const { leafInputs, nodeHashesByLevel, rootHashesByTreeSize } = REFERENCE.referenceTree;
-  const entries = leafInputs.map((hex) => Uint8Array.fromHex(hex));
-  const leafHashes = entries.map(hashLeaf);
-  const roots = rootHashesByTreeSize.values;
-  assert.equal(roots.length, 9);
-  for (let n = 0; n <= 8; n++) {
-    assert.equal(merkleRoot(leafHashes.slice(0, n)).toHex(), roots[n], `root of size ${n}`);
-    assert.equal(merkleRootOfData(entries.slice(0, n)).toHex(), roots[n], `data root of ${n}`);
-  }
-  let nodes = 0;
-  for (let level = 0; level <= 3; level++) {
-    const expected = nodeHashesByLevel[String(level)] as string[];
-    const width = 2 ** level;
-    expected.forEach((hex, i) => {
-      const subtree = leafHashes.slice(i * width, (i + 1) * width);
-      assert.equal(merkleRoot(subtree).toHex(), hex, `level ${level} node ${i}`);
-      nodes++;
-    });
-  }
-  assert.equal(nodes, 15);
-});
-
-Deno.test("RFC 6962 reference tree: generated proofs verify against the vector roots", () => {
-  const { leafInputs, rootHashesByTreeSize } = REFERENCE.referenceTree;
-  const leafHashes = leafInputs.map((hex) => hashLeaf(Uint8Array.fromHex(hex)));
-  for (let n = 1; n <= 8; n++) {
-    const rootHash = Uint8Array.fromHex(rootHashesByTreeSize.values[n]!);
-    for (let m = 0; m < n; m++) {
-      const proof = {
-        leafIndex: m,
-        treeSize: n,
-        hashes: inclusionProof(leafHashes.slice(0, n), m),
-      };
-      assert.deepEqual(verifyInclusion(proof, { leafHash: leafHashes[m]!, rootHash }), {
-        ok: true,
+vectorTest(
+  MERKLE,
+  "RFC 6962 reference tree: roots for every size 0..8 and every complete subtree",
+  () => {
+    const { leafInputs, nodeHashesByLevel, rootHashesByTreeSize } = REFERENCE.referenceTree;
+    const entries = leafInputs.map((hex) => Uint8Array.fromHex(hex));
+    const leafHashes = entries.map(hashLeaf);
+    const roots = rootHashesByTreeSize.values;
+    assert.equal(roots.length, 9);
+    for (let n = 0; n <= 8; n++) {
+      assert.equal(merkleRoot(leafHashes.slice(0, n)).toHex(), roots[n], `root of size ${n}`);
+      assert.equal(merkleRootOfData(entries.slice(0, n)).toHex(), roots[n], `data root of ${n}`);
+    }
+    let nodes = 0;
+    for (let level = 0; level <= 3; level++) {
+      const expected = nodeHashesByLevel[String(level)] as string[];
+      const width = 2 ** level;
+      expected.forEach((hex, i) => {
+        const subtree = leafHashes.slice(i * width, (i + 1) * width);
+        assert.equal(merkleRoot(subtree).toHex(), hex, `level ${level} node ${i}`);
+        nodes++;
       });
     }
-  }
-});
+    assert.equal(nodes, 15);
+  },
+);
+
+vectorTest(
+  MERKLE,
+  "RFC 6962 reference tree: generated proofs verify against the vector roots",
+  () => {
+    const { leafInputs, rootHashesByTreeSize } = REFERENCE.referenceTree;
+    const leafHashes = leafInputs.map((hex) => hashLeaf(Uint8Array.fromHex(hex)));
+    for (let n = 1; n <= 8; n++) {
+      const rootHash = Uint8Array.fromHex(rootHashesByTreeSize.values[n]!);
+      for (let m = 0; m < n; m++) {
+        const proof = {
+          leafIndex: m,
+          treeSize: n,
+          hashes: inclusionProof(leafHashes.slice(0, n), m),
+        };
+        assert.deepEqual(verifyInclusion(proof, { leafHash: leafHashes[m]!, rootHash }), {
+          ok: true,
+        });
+      }
+    }
+  },
+);

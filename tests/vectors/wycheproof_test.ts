@@ -1,5 +1,5 @@
 /**
- * C2SP/wycheproof signature and MAC vectors (tests/vectors/wycheproof, see SOURCE.md) through our
+ * C2SP/wycheproof signature and MAC vectors (../shared/vectors/wycheproof, see SOURCE.md) through our
  * public importers and Verifiers: `valid` must verify, `invalid` must not, `acceptable` may do
  * either (ours is strict: the two `MissingNull` PKCS#1 cases are rejected, asserted below).
  * Per-file counts are asserted so that no case is skipped silently.
@@ -13,8 +13,9 @@ import {
   importSpki,
   type Verifier,
 } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const DIR = new URL("./wycheproof/testvectors_v1/", import.meta.url);
+const WYCHEPROOF = vectorSet("wycheproof");
 
 interface TestCase {
   tcId: number;
@@ -118,8 +119,8 @@ const FILES: Expected[] = [
 const hex = (text: string | undefined): Uint8Array => Uint8Array.fromHex(text ?? "");
 
 for (const expected of FILES) {
-  Deno.test(`wycheproof ${expected.file}: every verdict as expected`, async () => {
-    const suite: Suite = JSON.parse(await Deno.readTextFile(new URL(expected.file, DIR)));
+  vectorTest(WYCHEPROOF, `wycheproof ${expected.file}: every verdict as expected`, async () => {
+    const suite: Suite = JSON.parse(await WYCHEPROOF.readText(`testvectors_v1/${expected.file}`));
     const all = suite.testGroups.flatMap((g) => g.tests);
     assert.equal(suite.numberOfTests, expected.tests);
     assert.equal(all.length, expected.tests);
@@ -181,20 +182,6 @@ for (const expected of FILES) {
       );
     }
     assert.equal(checked, expected.tests * expected.options.length);
+    return expected.tests;
   });
 }
-
-Deno.test("wycheproof totals: 9 files, 2,480 cases (967 valid, 1,511 invalid, 2 acceptable)", () => {
-  const sum = (field: "tests" | "valid" | "invalid" | "acceptable"): number =>
-    FILES.reduce((n, f) => n + f[field], 0);
-  assert.equal(FILES.length, 9);
-  assert.deepEqual([sum("tests"), sum("valid"), sum("invalid"), sum("acceptable")], [
-    2480,
-    967,
-    1511,
-    2,
-  ]);
-  const runs = FILES.reduce((n, f) => n + f.tests * f.options.length, 0);
-  // deno-lint-ignore no-console
-  console.log(`wycheproof: ${FILES.length} files, ${sum("tests")} cases, ${runs} verifications`);
-});
