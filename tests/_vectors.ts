@@ -37,6 +37,13 @@ export const VECTORS_DIR: string = (() => {
   return new URL("../shared/vectors/", ROOT_URL).pathname;
 })();
 
+/** `file:` URL of {@link VECTORS_DIR}, for suites that read several sets by relative path. */
+export const VECTORS_URL: URL = (() => {
+  const url = new URL("file:///");
+  url.pathname = VECTORS_DIR;
+  return url;
+})();
+
 /** True when `STELLA_REQUIRE_VECTORS=1`: absent sets and empty suites are failures. */
 export const REQUIRE_VECTORS: boolean = env("STELLA_REQUIRE_VECTORS") === "1";
 
@@ -83,7 +90,11 @@ export function vectorSet(name: string): VectorSet {
     dir,
     present,
     path,
-    url: (relative) => new URL("file://" + encodeURI(path(relative)).replaceAll("#", "%23")),
+    url: (relative) => {
+      const url = new URL("file:///");
+      url.pathname = path(relative); // percent-encodes "#", "?", "%" and the like
+      return url;
+    },
     read: (relative) => Deno.readFile(path(relative)),
     readText: (relative) => Deno.readTextFile(path(relative)),
     readJson: async (relative) => JSON.parse(await Deno.readTextFile(path(relative))),
