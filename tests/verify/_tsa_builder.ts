@@ -34,7 +34,21 @@ const OID = {
   sha384: "2.16.840.1.101.3.4.2.2",
   sha512: "2.16.840.1.101.3.4.2.3",
   ecdsaSha256: "1.2.840.10045.4.3.2",
+  sha256WithRsa: "1.2.840.113549.1.1.11",
+  ed25519: "1.3.101.112",
 } as const;
+
+/** The SignerInfo signature algorithm for the TSA key (Ed25519 and RSA sign deterministically). */
+function signatureOid(key: TestKey): string {
+  switch (key.kind) {
+    case "ed25519":
+      return OID.ed25519;
+    case "rsa":
+      return OID.sha256WithRsa;
+    default:
+      return OID.ecdsaSha256;
+  }
+}
 
 /** What to put in a token. */
 export interface TokenSpec {
@@ -142,7 +156,7 @@ export function buildToken(spec: TokenSpec): Uint8Array {
     sid,
     encodeDerSequence([encodeDerOid(OID.sha256)]),
     ...signedAttrs,
-    encodeDerSequence([encodeDerOid(OID.ecdsaSha256)]),
+    encodeDerSequence([encodeDerOid(signatureOid(spec.key))]),
     encodeDerOctetString(signature),
   ]);
   const certificates = spec.certificates ?? [spec.cert];
