@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { verifyBundleCommand } from "../../cli/_bundle.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { canonicalize } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const CASES =
-  new URL("../vectors/sigstore-conformance/assets/bundle-verify/", import.meta.url).pathname;
-const PRODUCTION = new URL(
-  "../vectors/sigstore-python/trust-roots/production-trusted_root.json",
-  import.meta.url,
-).pathname;
+const CONFORMANCE = vectorSet("sigstore-conformance");
+const PYTHON = vectorSet("sigstore-python");
+const SETS = [CONFORMANCE, PYTHON];
+const CASES = CONFORMANCE.path("assets/bundle-verify/");
+const PRODUCTION = PYTHON.path("trust-roots/production-trusted_root.json");
 const ID = [
   "--certificate-identity",
   "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
@@ -30,24 +30,28 @@ async function run(args: string[]): Promise<{ status: number; stdout: string; st
   return { status, stdout, stderr };
 }
 
-Deno.test("verifyBundleCommand: --json prints the canonical report and exits 0 when verified", async () => {
-  const result = await run([
-    `${CASES}happy-path-v0.2/bundle.sigstore.json`,
-    "--trusted-root",
-    PRODUCTION,
-    ...ID,
-    "--artifact",
-    `${CASES}a.txt`,
-    "--json",
-  ]);
-  assert.equal(result.status, 0, result.stderr);
-  const report = JSON.parse(result.stdout);
-  assert.equal(result.stdout, canonicalize(report) + "\n");
-  assert.equal(report.verified, true);
-  assert.equal(report.time.source, "rekor");
-});
+vectorTest(
+  SETS,
+  "verifyBundleCommand: --json prints the canonical report and exits 0 when verified",
+  async () => {
+    const result = await run([
+      `${CASES}happy-path-v0.2/bundle.sigstore.json`,
+      "--trusted-root",
+      PRODUCTION,
+      ...ID,
+      "--artifact",
+      `${CASES}a.txt`,
+      "--json",
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(result.stdout, canonicalize(report) + "\n");
+    assert.equal(report.verified, true);
+    assert.equal(report.time.source, "rekor");
+  },
+);
 
-Deno.test("verifyBundleCommand: exits 1 for a bundle that does not verify", async () => {
+vectorTest(SETS, "verifyBundleCommand: exits 1 for a bundle that does not verify", async () => {
   const result = await run([
     `${CASES}wrong-material_fail/bundle.sigstore.json`,
     "--trusted-root",
@@ -60,20 +64,24 @@ Deno.test("verifyBundleCommand: exits 1 for a bundle that does not verify", asyn
   assert.match(result.stdout, /^FAILED .*\n {2}tlog\.body: TLOG_ENTRY_MISMATCH /);
 });
 
-Deno.test("verifyBundleCommand: exits 2 without a trusted root, signer, or with a bad digest", async () => {
-  const bundle = `${CASES}happy-path-v0.2/bundle.sigstore.json`;
-  assert.equal((await run([bundle, ...ID])).status, 2);
-  assert.equal((await run([bundle, "--trusted-root", PRODUCTION])).status, 2);
-  const bad = await run([
-    bundle,
-    "--trusted-root",
-    PRODUCTION,
-    ...ID,
-    "--artifact-digest",
-    "sha256:xyz",
-  ]);
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--artifact-digest/);
-  const missing = await run([bundle, "--trusted-root", `${CASES}nope.json`, ...ID]);
-  assert.equal(missing.status, 2);
-});
+vectorTest(
+  SETS,
+  "verifyBundleCommand: exits 2 without a trusted root, signer, or with a bad digest",
+  async () => {
+    const bundle = `${CASES}happy-path-v0.2/bundle.sigstore.json`;
+    assert.equal((await run([bundle, ...ID])).status, 2);
+    assert.equal((await run([bundle, "--trusted-root", PRODUCTION])).status, 2);
+    const bad = await run([
+      bundle,
+      "--trusted-root",
+      PRODUCTION,
+      ...ID,
+      "--artifact-digest",
+      "sha256:xyz",
+    ]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--artifact-digest/);
+    const missing = await run([bundle, "--trusted-root", `${CASES}nope.json`, ...ID]);
+    assert.equal(missing.status, 2);
+  },
+);

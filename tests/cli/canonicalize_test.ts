@@ -1,19 +1,26 @@
 import assert from "node:assert/strict";
-import { ROOT, runCli } from "./_io.ts";
+import { runCli } from "./_io.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const VECTORS = `${ROOT}/tests/vectors/json-canonicalization/testdata`;
+const JCS = vectorSet("json-canonicalization");
+const VECTORS = JCS.path("testdata");
 
-Deno.test("stella canonicalize prints every RFC 8785 vector byte-for-byte plus one newline", async () => {
-  const names = [...Deno.readDirSync(`${VECTORS}/input`)].map((e) => e.name).sort();
-  assert.equal(names.length, 6);
-  for (const name of names) {
-    const result = await runCli(["canonicalize", `${VECTORS}/input/${name}`]);
-    const expected = await Deno.readTextFile(`${VECTORS}/output/${name}`);
-    assert.equal(result.status, 0, name);
-    assert.equal(result.stdout, expected + "\n", name);
-    assert.equal(result.stderr, "");
-  }
-});
+vectorTest(
+  JCS,
+  "stella canonicalize prints every RFC 8785 vector byte-for-byte plus one newline",
+  async () => {
+    const names = [...Deno.readDirSync(`${VECTORS}/input`)].map((e) => e.name).sort();
+    assert.equal(names.length, 6);
+    for (const name of names) {
+      const result = await runCli(["canonicalize", `${VECTORS}/input/${name}`]);
+      const expected = await Deno.readTextFile(`${VECTORS}/output/${name}`);
+      assert.equal(result.status, 0, name);
+      assert.equal(result.stdout, expected + "\n", name);
+      assert.equal(result.stderr, "");
+    }
+    return names.length;
+  },
+);
 
 Deno.test("stella canonicalize rejects duplicate keys with exit 1 naming file and offset", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { runCli } from "./_io.ts";
+import { ROOT, runCli } from "./_io.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const COSIGN_KEYS = new URL("../vectors/cosign/keys/", import.meta.url);
-const SIGSTORE_KEY = new URL("encrypted/pemsigstorekey.pem", COSIGN_KEYS).pathname;
+const COSIGN = vectorSet("cosign");
+const SIGSTORE_KEY = COSIGN.path("keys/encrypted/pemsigstorekey.pem");
 
 /** `openssl` on PATH? The cross-checks below are ignored (visibly, with the reason) without it. */
 const OPENSSL = await (async () => {
@@ -307,62 +308,79 @@ Deno.test("stella keys id reads DER and JWK forms of the same key to the same id
   }
 });
 
-Deno.test("stella keys id decrypts a cosign key with the password from $COSIGN_PASSWORD", async () => {
-  const manifest = JSON.parse(await Deno.readTextFile(new URL("manifest.json", COSIGN_KEYS)));
-  const entry = manifest.encryptedCases.find((c: { file: string }) =>
-    c.file === "encrypted/pemsigstorekey.pem"
-  );
-  const expected = await spkiKeyId(entry.publicKeyPem_derived);
-  assert.deepEqual(
-    await runCli(["keys", "id", SIGSTORE_KEY], {
-      env: (n) => (n === "COSIGN_PASSWORD" ? "hello" : undefined),
-    }),
-    {
-      status: 0,
-      stdout: `${expected}\n`,
-      stderr: "",
-    },
-  );
-  assert.deepEqual(
-    await runCli(["keys", "id", "--password-env", "MY_PASS", SIGSTORE_KEY], {
-      env: (n) => (n === "MY_PASS" ? "hello" : n === "COSIGN_PASSWORD" ? "wrong" : undefined),
-    }),
-    { status: 0, stdout: `${expected}\n`, stderr: "" },
-  );
-});
+vectorTest(
+  COSIGN,
+  "stella keys id decrypts a cosign key with the password from $COSIGN_PASSWORD",
+  async () => {
+    const manifest = await COSIGN.readJson("keys/manifest.json");
+    const entry = manifest.encryptedCases.find((c: { file: string }) =>
+      c.file === "encrypted/pemsigstorekey.pem"
+    );
+    const expected = await spkiKeyId(entry.publicKeyPem_derived);
+    assert.deepEqual(
+      await runCli(["keys", "id", SIGSTORE_KEY], {
+        env: (n) => (n === "COSIGN_PASSWORD" ? "hello" : undefined),
+      }),
+      {
+        status: 0,
+        stdout: `${expected}\n`,
+        stderr: "",
+      },
+    );
+    assert.deepEqual(
+      await runCli(["keys", "id", "--password-env", "MY_PASS", SIGSTORE_KEY], {
+        env: (n) => (n === "MY_PASS" ? "hello" : n === "COSIGN_PASSWORD" ? "wrong" : undefined),
+      }),
+      { status: 0, stdout: `${expected}\n`, stderr: "" },
+    );
+  },
+);
 
-Deno.test("stella keys id with a wrong password is exit 1 naming the file, never the password", async () => {
-  const result = await runCli(["keys", "id", SIGSTORE_KEY], {
-    env: (n) => (n === "COSIGN_PASSWORD" ? "hunter2-wrong" : undefined),
-  });
-  assert.deepEqual(result, {
-    status: 1,
-    stdout: "",
-    stderr: `stella: Cannot decrypt key "${SIGSTORE_KEY}": wrong password or corrupted key file\n`,
-  });
-  assert.doesNotMatch(result.stderr, /hunter2/);
-});
+vectorTest(
+  COSIGN,
+  "stella keys id with a wrong password is exit 1 naming the file, never the password",
+  async () => {
+    const result = await runCli(["keys", "id", SIGSTORE_KEY], {
+      env: (n) => (n === "COSIGN_PASSWORD" ? "hunter2-wrong" : undefined),
+    });
+    assert.deepEqual(result, {
+      status: 1,
+      stdout: "",
+      stderr:
+        `stella: Cannot decrypt key "${SIGSTORE_KEY}": wrong password or corrupted key file\n`,
+    });
+    assert.doesNotMatch(result.stderr, /hunter2/);
+  },
+);
 
-Deno.test("stella keys id: unset password variable, missing file and bad flags are exit 2", async () => {
-  assert.deepEqual(await runCli(["keys", "id", SIGSTORE_KEY], { env: () => undefined }), {
-    status: 2,
-    stdout: "",
-    stderr: `stella: Cannot decrypt "${SIGSTORE_KEY}": set the password in $COSIGN_PASSWORD\n`,
-  });
-  assert.deepEqual(
-    await runCli(["keys", "id", "--password-env", "P", SIGSTORE_KEY], { env: () => undefined }),
-    {
+vectorTest(
+  COSIGN,
+  "stella keys id: an unset password variable is exit 2 naming the variable",
+  async () => {
+    assert.deepEqual(await runCli(["keys", "id", SIGSTORE_KEY], { env: () => undefined }), {
       status: 2,
       stdout: "",
-      stderr: `stella: Cannot decrypt "${SIGSTORE_KEY}": set the password in $P\n`,
-    },
-  );
+      stderr: `stella: Cannot decrypt "${SIGSTORE_KEY}": set the password in $COSIGN_PASSWORD\n`,
+    });
+    assert.deepEqual(
+      await runCli(["keys", "id", "--password-env", "P", SIGSTORE_KEY], { env: () => undefined }),
+      {
+        status: 2,
+        stdout: "",
+        stderr: `stella: Cannot decrypt "${SIGSTORE_KEY}": set the password in $P\n`,
+      },
+    );
+  },
+);
+
+Deno.test("stella keys id: missing file and bad flags are exit 2", async () => {
   assert.deepEqual(await runCli(["keys", "id", "no/such/key.pem"]), {
     status: 2,
     stdout: "",
     stderr: 'stella: Cannot read "no/such/key.pem": no such file or directory\n',
   });
-  assert.deepEqual(await runCli(["keys", "id", "--format", "ssh", SIGSTORE_KEY]), {
+  const key = `${ROOT}/fixtures/keys/test-only-ed25519.pem`;
+  assert.deepEqual(await runCli(["keys", "id", "--format", "ssh", key]), {
     status: 2,
     stdout: "",
     stderr: 'stella: Unknown --format "ssh": use one of auto, pem, jwk, der, hmac\n',

@@ -10,6 +10,7 @@ import {
   validateDigestSet,
 } from "../../mod.ts";
 import type { DigestAlgorithm, Problem } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
 interface VectorCase {
   source: string;
@@ -19,15 +20,14 @@ interface VectorCase {
   error?: string;
 }
 
-const VECTORS = JSON.parse(
-  await Deno.readTextFile(
-    new URL("../vectors/in-toto-attestation/validation-vectors.json", import.meta.url),
-  ),
-) as {
+interface ValidationVectors {
   resourceDescriptorCases: VectorCase[];
   statementCases: VectorCase[];
   digestLengthsBytes: Record<string, unknown>;
-};
+}
+
+const IN_TOTO = vectorSet("in-toto-attestation");
+const vectors = (): Promise<ValidationVectors> => IN_TOTO.readJson("validation-vectors.json");
 
 /** Go sentinel error → our problem code (the mapping documented in digest_set.ts). */
 const GO_SENTINELS: Record<string, string> = {
@@ -94,8 +94,8 @@ Deno.test("parseDigest() rejects anything but canonical alg:hex with DIGEST_INVA
   assert.throws(() => parseDigest("sha256:00"), /^ParseError: Cannot parse digest: /);
 });
 
-Deno.test("DIGEST_SET_KNOWN_LENGTHS is the in-toto Go binding's table", () => {
-  const { _source: _, ...table } = VECTORS.digestLengthsBytes;
+vectorTest(IN_TOTO, "DIGEST_SET_KNOWN_LENGTHS is the in-toto Go binding's table", async () => {
+  const { _source: _, ...table } = (await vectors()).digestLengthsBytes;
   assert.deepEqual(
     Object.fromEntries(Object.entries(DIGEST_SET_KNOWN_LENGTHS).map(([k, v]) => [k, [...v]])),
     table,
@@ -104,41 +104,51 @@ Deno.test("DIGEST_SET_KNOWN_LENGTHS is the in-toto Go binding's table", () => {
   assert.ok(Object.isFrozen(DIGEST_SET_KNOWN_LENGTHS["gitCommit"]));
 });
 
-Deno.test("validateDigestSet() agrees with the digest aspects of resourceDescriptorCases", () => {
-  let checked = 0;
-  for (const c of VECTORS.resourceDescriptorCases) {
-    const rd = JSON.parse(c.json) as { digest?: unknown };
-    if (rd.digest === undefined) continue;
-    checked++;
-    const expected = c.error !== undefined && c.error in GO_SENTINELS
-      ? [GO_SENTINELS[c.error]!]
-      : [];
-    const problems = validateDigestSet(rd.digest, "/digest");
-    assert.deepEqual(problems.map((p) => p.code), expected, c.desc);
-    for (const problem of problems) assert.match(problem.path, /^\/digest\/[a-zA-Z0-9]+$/);
-  }
-  assert.equal(checked, 7);
-});
-
-Deno.test("validateDigestSet() accepts every non-empty subject digest of statementCases", () => {
-  let checked = 0;
-  for (const c of VECTORS.statementCases) {
-    const statement = JSON.parse(c.json) as { subject?: { digest?: unknown }[] };
-    for (const [i, subject] of (statement.subject ?? []).entries()) {
-      if (subject.digest === undefined) continue;
-      const path = `/subject/${i}/digest`;
-      const problems = validateDigestSet(subject.digest, path);
-      if (Object.keys(subject.digest as object).length === 0) {
-        // Go reports ErrRDRequiredField for {"digest":{}}; the set itself is empty.
-        assert.deepEqual(codes(problems), [[path, "DIGEST_SET_EMPTY"]], c.desc);
-      } else {
-        assert.deepEqual(problems, [], c.desc);
-      }
+vectorTest(
+  IN_TOTO,
+  "validateDigestSet() agrees with the digest aspects of resourceDescriptorCases",
+  async () => {
+    let checked = 0;
+    for (const c of (await vectors()).resourceDescriptorCases) {
+      const rd = JSON.parse(c.json) as { digest?: unknown };
+      if (rd.digest === undefined) continue;
       checked++;
+      const expected = c.error !== undefined && c.error in GO_SENTINELS
+        ? [GO_SENTINELS[c.error]!]
+        : [];
+      const problems = validateDigestSet(rd.digest, "/digest");
+      assert.deepEqual(problems.map((p) => p.code), expected, c.desc);
+      for (const problem of problems) assert.match(problem.path, /^\/digest\/[a-zA-Z0-9]+$/);
     }
-  }
-  assert.equal(checked, 10);
-});
+    assert.equal(checked, 7);
+    return checked;
+  },
+);
+
+vectorTest(
+  IN_TOTO,
+  "validateDigestSet() accepts every non-empty subject digest of statementCases",
+  async () => {
+    let checked = 0;
+    for (const c of (await vectors()).statementCases) {
+      const statement = JSON.parse(c.json) as { subject?: { digest?: unknown }[] };
+      for (const [i, subject] of (statement.subject ?? []).entries()) {
+        if (subject.digest === undefined) continue;
+        const path = `/subject/${i}/digest`;
+        const problems = validateDigestSet(subject.digest, path);
+        if (Object.keys(subject.digest as object).length === 0) {
+          // Go reports ErrRDRequiredField for {"digest":{}}; the set itself is empty.
+          assert.deepEqual(codes(problems), [[path, "DIGEST_SET_EMPTY"]], c.desc);
+        } else {
+          assert.deepEqual(problems, [], c.desc);
+        }
+        checked++;
+      }
+    }
+    assert.equal(checked, 10);
+    return checked;
+  },
+);
 
 Deno.test("validateDigestSet() checks the decoded length of every known algorithm", () => {
   for (const [algorithm, lengths] of Object.entries(DIGEST_SET_KNOWN_LENGTHS)) {

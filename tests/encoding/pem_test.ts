@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { decodePem, decodePemAll, encodePem, ParseError, type PemBlock } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const KEYS = new URL("../vectors/cosign/keys/", import.meta.url);
+const COSIGN = vectorSet("cosign");
 
 function bytesOf(length: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
@@ -65,7 +66,7 @@ Deno.test("decodePem() round-trips encodePem() for every length", () => {
   }
 });
 
-Deno.test("decodePem() reads the cosign key vectors", async () => {
+vectorTest(COSIGN, "decodePem() reads the cosign key vectors", async () => {
   const expected: [string, string][] = [
     ["encrypted/pemcosigneckey.pem", "ENCRYPTED COSIGN PRIVATE KEY"],
     ["encrypted/pemcosignkey.pem", "ENCRYPTED COSIGN PRIVATE KEY"],
@@ -85,7 +86,7 @@ Deno.test("decodePem() reads the cosign key vectors", async () => {
     ["import/validrsapkcs8.pem", "PRIVATE KEY"],
   ];
   for (const [file, label] of expected) {
-    const text = await Deno.readTextFile(new URL(file, KEYS));
+    const text = await COSIGN.readText(`keys/${file}`);
     const block = decodePem(text, { label, name: file });
     assert.equal(block.label, label, file);
     assert.deepEqual(block.headers, {}, file);
@@ -102,25 +103,31 @@ Deno.test("decodePem() reads the cosign key vectors", async () => {
     // cosign writes canonical armor: re-encoding reproduces the file byte for byte.
     assert.equal(encodePem(block.label, block.bytes), text, file);
   }
+  return expected.length;
 });
 
-Deno.test("decodePem() rejects the PGP armor vector (checksum line is not base64)", async () => {
-  const text = await Deno.readTextFile(new URL("import/invalidkey.pem", KEYS));
-  const error = assertFails(() => decodePem(text, { name: "invalidkey.pem" }), "PEM_INVALID", 0);
-  assert.equal(
-    error.message,
-    'Cannot decode PEM "invalidkey.pem": malformed base64 body at offset 0',
-  );
-  assertFails(() => decodePem(text, { label: "PRIVATE KEY" }), "PEM_INVALID", 0);
-});
+vectorTest(
+  COSIGN,
+  "decodePem() rejects the PGP armor vector (checksum line is not base64)",
+  async () => {
+    const text = await COSIGN.readText("keys/import/invalidkey.pem");
+    const error = assertFails(() => decodePem(text, { name: "invalidkey.pem" }), "PEM_INVALID", 0);
+    assert.equal(
+      error.message,
+      'Cannot decode PEM "invalidkey.pem": malformed base64 body at offset 0',
+    );
+    assertFails(() => decodePem(text, { label: "PRIVATE KEY" }), "PEM_INVALID", 0);
+  },
+);
 
-Deno.test("decodePem() reads the public keys derived in the cosign manifest", async () => {
-  const manifest = JSON.parse(await Deno.readTextFile(new URL("manifest.json", KEYS)));
+vectorTest(COSIGN, "decodePem() reads the public keys derived in the cosign manifest", async () => {
+  const manifest = await COSIGN.readJson("keys/manifest.json");
   for (const entry of manifest.encryptedCases as { publicKeyPem_derived: string }[]) {
     const block = decodePem(entry.publicKeyPem_derived, { label: "PUBLIC KEY" });
     assert.equal(block.bytes.length, 91);
     assert.equal(encodePem("PUBLIC KEY", block.bytes), entry.publicKeyPem_derived);
   }
+  return manifest.encryptedCases.length;
 });
 
 Deno.test("decodePem() allows explanatory text and any line break style (RFC 7468 §2)", () => {

@@ -16,78 +16,112 @@ import {
   parseCertificatesPem,
 } from "../../mod.ts";
 import { buildCert, encodeName, KU, makeKey, T0 } from "./_x509_builder.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const CA_JSON = new URL("../vectors/sigstore-python/assets/tsa/ca.json", import.meta.url);
-const caChain: Uint8Array[] = JSON.parse(await Deno.readTextFile(CA_JSON)).certChain.certificates
-  .map((c: { rawBytes: string }) => decodeBase64(c.rawBytes));
+const PYTHON = vectorSet("sigstore-python");
+const SIGSTORE_GO = vectorSet("sigstore-go");
 
-Deno.test("parseCertificate() reads the sigstore-python test TSA chain (RFC 5280 §4.1)", () => {
-  const [leaf, intermediate, root] = caChain.map((der) => parseCertificate(der));
-  assert.ok(leaf && intermediate && root);
-  assert.equal(leaf.version, 3);
-  assert.equal(leaf.subject.text, "CN=Test TSA Timestamping,O=local");
-  assert.equal(leaf.issuer.text, "CN=Test TSA Intermediate,O=local");
-  assert.deepEqual(leaf.subject.attributes.map((a) => [a.type, a.value]), [
-    ["O", "local"],
-    ["CN", "Test TSA Timestamping"],
-  ]);
-  assert.equal(leaf.serialNumber.toString(16), "2e4d4f8c8b5988e4a823e987a9d9127dc448612d");
-  assert.equal(new Date(leaf.notBefore).toISOString(), "2024-10-31T10:16:42.000Z");
-  assert.equal(new Date(leaf.notAfter).toISOString(), "2033-10-31T10:19:42.000Z");
-  assert.equal(leaf.signatureAlgorithm.oid, "1.2.840.10045.4.3.2");
-  assert.equal(leaf.signatureAlgorithm.parameters, undefined);
-  assert.deepEqual(leaf.extensions.extKeyUsage, {
-    critical: true,
-    purposes: [KEY_PURPOSES.timeStamping],
-  });
-  assert.deepEqual(leaf.extensions.keyUsage, { critical: true, usages: ["digitalSignature"] });
-  assert.equal(leaf.extensions.basicConstraints, undefined);
-  // The leaf's authority key identifier is the intermediate's subject key identifier.
-  assert.equal(
-    encodeHex(leaf.extensions.authorityKeyIdentifier!.keyIdentifier!),
-    encodeHex(intermediate.extensions.subjectKeyIdentifier!),
-  );
-  assert.deepEqual(intermediate.extensions.basicConstraints, { critical: true, ca: true });
-  assert.deepEqual(intermediate.extensions.keyUsage?.usages, ["keyCertSign", "cRLSign"]);
-  assert.equal(intermediate.extensions.extKeyUsage?.critical, false);
-  assert.equal(root.subject.text, root.issuer.text);
-  assert.deepEqual(root.subject.der, root.issuer.der);
-  assert.deepEqual(leaf.der, caChain[0]);
-  assert.deepEqual(leaf.extensions.all.map((e) => e.oid), [
-    "2.5.29.15",
-    "2.5.29.14",
-    "2.5.29.35",
-    "2.5.29.37",
-  ]);
-});
+/** The sigstore-python test TSA chain: leaf, intermediate, root (DER). */
+async function tsaChain(): Promise<Uint8Array[]> {
+  const ca = await PYTHON.readJson("assets/tsa/ca.json");
+  return ca.certChain.certificates.map((c: { rawBytes: string }) => decodeBase64(c.rawBytes));
+}
+
+/** A chain of three certificates built here: leaf, intermediate, root (DER). */
+function ownChain(): Uint8Array[] {
+  const rootKey = makeKey("p256");
+  const intermediateKey = makeKey("p256");
+  return [
+    buildCert({
+      subject: "Leaf",
+      issuer: "Intermediate",
+      key: makeKey("p256"),
+      issuerKey: intermediateKey,
+    }),
+    buildCert({
+      subject: "Intermediate",
+      issuer: "Root",
+      key: intermediateKey,
+      issuerKey: rootKey,
+      ca: true,
+    }),
+    buildCert({ subject: "Root", key: rootKey, ca: true }),
+  ];
+}
+
+vectorTest(
+  PYTHON,
+  "parseCertificate() reads the sigstore-python test TSA chain (RFC 5280 §4.1)",
+  async () => {
+    const caChain = await tsaChain();
+    const [leaf, intermediate, root] = caChain.map((der) => parseCertificate(der));
+    assert.ok(leaf && intermediate && root);
+    assert.equal(leaf.version, 3);
+    assert.equal(leaf.subject.text, "CN=Test TSA Timestamping,O=local");
+    assert.equal(leaf.issuer.text, "CN=Test TSA Intermediate,O=local");
+    assert.deepEqual(leaf.subject.attributes.map((a) => [a.type, a.value]), [
+      ["O", "local"],
+      ["CN", "Test TSA Timestamping"],
+    ]);
+    assert.equal(leaf.serialNumber.toString(16), "2e4d4f8c8b5988e4a823e987a9d9127dc448612d");
+    assert.equal(new Date(leaf.notBefore).toISOString(), "2024-10-31T10:16:42.000Z");
+    assert.equal(new Date(leaf.notAfter).toISOString(), "2033-10-31T10:19:42.000Z");
+    assert.equal(leaf.signatureAlgorithm.oid, "1.2.840.10045.4.3.2");
+    assert.equal(leaf.signatureAlgorithm.parameters, undefined);
+    assert.deepEqual(leaf.extensions.extKeyUsage, {
+      critical: true,
+      purposes: [KEY_PURPOSES.timeStamping],
+    });
+    assert.deepEqual(leaf.extensions.keyUsage, { critical: true, usages: ["digitalSignature"] });
+    assert.equal(leaf.extensions.basicConstraints, undefined);
+    // The leaf's authority key identifier is the intermediate's subject key identifier.
+    assert.equal(
+      encodeHex(leaf.extensions.authorityKeyIdentifier!.keyIdentifier!),
+      encodeHex(intermediate.extensions.subjectKeyIdentifier!),
+    );
+    assert.deepEqual(intermediate.extensions.basicConstraints, { critical: true, ca: true });
+    assert.deepEqual(intermediate.extensions.keyUsage?.usages, ["keyCertSign", "cRLSign"]);
+    assert.equal(intermediate.extensions.extKeyUsage?.critical, false);
+    assert.equal(root.subject.text, root.issuer.text);
+    assert.deepEqual(root.subject.der, root.issuer.der);
+    assert.deepEqual(leaf.der, caChain[0]);
+    assert.deepEqual(leaf.extensions.all.map((e) => e.oid), [
+      "2.5.29.15",
+      "2.5.29.14",
+      "2.5.29.35",
+      "2.5.29.37",
+    ]);
+  },
+);
 
 Deno.test("parseCertificate() keeps a private copy of the input", () => {
-  const der = caChain[2]!.slice();
+  const original = buildCert({ subject: "Root", key: makeKey("p256"), ca: true });
+  const der = original.slice();
   const cert = parseCertificate(der);
   der.fill(0);
-  assert.equal(cert.subject.text, "CN=Test TSA Root,O=local");
-  assert.deepEqual(cert.der, caChain[2]);
+  assert.equal(cert.subject.text, "CN=Root,O=StellaOps Test");
+  assert.deepEqual(cert.der, original);
 });
 
-Deno.test("parseCertificate() reads Fulcio subjectAltName URIs and otherName (sigstore-go)", async () => {
-  const bundle = JSON.parse(
-    await Deno.readTextFile(
-      new URL("../vectors/sigstore-go/bundles/othername.sigstore.json", import.meta.url),
-    ),
-  );
-  const material = bundle.verificationMaterial;
-  const raw = material.certificate?.rawBytes ??
-    material.x509CertificateChain.certificates[0].rawBytes;
-  const cert = parseCertificate(decodeBase64(raw));
-  assert.equal(cert.subject.text, "");
-  assert.equal(cert.extensions.subjectAltName?.critical, true);
-  assert.deepEqual(cert.extensions.subjectAltName?.names, [
-    { type: "otherName", value: "foo!oidc.local", typeId: "1.3.6.1.4.1.57264.1.7" },
-  ]);
-  assert.deepEqual(cert.extensions.extKeyUsage?.purposes, [KEY_PURPOSES.codeSigning]);
-  // Fulcio's own extensions are kept raw with their flags.
-  assert.ok(cert.extensions.all.some((e) => e.oid === "1.3.6.1.4.1.57264.1.1" && !e.critical));
-});
+vectorTest(
+  SIGSTORE_GO,
+  "parseCertificate() reads Fulcio subjectAltName URIs and otherName (sigstore-go)",
+  async () => {
+    const bundle = await SIGSTORE_GO.readJson("bundles/othername.sigstore.json");
+    const material = bundle.verificationMaterial;
+    const raw = material.certificate?.rawBytes ??
+      material.x509CertificateChain.certificates[0].rawBytes;
+    const cert = parseCertificate(decodeBase64(raw));
+    assert.equal(cert.subject.text, "");
+    assert.equal(cert.extensions.subjectAltName?.critical, true);
+    assert.deepEqual(cert.extensions.subjectAltName?.names, [
+      { type: "otherName", value: "foo!oidc.local", typeId: "1.3.6.1.4.1.57264.1.7" },
+    ]);
+    assert.deepEqual(cert.extensions.extKeyUsage?.purposes, [KEY_PURPOSES.codeSigning]);
+    // Fulcio's own extensions are kept raw with their flags.
+    assert.ok(cert.extensions.all.some((e) => e.oid === "1.3.6.1.4.1.57264.1.1" && !e.critical));
+  },
+);
 
 Deno.test("parseCertificate() writes names as RFC 4514 strings with escapes", () => {
   const key = makeKey("p256");
@@ -126,13 +160,13 @@ Deno.test("parseCertificate() reads basicConstraints pathLen, key usage and EKU 
 });
 
 Deno.test("parseCertificatesPem() reads every CERTIFICATE block of a bundle", () => {
-  const pem = "roots\n" + caChain.map((der) => encodePem("CERTIFICATE", der)).join("") +
+  const pem = "roots\n" + ownChain().map((der) => encodePem("CERTIFICATE", der)).join("") +
     encodePem("PUBLIC KEY", new Uint8Array([1]));
   const certs = parseCertificatesPem(pem, { name: "roots.pem" });
   assert.deepEqual(certs.map((c) => c.subject.attributes[1]?.value), [
-    "Test TSA Timestamping",
-    "Test TSA Intermediate",
-    "Test TSA Root",
+    "Leaf",
+    "Intermediate",
+    "Root",
   ]);
   assert.throws(() => parseCertificatesPem(encodePem("PUBLIC KEY", new Uint8Array([1]))), {
     code: "PEM_LABEL_MISMATCH",
