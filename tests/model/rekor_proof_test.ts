@@ -11,16 +11,32 @@ import {
   verifyRekorInclusion,
   verifyRekorSet,
 } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const read = (path: string): Promise<Uint8Array> =>
-  Deno.readFile(new URL(`../../${path}`, import.meta.url));
+const SIGSTORE_JS = vectorSet("sigstore-js");
+const PYTHON = vectorSet("sigstore-python");
 
-const sampleBytes = await read("fixtures/sample/rekor-proof.json");
+const sampleBytes = await Deno.readFile(
+  new URL("../../fixtures/sample/rekor-proof.json", import.meta.url),
+);
 const sample = parseJson(sampleBytes) as unknown as RekorProof;
-const bundle = parseJson(
-  await read("tests/vectors/sigstore-js/tests/bundles/bundleV03-dsse.sigstore"),
-) as { verificationMaterial: { tlogEntries: Record<string, unknown>[] } };
-const tlogEntry = bundle.verificationMaterial.tlogEntries[0]!;
+
+/** The sample written back in the shape of a Sigstore bundle `tlogEntries` item (built here). */
+const tlogEntry: Record<string, unknown> = {
+  logIndex: String(sample.logIndex),
+  logId: { keyId: decodeHex(sample.logId).toBase64() },
+  kindVersion: { kind: "dsse", version: "0.0.1" },
+  integratedTime: String(sample.integratedTime),
+  inclusionPromise: { signedEntryTimestamp: sample.signedEntryTimestamp },
+  inclusionProof: {
+    logIndex: String(sample.inclusionProof.logIndex),
+    rootHash: decodeHex(sample.inclusionProof.rootHash).toBase64(),
+    treeSize: String(sample.inclusionProof.treeSize),
+    hashes: sample.inclusionProof.hashes.map((h) => decodeHex(h).toBase64()),
+    checkpoint: { envelope: sample.inclusionProof.checkpoint },
+  },
+  canonicalizedBody: sample.canonicalizedBody,
+};
 
 function codes(problems: readonly { path: string; code: string }[]): [string, string][] {
   return problems.map((p) => [p.path, p.code]);
@@ -34,10 +50,23 @@ Deno.test("parseRekorProof() reads the sample proof in its own shape", () => {
   assert.equal(proof.inclusionProof.hashes.length, 13);
 });
 
-Deno.test("parseRekorProof() converts a Sigstore bundle tlog entry to the same proof", () => {
-  // The sample was converted from this vector entry; converting again must give it exactly.
+Deno.test("parseRekorProof() converts a Sigstore bundle tlog entry (base64, string integers)", () => {
   assert.deepEqual(parseRekorProof(JSON.stringify(tlogEntry)), sample);
 });
+
+vectorTest(
+  SIGSTORE_JS,
+  "parseRekorProof() converts the sigstore-js bundle entry to the sample proof",
+  async () => {
+    // The sample was converted from this vector entry; converting again must give it exactly.
+    const bundle = parseJson(await SIGSTORE_JS.read("tests/bundles/bundleV03-dsse.sigstore")) as {
+      verificationMaterial: { tlogEntries: Record<string, unknown>[] };
+    };
+    const entry = bundle.verificationMaterial.tlogEntries[0]!;
+    assert.deepEqual(parseRekorProof(JSON.stringify(entry)), sample);
+    assert.deepEqual(parseJson(JSON.stringify(entry)), parseJson(JSON.stringify(tlogEntry)));
+  },
+);
 
 Deno.test("parseRekorProof() converts a Rekor API log entry, with or without its uuid key", () => {
   const entry = {
@@ -54,33 +83,37 @@ Deno.test("parseRekorProof() converts a Rekor API log entry, with or without its
   assert.deepEqual(parseRekorProof(JSON.stringify({ "24296fb24b8ad77a": entry })), sample);
 });
 
-Deno.test("the sample Rekor proof is real: SET and inclusion verify with the production key", async () => {
-  const root = await read("tests/vectors/sigstore-python/trust-roots/production-trusted_root.json");
-  const key = logKeysFromTrustedRoot(root).find((k) => k.logId === sample.logId);
-  assert.ok(key, "the production trusted root holds the sample's log");
-  const set = await verifyRekorSet({
-    body: sample.canonicalizedBody!,
-    integratedTime: sample.integratedTime,
-    logIndex: sample.logIndex,
-    logId: sample.logId,
-    signedEntryTimestamp: sample.signedEntryTimestamp,
-  }, key);
-  assert.deepEqual(set, { id: "tlog.set", ok: true });
-  const inclusion = await verifyRekorInclusion({
-    canonicalizedBody: decodeBase64(sample.canonicalizedBody!),
-    logIndex: sample.inclusionProof.logIndex,
-    treeSize: sample.inclusionProof.treeSize,
-    rootHash: decodeHex(sample.inclusionProof.rootHash),
-    hashes: sample.inclusionProof.hashes.map((h) => decodeHex(h)),
-    checkpoint: sample.inclusionProof.checkpoint,
-  }, { logKeys: [key] });
-  assert.ok(inclusion.every((check) => check.ok), JSON.stringify(inclusion));
-  assert.deepEqual(inclusion.map((c) => c.id), [
-    "tlog.inclusion",
-    "tlog.checkpoint",
-    "tlog.checkpoint.binding",
-  ]);
-});
+vectorTest(
+  PYTHON,
+  "the sample Rekor proof is real: SET and inclusion verify with the production key",
+  async () => {
+    const root = await PYTHON.read("trust-roots/production-trusted_root.json");
+    const key = logKeysFromTrustedRoot(root).find((k) => k.logId === sample.logId);
+    assert.ok(key, "the production trusted root holds the sample's log");
+    const set = await verifyRekorSet({
+      body: sample.canonicalizedBody!,
+      integratedTime: sample.integratedTime,
+      logIndex: sample.logIndex,
+      logId: sample.logId,
+      signedEntryTimestamp: sample.signedEntryTimestamp,
+    }, key);
+    assert.deepEqual(set, { id: "tlog.set", ok: true });
+    const inclusion = await verifyRekorInclusion({
+      canonicalizedBody: decodeBase64(sample.canonicalizedBody!),
+      logIndex: sample.inclusionProof.logIndex,
+      treeSize: sample.inclusionProof.treeSize,
+      rootHash: decodeHex(sample.inclusionProof.rootHash),
+      hashes: sample.inclusionProof.hashes.map((h) => decodeHex(h)),
+      checkpoint: sample.inclusionProof.checkpoint,
+    }, { logKeys: [key] });
+    assert.ok(inclusion.every((check) => check.ok), JSON.stringify(inclusion));
+    assert.deepEqual(inclusion.map((c) => c.id), [
+      "tlog.inclusion",
+      "tlog.checkpoint",
+      "tlog.checkpoint.binding",
+    ]);
+  },
+);
 
 Deno.test("validateRekorProof() accepts an empty audit path and an omitted body", () => {
   const { canonicalizedBody: _, ...withoutBody } = sample;

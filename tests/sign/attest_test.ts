@@ -30,6 +30,9 @@ import {
   SAMPLE_RUN_RECORD,
   sampleSigner,
 } from "../../scripts/make_fixtures.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
+
+const SLSA_SPEC = vectorSet("slsa-spec");
 
 const read = (path: string): Promise<Uint8Array> =>
   Deno.readFile(new URL(`../../${path}`, import.meta.url));
@@ -290,9 +293,9 @@ Deno.test("attestProvenance() reproduces the signed orchestrator fixture", async
   );
 });
 
-Deno.test("attestProvenance() rebuilds the SLSA spec example statement (slsa-spec vector)", async () => {
+vectorTest(SLSA_SPEC, "attestProvenance() rebuilds the SLSA spec example statement", async () => {
   const example = parseJson(
-    await read("tests/vectors/slsa-spec/github-actions-buildtypes/workflow/v1/example.json"),
+    await SLSA_SPEC.read("github-actions-buildtypes/workflow/v1/example.json"),
   );
   const { statement, envelope } = await attestProvenance({
     subject: ["_=sha256:fe4fe40ac7250263c5dbe1cf3138912f3f416140aa248637a60d65fe22c47da4"],

@@ -20,8 +20,9 @@ const ECDSA_ENGINES = nativeCryptoAvailable()
 // deno-lint-ignore no-console
 console.log(`batch ECDSA engines under test: ${ECDSA_ENGINES.join(", ")}`);
 import { trustedKeyFromPem } from "../../lib/verify/trust_policy.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const DIR = new URL("../vectors/wycheproof/testvectors_v1/", import.meta.url);
+const WYCHEPROOF = vectorSet("wycheproof");
 
 interface TestCase {
   tcId: number;
@@ -75,44 +76,49 @@ const FILES: {
 const hex = (text: string): Uint8Array => Uint8Array.fromHex(text);
 
 for (const expected of FILES) {
-  Deno.test(`wycheproof ${expected.file} through the batch path: the local verifier's verdicts`, async () => {
-    const suite: Suite = JSON.parse(await Deno.readTextFile(new URL(expected.file, DIR)));
-    const all = suite.testGroups.flatMap((g) => g.tests);
-    assert.equal(all.length, expected.tests);
-    assert.equal(all.filter((t) => t.result === "acceptable").length, 0);
-    const engines = expected.algorithm === "ed25519" ? (["webcrypto"] as const) : ECDSA_ENGINES;
-    for (const engine of engines) {
-      for (const options of expected.options) {
-        const label = `${engine} ${JSON.stringify(options)}`;
-        const batch: Promise<boolean>[] = [];
-        const local: boolean[] = [];
-        for (const group of suite.testGroups) {
-          const key = importSpki(hex(group.publicKeyDer));
-          const fast = await createBatchVerifier(key, options, engine);
-          const slow = createVerifier(key, options);
-          assert.equal(fast.algorithm, expected.algorithm);
-          assert.equal(fast.keyid, slow.keyid);
-          // Every Wycheproof key imports into the engine: no group falls back to the local path.
-          assert.equal(batchEngineOf(fast), engine);
-          assert.equal(batchEngineOf(slow), undefined);
-          for (const t of group.tests) {
-            batch.push(fast.verify(hex(t.msg), hex(t.sig))); // all in flight at once
-            local.push(await slow.verify(hex(t.msg), hex(t.sig)));
+  vectorTest(
+    WYCHEPROOF,
+    `${expected.file} through the batch path: the local verifier's verdicts`,
+    async () => {
+      const suite: Suite = await WYCHEPROOF.readJson(`testvectors_v1/${expected.file}`);
+      const all = suite.testGroups.flatMap((g) => g.tests);
+      assert.equal(all.length, expected.tests);
+      assert.equal(all.filter((t) => t.result === "acceptable").length, 0);
+      const engines = expected.algorithm === "ed25519" ? (["webcrypto"] as const) : ECDSA_ENGINES;
+      for (const engine of engines) {
+        for (const options of expected.options) {
+          const label = `${engine} ${JSON.stringify(options)}`;
+          const batch: Promise<boolean>[] = [];
+          const local: boolean[] = [];
+          for (const group of suite.testGroups) {
+            const key = importSpki(hex(group.publicKeyDer));
+            const fast = await createBatchVerifier(key, options, engine);
+            const slow = createVerifier(key, options);
+            assert.equal(fast.algorithm, expected.algorithm);
+            assert.equal(fast.keyid, slow.keyid);
+            // Every Wycheproof key imports into the engine: no group falls back to the local path.
+            assert.equal(batchEngineOf(fast), engine);
+            assert.equal(batchEngineOf(slow), undefined);
+            for (const t of group.tests) {
+              batch.push(fast.verify(hex(t.msg), hex(t.sig))); // all in flight at once
+              local.push(await slow.verify(hex(t.msg), hex(t.sig)));
+            }
+          }
+          const verdicts = await Promise.all(batch);
+          assert.deepEqual(verdicts, local, label);
+          // With the suite's own encoding, verdicts are the expected ones.
+          const native = expected.file.includes("p1363")
+            ? options.ecdsaSignatureFormat !== undefined
+            : options.ecdsaSignatureFormat !== "p1363";
+          if (native) {
+            assert.deepEqual(verdicts, all.map((t) => t.result === "valid"), label);
+            assert.equal(verdicts.filter(Boolean).length, expected.valid);
           }
         }
-        const verdicts = await Promise.all(batch);
-        assert.deepEqual(verdicts, local, label);
-        // With the suite's own encoding, verdicts are the expected ones.
-        const native = expected.file.includes("p1363")
-          ? options.ecdsaSignatureFormat !== undefined
-          : options.ecdsaSignatureFormat !== "p1363";
-        if (native) {
-          assert.deepEqual(verdicts, all.map((t) => t.result === "valid"), label);
-          assert.equal(verdicts.filter(Boolean).length, expected.valid);
-        }
       }
-    }
-  });
+      return all.length;
+    },
+  );
 }
 
 Deno.test("batch verifier: non-Uint8Array signature is false, non-Uint8Array data rejects", async () => {

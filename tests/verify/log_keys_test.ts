@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { logKeysFromTrustedRoot, ParseError, parseRfc3339 } from "../../mod.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
 
-const PRODUCTION = new URL(
-  "../vectors/sigstore-python/trust-roots/production-trusted_root.json",
-  import.meta.url,
-);
+const PYTHON = vectorSet("sigstore-python");
+const CONFORMANCE = vectorSet("sigstore-conformance");
 
 const REKOR_V1 = {
   baseUrl: "https://rekor.sigstore.dev",
@@ -25,8 +24,10 @@ function root(tlog: unknown): string {
   });
 }
 
-Deno.test("logKeysFromTrustedRoot() reads the production root's two logs", async () => {
-  const keys = logKeysFromTrustedRoot(await Deno.readFile(PRODUCTION));
+vectorTest(PYTHON, "logKeysFromTrustedRoot() reads the production root's two logs", async () => {
+  const keys = logKeysFromTrustedRoot(
+    await PYTHON.read("trust-roots/production-trusted_root.json"),
+  );
   assert.equal(keys.length, 2);
   const [v1, v2] = keys;
   assert.equal(v1?.logId, "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d");
@@ -103,13 +104,16 @@ Deno.test("logKeysFromTrustedRoot() named negatives fail with TRUSTED_ROOT_INVAL
   assert.throws(() => logKeysFromTrustedRoot('{"tlogs":[],"tlogs":[]}'), ParseError);
 });
 
-Deno.test("logKeysFromTrustedRoot() rejects the conformance root whose tlog lacks a validity start", () => {
-  const path = new URL(
-    "../vectors/sigstore-conformance/assets/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json",
-    import.meta.url,
-  );
-  assert.throws(() => logKeysFromTrustedRoot(Deno.readFileSync(path)), {
-    code: "TRUSTED_ROOT_INVALID",
-    message: /\/tlogs\/1\/publicKey\/validFor\/start is missing/,
-  });
-});
+vectorTest(
+  CONFORMANCE,
+  "logKeysFromTrustedRoot() rejects the conformance root whose tlog lacks a validity start",
+  async () => {
+    const bytes = await CONFORMANCE.read(
+      "assets/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json",
+    );
+    assert.throws(() => logKeysFromTrustedRoot(bytes), {
+      code: "TRUSTED_ROOT_INVALID",
+      message: /\/tlogs\/1\/publicKey\/validFor\/start is missing/,
+    });
+  },
+);

@@ -13,6 +13,9 @@ import {
 } from "../../mod.ts";
 import { buildCert, DAY, KU, makeKey, T0 } from "../keys/_x509_builder.ts";
 import { buildToken, type TokenSpec } from "./_tsa_builder.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
+
+const PYTHON = vectorSet("sigstore-python");
 
 const rootKey = makeKey("p256");
 const tsaKey = makeKey("p256");
@@ -260,13 +263,8 @@ Deno.test("verifyTimestamp() compares genTime − accuracy with `at` + skew (SIG
   assert.deepEqual(failed(await verify(token, { at: genTime - 5000, skew: 4000 })), []);
 });
 
-Deno.test("verifyTimestamp() parses the issue1482 vector without openssl", async () => {
-  const bytes = await Deno.readFile(
-    new URL(
-      "../vectors/sigstore-python/assets/tsa/issue1482-timestamp-with-no-cert",
-      import.meta.url,
-    ),
-  );
+vectorTest(PYTHON, "verifyTimestamp() parses the issue1482 vector without openssl", async () => {
+  const bytes = await PYTHON.read("assets/tsa/issue1482-timestamp-with-no-cert");
   const token = parseTimestampResponse(bytes);
   assert.equal(token.signer.signatureAlgorithm.oid, "1.2.840.10045.4.3.2");
   assert.ok("issuer" in token.signer.sid);

@@ -11,6 +11,9 @@ import {
   verifyCertificateSignature,
 } from "../../mod.ts";
 import { buildCert, type CertSpec, DAY, KU, makeKey, T0 } from "../keys/_x509_builder.ts";
+import { vectorSet, vectorTest } from "../_vectors.ts";
+
+const PYTHON = vectorSet("sigstore-python");
 
 const AT = T0 + 100 * DAY;
 const rootKey = makeKey("p384");
@@ -356,32 +359,32 @@ Deno.test("verifyCertificateSignature() covers ECDSA, RSA PKCS#1 / PSS with SHA-
   );
 });
 
-Deno.test("validateChain() validates the sigstore-python test TSA chain from its trust root", async () => {
-  const ca = JSON.parse(
-    await Deno.readTextFile(
-      new URL("../vectors/sigstore-python/assets/tsa/ca.json", import.meta.url),
-    ),
-  );
-  const [tsa, intermediate, tsaRoot] = ca.certChain.certificates.map((c: { rawBytes: string }) =>
-    parseCertificate(decodeBase64(c.rawBytes))
-  ) as Certificate[];
-  const at = Date.parse("2024-10-31T10:23:39Z");
-  const result = await validateChain(tsa!, {
-    roots: [tsaRoot!],
-    intermediates: [intermediate!],
-    at,
-    requireEku: KEY_PURPOSES.timeStamping,
-  });
-  assert.equal(codeOf(result), "ok");
-  assert.deepEqual(result.chain.map((c) => c.subject.text), [
-    "CN=Test TSA Timestamping,O=local",
-    "CN=Test TSA Intermediate,O=local",
-    "CN=Test TSA Root,O=local",
-  ]);
-  const before = await validateChain(tsa!, {
-    roots: [tsaRoot!],
-    intermediates: [intermediate!],
-    at: Date.parse("2024-10-31T10:16:41Z"),
-  });
-  assert.equal(codeOf(before), "CERT_NOT_VALID_AT_TIME");
-});
+vectorTest(
+  PYTHON,
+  "validateChain() validates the sigstore-python test TSA chain from its trust root",
+  async () => {
+    const ca = await PYTHON.readJson("assets/tsa/ca.json");
+    const [tsa, intermediate, tsaRoot] = ca.certChain.certificates.map((c: { rawBytes: string }) =>
+      parseCertificate(decodeBase64(c.rawBytes))
+    ) as Certificate[];
+    const at = Date.parse("2024-10-31T10:23:39Z");
+    const result = await validateChain(tsa!, {
+      roots: [tsaRoot!],
+      intermediates: [intermediate!],
+      at,
+      requireEku: KEY_PURPOSES.timeStamping,
+    });
+    assert.equal(codeOf(result), "ok");
+    assert.deepEqual(result.chain.map((c) => c.subject.text), [
+      "CN=Test TSA Timestamping,O=local",
+      "CN=Test TSA Intermediate,O=local",
+      "CN=Test TSA Root,O=local",
+    ]);
+    const before = await validateChain(tsa!, {
+      roots: [tsaRoot!],
+      intermediates: [intermediate!],
+      at: Date.parse("2024-10-31T10:16:41Z"),
+    });
+    assert.equal(codeOf(before), "CERT_NOT_VALID_AT_TIME");
+  },
+);
