@@ -13,9 +13,11 @@
  * - `fixtures/keys/test-only-*.pem`: TEST-ONLY keys, made once with `openssl genpkey` (Ed25519,
  *   ECDSA P-256, RSA 3072) and committed. Never use them for anything but tests and the demo.
  * - `fixtures/sample/`: the sample image's SBOM (CycloneDX 1.5) and VEX (OpenVEX v0.2.0), written
- *   by hand; `rekor-proof.json`, a real Rekor v1 entry proof converted from the sigstore-js test
- *   bundle `bundleV03-dsse.sigstore` (tests/vectors/sigstore-js); `promotion.json`, the promotion
- *   inputs `deno task demo` and {@link promotionEnvelopeFixture} use.
+ *   by hand; `rekor-proof.json`, a real Rekor v1 entry proof converted once from the sigstore-js
+ *   test bundle `../shared/vectors/sigstore-js/tests/bundles/bundleV03-dsse.sigstore` and committed
+ *   (this script never reads the vectors; `tests/model/rekor_proof_test.ts` re-checks the
+ *   conversion where the set is present); `promotion.json`, the promotion inputs `deno task demo`
+ *   and {@link promotionEnvelopeFixture} use.
  *
  * Signed envelopes use deterministic signatures only (Ed25519, and ECDSA P-256 with RFC 6979
  * nonces), so they regenerate byte for byte.
