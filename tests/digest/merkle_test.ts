@@ -476,12 +476,30 @@ Deno.test("consistencyProof() rejects misuse with RangeError or TypeError", () =
   );
 });
 
-Deno.test("MERKLE_FAILURE_CODES lists every verdict code", () => {
-  assert.deepEqual([...MERKLE_FAILURE_CODES], [
+Deno.test("MERKLE_FAILURE_CODES is exactly the set of codes the verifiers return", () => {
+  const leaves = [1, 2, 3, 4].map((i) => hashLeaf(Uint8Array.of(i)));
+  const root = merkleRoot(leaves);
+  const oldRoot = merkleRoot(leaves.slice(0, 2));
+  const inclusion = { leafIndex: 0, treeSize: 4, hashes: inclusionProof(leaves, 0) };
+  const consistency = { oldSize: 2, newSize: 4, hashes: consistencyProof(leaves, 2) };
+  const verdicts: MerkleVerdict[] = [
+    verifyInclusion({ ...inclusion, leafIndex: 4 }, { leafHash: leaves[0]!, rootHash: root }),
+    verifyInclusion(inclusion, { leafHash: leaves[1]!, rootHash: root }),
+    verifyInclusion(inclusion, { leafHash: leaves[0]!, rootHash: root.subarray(1) }),
+    verifyConsistency({ ...consistency, oldSize: 5 }, { oldRoot, newRoot: root }),
+    verifyConsistency(consistency, { oldRoot: root, newRoot: root }),
+    verifyConsistency({ ...consistency, hashes: [] }, { oldRoot, newRoot: root }),
+  ];
+  const codes = verdicts.map((v) => (v.ok ? "ok" : v.code));
+  assert.deepEqual(codes, [
     "MERKLE_INPUT_INVALID",
     "INCLUSION_PROOF_INVALID",
+    "MERKLE_INPUT_INVALID",
+    "MERKLE_INPUT_INVALID",
+    "CONSISTENCY_PROOF_INVALID",
     "CONSISTENCY_PROOF_INVALID",
   ]);
+  assert.deepEqual(new Set(codes), new Set(MERKLE_FAILURE_CODES));
 });
 
 // ---- Digest sets ----

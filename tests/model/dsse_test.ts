@@ -28,10 +28,15 @@ function assertParseError(input: string | Uint8Array, code: string, pattern?: Re
 const VALID =
   '{"payloadType":"text/plain","payload":"aGk=","signatures":[{"keyid":"k","sig":"AAE="}]}';
 
-Deno.test("constants match the DSSE and in-toto specs", () => {
-  assert.equal(PAE_PREFIX, "DSSEv1");
-  assert.equal(INTOTO_PAYLOAD_TYPE, "application/vnd.in-toto+json");
-  assert.equal(DEFAULT_ENVELOPE_MAX_BYTES, 33554432);
+Deno.test("preAuthEncoding() starts with PAE_PREFIX, a space and the type's byte length", () => {
+  assert.equal(text(preAuthEncoding("t", encodeUtf8("b"))), `${PAE_PREFIX} 1 t 1 b`);
+});
+
+Deno.test("parseEnvelope() without maxBytes takes inputs of DEFAULT_ENVELOPE_MAX_BYTES, not one more", () => {
+  // A JSON string of exactly the default size passes the size check and fails as "not an object".
+  const atLimit = `"${"A".repeat(DEFAULT_ENVELOPE_MAX_BYTES - 2)}"`;
+  assertParseError(atLimit, "ENVELOPE_MALFORMED");
+  assertParseError(atLimit + " ", "JSON_TOO_LARGE");
 });
 
 Deno.test("preAuthEncoding() uses byte lengths, not UTF-16 lengths (protocol.md PAE)", () => {

@@ -41,8 +41,28 @@ function predicate(): Record<string, unknown> {
   };
 }
 
-Deno.test("SLSA_PROVENANCE_V1 is the v1 predicate type", () => {
-  assert.equal(SLSA_PROVENANCE_V1, "https://slsa.dev/provenance/v1");
+Deno.test("validateProvenanceStatement() accepts only the SLSA v1 predicate type URI", () => {
+  const statement = (predicateType: string) => ({
+    _type: STATEMENT_TYPE_V1,
+    subject: [{ name: "a", digest: { sha256: SHA } }],
+    predicateType,
+    predicate: predicate(),
+  });
+  // The URI as the SLSA spec and other builders write it.
+  assert.deepEqual(validateProvenanceStatement(statement("https://slsa.dev/provenance/v1")), []);
+  assert.equal(buildProvenance(options()).predicateType, SLSA_PROVENANCE_V1);
+  for (
+    const other of [
+      "https://slsa.dev/provenance/v0.2",
+      "https://slsa.dev/provenance/v1/",
+      "http://slsa.dev/provenance/v1",
+      "https://slsa.dev/Provenance/v1",
+    ]
+  ) {
+    assert.deepEqual(codes(validateProvenanceStatement(statement(other))), [
+      ["/predicateType", "PREDICATE_TYPE_MISMATCH"],
+    ], other);
+  }
 });
 
 Deno.test("buildProvenance() builds the full statement from explicit inputs", () => {

@@ -30,10 +30,38 @@ function valid(): Record<string, unknown> {
 
 const codes = (problems: Problem[]): [string, string][] => problems.map((p) => [p.path, p.code]);
 
-Deno.test("statement type constants", () => {
-  assert.equal(STATEMENT_TYPE_V1, "https://in-toto.io/Statement/v1");
-  assert.equal(STATEMENT_TYPE_V0_1, "https://in-toto.io/Statement/v0.1");
-  assert.deepEqual([...STATEMENT_TYPES], [STATEMENT_TYPE_V1, STATEMENT_TYPE_V0_1]);
+Deno.test("parseStatement() accepts exactly the in-toto _type URIs of STATEMENT_TYPES", () => {
+  // The URIs as other in-toto tools write them, in raw JSON text.
+  for (const type of ["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"]) {
+    const text = `{"_type":"${type}","subject":[{"name":"a","digest":{"sha256":"${SHA}"}}],` +
+      `"predicateType":"p","predicate":{}}`;
+    assert.equal(parseStatement(text)._type, type);
+  }
+  for (const type of STATEMENT_TYPES) {
+    assert.deepEqual(validateStatement({ ...valid(), _type: type }), []);
+  }
+  for (
+    const type of [
+      "https://in-toto.io/Statement/v1/",
+      "http://in-toto.io/Statement/v1",
+      "https://in-toto.io/statement/v1",
+      "https://in-toto.io/Statement/v0.2",
+      "https://in-toto.io/Statement/v1 ",
+      "",
+    ]
+  ) {
+    assert.deepEqual(
+      codes(validateStatement({ ...valid(), _type: type })),
+      [["/_type", "STATEMENT_TYPE_INVALID"]],
+      JSON.stringify(type),
+    );
+  }
+  assert.throws(
+    () => parseStatement(JSON.stringify({ ...valid(), _type: STATEMENT_TYPE_V1 + "x" })),
+    {
+      name: "ValidationError",
+    },
+  );
 });
 
 Deno.test("validateStatement() accepts a valid statement, legacy v0.1 and an empty predicate", () => {

@@ -15,9 +15,26 @@ import {
 
 const hex = (bytes: Uint8Array): string => encodeHex(sha256(bytes));
 
-Deno.test("subject constants", () => {
-  assert.equal(SUBJECT_NAME_PREFIX, "stella://");
-  assert.equal(MERKLE_DIGEST_ALGORITHM, "merkleSha256");
+Deno.test("every subject helper names under SUBJECT_NAME_PREFIX; exports key their root MERKLE_DIGEST_ALGORITHM", () => {
+  const subjects = [
+    orchestratorSubject({ cluster: "c", runId: "r", record: {} }),
+    jobSubject({ pipeline: "p", jobId: "j", record: {} }),
+    exportSubject({ exportId: "e", archive: new Uint8Array(), fileDigests: [] }),
+  ];
+  for (const subject of subjects) {
+    assert.ok(subject.name!.startsWith(SUBJECT_NAME_PREFIX), subject.name);
+  }
+  assert.deepEqual(
+    subjects.map((subject) => Object.keys(subject.digest!).sort()),
+    [["sha256"], ["sha256"], [MERKLE_DIGEST_ALGORITHM, "sha256"].sort()],
+  );
+  // A consumer that reads digest[MERKLE_DIGEST_ALGORITHM] gets the RFC 9162 root of the files.
+  const file = hex(encodeUtf8("f"));
+  const subject = exportSubject({ exportId: "e", archive: new Uint8Array(), fileDigests: [file] });
+  assert.equal(
+    `sha256:${subject.digest![MERKLE_DIGEST_ALGORITHM]}`,
+    merkleRootOfDigests([`sha256:${file}`]),
+  );
 });
 
 Deno.test("orchestratorSubject() names the run and hashes the canonical run record", () => {
