@@ -438,7 +438,11 @@ export { FAILURE_CODES } from "./lib/verify/codes.ts";
 export type { FailureCode } from "./lib/verify/codes.ts";
 export { fail, pass, summarizeReports, TIME_SOURCES } from "./lib/verify/report.ts";
 export type {
+  BundleEvidence,
   Check,
+  EvidenceCount,
+  IdentityMatcher,
+  IdentityReport,
   SignatureResult,
   StatementSummary,
   TimeSource,
@@ -509,9 +513,20 @@ export type {
   TrustedAuthority,
   TrustedRoot,
 } from "./lib/verify/trusted_root.ts";
-export { FULCIO_OIDS, fulcioIdentity, verifyEmbeddedScts } from "./lib/verify/fulcio.ts";
-export type { FulcioIdentity, VerifyEmbeddedSctsOptions } from "./lib/verify/fulcio.ts";
+export {
+  evaluateEmbeddedScts,
+  FULCIO_OIDS,
+  fulcioIdentity,
+  verifyEmbeddedScts,
+} from "./lib/verify/fulcio.ts";
+export type {
+  FulcioIdentity,
+  SctEvaluation,
+  VerifyEmbeddedSctsOptions,
+} from "./lib/verify/fulcio.ts";
 export { verifyBundle } from "./lib/verify/verify_bundle.ts";
+export { githubIdentityPolicy } from "./lib/verify/github_identity.ts";
+export type { GithubIdentityOptions } from "./lib/verify/github_identity.ts";
 export type { CertificateIdentityPolicy, VerifyBundleOptions } from "./lib/verify/verify_bundle.ts";
 
 // kit

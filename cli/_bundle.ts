@@ -1,7 +1,8 @@
 /**
  * `stella forensic verify BUNDLE --trusted-root trusted_root.json (--key PUB |
- * --certificate-identity ID --certificate-oidc-issuer URL) [--artifact FILE | --artifact-digest
- * sha256:HEX] [--json]`: adapter over {@link verifyBundle}. Same exit codes and `--json` canonical
+ * --certificate-identity ID --certificate-oidc-issuer URL | --github-repo OWNER/REPO)
+ * [--artifact FILE | --artifact-digest sha256:HEX] [--json]`: adapter over {@link verifyBundle}
+ * (and {@link githubIdentityPolicy} for `--github-repo`/`--github-workflow`). Same exit codes and `--json` canonical
  * output as `stella forensic verify` for envelopes: 0 verified, 1 evaluated and not verified,
  * 2 could not run (unknown flag, missing file, unreadable trusted root or key).
  *
@@ -10,9 +11,14 @@
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
-import type { VerificationReport } from "../lib/verify/report.ts";
+import type { IdentityMatcher, VerificationReport } from "../lib/verify/report.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
-import { verifyBundle, type VerifyBundleOptions } from "../lib/verify/verify_bundle.ts";
+import {
+  type CertificateIdentityPolicy,
+  verifyBundle,
+  type VerifyBundleOptions,
+} from "../lib/verify/verify_bundle.ts";
+import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
 import {
   expectPositionals,
   HELP_FLAG,
@@ -30,6 +36,11 @@ const FLAGS = {
   "certificate-identity-regexp": { type: "string" },
   "certificate-oidc-issuer": { type: "string" },
   "certificate-oidc-issuer-regexp": { type: "string" },
+  "github-repo": { type: "string" },
+  "github-workflow": { type: "string" },
+  "tlog-threshold": { type: "string" },
+  "timestamp-threshold": { type: "string" },
+  "sct-threshold": { type: "string" },
   artifact: { type: "string" },
   "artifact-digest": { type: "string" },
   "not-after": { type: "string" },
@@ -41,11 +52,15 @@ const FLAGS = {
 /** Usage text of the bundle form of `stella forensic verify`. */
 export const BUNDLE_HELP =
   `Usage: stella forensic verify <bundle.sigstore.json> --trusted-root trusted_root.json
-       (--key PEM | --certificate-identity ID --certificate-oidc-issuer URL)
-       [--artifact FILE | --artifact-digest sha256:HEX] [--not-after T] [--skew D] [--now T] [--json]
+       (--key PEM | --certificate-identity ID --certificate-oidc-issuer URL
+        | --github-repo OWNER/REPO [--github-workflow PATH[@REF]])
+       [--artifact FILE | --artifact-digest sha256:HEX] [--tlog-threshold N]
+       [--timestamp-threshold N] [--sct-threshold N] [--not-after T] [--skew D] [--now T] [--json]
 
 Verifies a Sigstore bundle (v0.1-v0.3) offline against a Sigstore trusted root: Fulcio chain,
 SCT, identity, transparency-log entry, inclusion proof, checkpoint, SET, RFC 3161 timestamps.
+Each certificate chains within one certificate-authority entry valid at the signing time, each
+timestamp within one TSA entry valid at its time (see docs/sigstore.md).
 
 Flags:
   --trusted-root FILE                 Sigstore trusted_root.json (required; read locally, no TUF)
@@ -53,7 +68,19 @@ Flags:
   --certificate-identity ID           Expected certificate SAN (exact)
   --certificate-identity-regexp RE    Expected certificate SAN (regular expression)
   --certificate-oidc-issuer URL       Expected OIDC issuer (exact)
-  --certificate-oidc-issuer-regexp RE Expected OIDC issuer (regular expression)
+  --certificate-oidc-issuer-regexp RE Expected OIDC issuer (regular expression; a certificate
+                                      without issuer extension has the issuer "")
+  --github-repo OWNER/REPO            GitHub Actions attestation of this repository: SAN under
+                                      https://github.com/OWNER/REPO/, GitHub Actions issuer, source
+                                      repository and owner extensions (gh attestation verify --repo)
+  --github-workflow PATH[@REF]        The signing workflow: .github/workflows/FILE of the repository,
+                                      or OWNER/REPO/.github/workflows/FILE (reusable); needs
+                                      --github-repo (gh attestation verify --signer-workflow)
+  --tlog-threshold N                  Transparency-log entries required (default: 1 if the trusted
+                                      root lists a log, else 0)
+  --timestamp-threshold N             RFC 3161 timestamps required (default: 1 if the root lists a
+                                      TSA and no tlog entry is required, else 0)
+  --sct-threshold N                   SCTs required (default: 1 if the root lists a CT log, else 0)
   --artifact FILE                     The signed artifact (or a subject of the DSSE statement)
   --artifact-digest sha256:HEX        The artifact's digest instead of the file
   --not-after T                       Reject bundles signed after T
@@ -63,6 +90,15 @@ Flags:
 
 Exit status: 0 verified; 1 evaluated and not verified; 2 could not run.
 `;
+
+/** Parses a threshold flag (an integer ≥ 0); errors name the flag (exit 2). */
+function parseCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(value)) {
+    throw new CliError(`Cannot parse ${flag} "${value}": use a whole number such as 0 or 1`);
+  }
+  return Number(value);
+}
 
 function regexp(flag: string, source: string): RegExp {
   try {
@@ -117,9 +153,27 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       (values["certificate-oidc-issuer-regexp"] === undefined
         ? undefined
         : regexp("--certificate-oidc-issuer-regexp", values["certificate-oidc-issuer-regexp"]));
-    if (values.key === undefined && (subject === undefined || issuer === undefined)) {
+    const githubRepo = values["github-repo"];
+    const githubWorkflow = values["github-workflow"];
+    if (githubWorkflow !== undefined && githubRepo === undefined) {
       throw new CliError(
-        "Name the signer with --key PEM, or with --certificate-identity and --certificate-oidc-issuer",
+        "Name the repository the workflow ran for with --github-repo OWNER/REPO (--github-workflow needs it)",
+      );
+    }
+    if (values.key !== undefined && githubRepo !== undefined) {
+      throw new CliError("Use either --key or --github-repo, not both");
+    }
+    if (githubWorkflow !== undefined && subject !== undefined) {
+      throw new CliError(
+        "Use either --github-workflow or --certificate-identity(-regexp), not both",
+      );
+    }
+    if (
+      values.key === undefined && githubRepo === undefined &&
+      (subject === undefined || issuer === undefined)
+    ) {
+      throw new CliError(
+        "Name the signer with --key PEM, with --certificate-identity and --certificate-oidc-issuer, or with --github-repo OWNER/REPO",
       );
     }
     if (values.key !== undefined && (subject !== undefined || issuer !== undefined)) {
@@ -127,6 +181,28 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
         "Use either --key or --certificate-identity/--certificate-oidc-issuer, not both",
       );
     }
+    let identity: CertificateIdentityPolicy | undefined;
+    if (githubRepo !== undefined) {
+      try {
+        identity = githubIdentityPolicy({ repo: githubRepo, workflow: githubWorkflow });
+      } catch (error) {
+        if (error instanceof RangeError) {
+          const flag = /^Cannot use (GitHub workflow|the workflow's)/.test(error.message)
+            ? "--github-workflow"
+            : "--github-repo";
+          throw new CliError(`${error.message} (${flag})`);
+        }
+        throw error;
+      }
+      // As with gh: an explicit SAN or issuer replaces the expanded one.
+      if (subject !== undefined) identity.subject = subject;
+      if (issuer !== undefined) identity.issuer = issuer;
+    } else if (values.key === undefined) {
+      identity = { subject, issuer };
+    }
+    const tlogThreshold = parseCount("--tlog-threshold", values["tlog-threshold"]);
+    const timestampThreshold = parseCount("--timestamp-threshold", values["timestamp-threshold"]);
+    const sctThreshold = parseCount("--sct-threshold", values["sct-threshold"]);
     if (values.artifact !== undefined && values["artifact-digest"] !== undefined) {
       throw new CliError("Use either --artifact or --artifact-digest, not both");
     }
@@ -146,7 +222,10 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     const options: VerifyBundleOptions = {
       trustedRoot,
       key,
-      identity: values.key === undefined ? { subject, issuer } : undefined,
+      identity,
+      tlogThreshold,
+      timestampThreshold,
+      sctThreshold,
       artifact: values.artifact !== undefined
         ? await io.readFile(values.artifact)
         : digest !== undefined
@@ -187,5 +266,31 @@ function formatHuman(file: string, report: VerificationReport): string {
     if (!check.ok) lines.push(`  ${check.id}: ${check.code} ${check.message ?? ""}`.trimEnd());
   }
   lines.push(`  time: ${report.time.value} (${report.time.source})`);
+  const evidence = report.evidence;
+  if (evidence !== undefined) {
+    const count = (what: string, c: { required: number; verified: number }) =>
+      `${what} ${c.verified} verified of ${c.required} required`;
+    lines.push(
+      `  evidence: ${count("tlog entries", evidence.tlogEntries)}, ${
+        count("RFC 3161 timestamps", evidence.timestamps)
+      }, ${count("SCTs", evidence.scts)}, ${count("signing times", evidence.signingTimes)}`,
+    );
+  }
+  const expected = report.identity?.expected;
+  if (expected !== undefined) {
+    const show = (what: string, m: IdentityMatcher | undefined) =>
+      m === undefined
+        ? []
+        : "equals" in m
+        ? [`${what} = ${m.equals}`]
+        : [`${what} ~ /${m.pattern}/${m.flags ?? ""}`];
+    const parts = [
+      ...show("subject", expected.subject),
+      ...show("issuer", expected.issuer),
+      ...show("source repository", expected.sourceRepositoryUri),
+      ...show("source repository owner", expected.sourceRepositoryOwnerUri),
+    ];
+    lines.push(`  identity policy: ${parts.join("; ")}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -3,7 +3,8 @@
  *
  * - Identity: the subject alternative name (email, URI, or the Fulcio `otherName`
  *   1.3.6.1.4.1.57264.1.7) and the OIDC issuer extension (1.3.6.1.4.1.57264.1.8, a DER UTF8String;
- *   the deprecated 1.3.6.1.4.1.57264.1.1 holds the raw string) — sigstore/fulcio
+ *   the deprecated 1.3.6.1.4.1.57264.1.1 holds the raw string), plus the source repository URI
+ *   (.1.12) and its owner's URI (.1.16) that GitHub Actions certificates carry — sigstore/fulcio
  *   `docs/oid-info.md`.
  * - Embedded Signed Certificate Timestamps (extension 1.3.6.1.4.1.11129.2.4.2, RFC 6962 §3.3):
  *   each SCT is verified against the CT log keys of a trusted root over the precertificate
@@ -29,6 +30,8 @@ export const FULCIO_OIDS = {
   issuerV1: "1.3.6.1.4.1.57264.1.1",
   otherNameSan: "1.3.6.1.4.1.57264.1.7",
   issuerV2: "1.3.6.1.4.1.57264.1.8",
+  sourceRepositoryUri: "1.3.6.1.4.1.57264.1.12",
+  sourceRepositoryOwnerUri: "1.3.6.1.4.1.57264.1.16",
   sctList: "1.3.6.1.4.1.11129.2.4.2",
 } as const;
 
@@ -47,6 +50,10 @@ export interface FulcioIdentity {
   subjects: string[];
   /** The OIDC issuer (extension .1.8, else .1.1), when present. */
   issuer?: string;
+  /** The source repository URI (extension .1.12), when present. */
+  sourceRepositoryUri?: string;
+  /** The source repository owner URI (extension .1.16), when present. */
+  sourceRepositoryOwnerUri?: string;
 }
 
 /**
@@ -75,19 +82,32 @@ export function fulcioIdentity(cert: Certificate): FulcioIdentity {
     }
   }
   const identity: FulcioIdentity = { subjects };
-  const v2 = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.issuerV2);
-  if (v2 !== undefined) {
-    try {
-      identity.issuer = new DerReader(v2.value).readString();
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-    }
-  }
+  const issuer = derString(cert, FULCIO_OIDS.issuerV2);
+  if (issuer !== undefined) identity.issuer = issuer;
   if (identity.issuer === undefined) {
     const v1 = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.issuerV1);
     if (v1 !== undefined) identity.issuer = new TextDecoder().decode(v1.value);
   }
+  const repository = derString(cert, FULCIO_OIDS.sourceRepositoryUri);
+  if (repository !== undefined) identity.sourceRepositoryUri = repository;
+  const owner = derString(cert, FULCIO_OIDS.sourceRepositoryOwnerUri);
+  if (owner !== undefined) identity.sourceRepositoryOwnerUri = owner;
   return identity;
+}
+
+/** The DER string value of a Fulcio v2 extension; absent (or not a string) reads as undefined. */
+function derString(cert: Certificate, oid: string): string | undefined {
+  const ext = cert.extensions.all.find((e) => e.oid === oid);
+  if (ext === undefined) return undefined;
+  try {
+    const reader = new DerReader(ext.value);
+    const value = reader.readString();
+    reader.end();
+    return value;
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    return undefined;
+  }
 }
 
 /** One embedded SCT. */
@@ -182,6 +202,24 @@ export interface VerifyEmbeddedSctsOptions {
 }
 
 /**
+ * The outcome of {@link evaluateEmbeddedScts}: the `cert.sct` check and how many distinct trusted
+ * CT logs have a verifying SCT in the certificate.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SctEvaluation } from "@stellaops/provenance";
+ * const none: SctEvaluation = { check: { id: "cert.sct", ok: true }, verified: 0 };
+ * console.assert(none.verified === 0);
+ * ```
+ */
+export interface SctEvaluation {
+  /** The `cert.sct` check (with `threshold` 0 it passes and says what was found). */
+  check: Check;
+  /** Distinct trusted CT logs whose SCT verified. */
+  verified: number;
+}
+
+/**
  * Verifies the SCTs embedded in a certificate against trusted CT log keys (check `cert.sct`).
  *
  * @param cert The end-entity certificate carrying the SCT-list extension.
@@ -205,16 +243,47 @@ export async function verifyEmbeddedScts(
   cert: Certificate,
   options: VerifyEmbeddedSctsOptions,
 ): Promise<Check> {
+  return (await evaluateEmbeddedScts(cert, options)).check;
+}
+
+/**
+ * Verifies the SCTs embedded in a certificate like {@link verifyEmbeddedScts} and also counts the
+ * distinct trusted CT logs whose SCT verified. With `threshold` 0 nothing is required: the check
+ * passes and its message says what was found.
+ *
+ * @param cert The end-entity certificate.
+ * @param options Its issuer, the CT log keys, the threshold (default 1).
+ * @returns The check and the count.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeBase64, evaluateEmbeddedScts, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const ca = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",
+ * ));
+ * const optional = await evaluateEmbeddedScts(ca, { issuer: ca, ctlogs: [], threshold: 0 });
+ * assert.equal(optional.check.ok, true);
+ * assert.equal(optional.verified, 0);
+ * ```
+ */
+export async function evaluateEmbeddedScts(
+  cert: Certificate,
+  options: VerifyEmbeddedSctsOptions,
+): Promise<SctEvaluation> {
   const id = "cert.sct";
   const threshold = options.threshold ?? 1;
-  const ext = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.sctList);
-  if (ext === undefined) {
-    return fail(
-      id,
-      "SCT_INVALID",
-      `Reject certificate "${cert.subject.text}": it has no embedded SCT`,
-    );
+  if (!Number.isSafeInteger(threshold) || threshold < 0) {
+    throw new RangeError("Pass options.threshold as an integer ≥ 0");
   }
+  const outcome = (verified: number, why: string): SctEvaluation => ({
+    verified,
+    check: verified >= threshold
+      ? threshold === 0 ? { id, ok: true, message: `Not required: ${why}` } : pass(id)
+      : fail(id, "SCT_INVALID", `Reject certificate "${cert.subject.text}": ${why}`),
+  });
+  const ext = cert.extensions.all.find((e) => e.oid === FULCIO_OIDS.sctList);
+  if (ext === undefined) return outcome(0, "it has no embedded SCT");
   let scts: Sct[];
   let tbs: Uint8Array;
   try {
@@ -222,7 +291,11 @@ export async function verifyEmbeddedScts(
     tbs = precertTbs(cert);
   } catch (error) {
     if (!(error instanceof RangeError) && !(error instanceof ParseError)) throw error;
-    return fail(id, "SCT_INVALID", `Cannot read the SCTs of the certificate: ${error.message}`);
+    if (threshold === 0) return outcome(0, `its SCTs cannot be read: ${error.message}`);
+    return {
+      verified: 0,
+      check: fail(id, "SCT_INVALID", `Cannot read the SCTs of the certificate: ${error.message}`),
+    };
   }
   const issuerKeyHash = sha256(options.issuer.spki);
   const verifiedLogs = new Set<string>();
@@ -259,11 +332,9 @@ export async function verifyEmbeddedScts(
     if (ok) verifiedLogs.add(logId);
     else problems.push(`SCT from log ${logId} has an invalid signature`);
   }
-  if (verifiedLogs.size >= threshold) return pass(id);
-  return fail(
-    id,
-    "SCT_INVALID",
-    `Reject certificate "${cert.subject.text}": ${verifiedLogs.size} of ${threshold} required SCTs verify` +
+  return outcome(
+    verifiedLogs.size,
+    `${verifiedLogs.size} of ${threshold} required SCTs verify` +
       (problems.length > 0 ? `; ${problems.join("; ")}` : ""),
   );
 }

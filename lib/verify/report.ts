@@ -59,6 +59,94 @@ export interface StatementSummary {
 }
 
 /**
+ * How many pieces of one kind of evidence a policy required and how many verified.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EvidenceCount } from "@stellaops/provenance";
+ * const count: EvidenceCount = { required: 1, verified: 1 };
+ * console.assert(count.verified >= count.required);
+ * ```
+ */
+export interface EvidenceCount {
+  /** How many the policy required (0: none required). */
+  required: number;
+  /** How many verified. */
+  verified: number;
+}
+
+/**
+ * The evidence a Sigstore bundle verification required and found: transparency-log entries,
+ * RFC 3161 timestamps, SCTs of the signing certificate, and verified signing times (integrated
+ * times with a verified SET plus verified timestamps).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BundleEvidence } from "@stellaops/provenance";
+ * const evidence: BundleEvidence = {
+ *   tlogEntries: { required: 0, verified: 0 },
+ *   timestamps: { required: 1, verified: 1 },
+ *   scts: { required: 0, verified: 0 },
+ *   signingTimes: { required: 1, verified: 1 },
+ * };
+ * console.assert(evidence.timestamps.verified === 1);
+ * ```
+ */
+export interface BundleEvidence {
+  /** Transparency-log entries (each one present must also verify). */
+  tlogEntries: EvidenceCount;
+  /** RFC 3161 timestamps from trusted TSAs. */
+  timestamps: EvidenceCount;
+  /** Signed certificate timestamps from distinct trusted CT logs. */
+  scts: EvidenceCount;
+  /** Verified signing times of any kind. */
+  signingTimes: EvidenceCount;
+}
+
+/**
+ * How an identity field was required: an exact string, or a regular expression (its `source`
+ * and `flags`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { IdentityMatcher } from "@stellaops/provenance";
+ * const matcher: IdentityMatcher = { pattern: "^https://github\\.com/org/", flags: "i" };
+ * console.assert("pattern" in matcher);
+ * ```
+ */
+export type IdentityMatcher = { equals: string } | { pattern: string; flags?: string };
+
+/**
+ * The certificate identity a bundle verification required and the one the certificate holds.
+ *
+ * @example Usage
+ * ```ts
+ * import type { IdentityReport } from "@stellaops/provenance";
+ * const identity: IdentityReport = {
+ *   expected: { subject: { equals: "a@example.com" }, issuer: { equals: "https://accounts.google.com" } },
+ *   certificate: { subjects: ["a@example.com"], issuer: "https://accounts.google.com" },
+ * };
+ * console.assert(identity.certificate.subjects.length === 1);
+ * ```
+ */
+export interface IdentityReport {
+  /** The expected values (absent fields were not constrained). */
+  expected: {
+    subject?: IdentityMatcher;
+    issuer?: IdentityMatcher;
+    sourceRepositoryUri?: IdentityMatcher;
+    sourceRepositoryOwnerUri?: IdentityMatcher;
+  };
+  /** What the signing certificate holds (absent fields: the extension is absent). */
+  certificate: {
+    subjects: string[];
+    issuer?: string;
+    sourceRepositoryUri?: string;
+    sourceRepositoryOwnerUri?: string;
+  };
+}
+
+/**
  * The result of verifying one artifact.
  *
  * @example Usage
@@ -90,6 +178,10 @@ export interface VerificationReport {
   keyids: string[];
   /** The time the verdict used and where it came from. */
   time: { value: string; source: TimeSource };
+  /** Sigstore bundles: the evidence required and verified. */
+  evidence?: BundleEvidence;
+  /** Sigstore bundles signed with a certificate: the identity required and found. */
+  identity?: IdentityReport;
 }
 
 /**

@@ -19,9 +19,9 @@
  * 2. `timestamp.imprint` — the imprint is SHA-256/384/512 of the given data
  *    (`TIMESTAMP_IMPRINT_MISMATCH`); for DSSE, the data is the decoded signature bytes
  *    (Sigstore's convention, DESIGN.md);
- * 3. `timestamp.signer` — the signer certificate is found among the token's certificates and
- *    the supplied ones (`TSA_UNTRUSTED`; without it, checks 4 and 6 are not run and check 5
- *    fails with `TSA_UNTRUSTED` too);
+ * 3. `timestamp.signer` — the signer certificate is found among the token's certificates (unless
+ *    `useEmbeddedCertificates` is false) and the supplied ones (`TSA_UNTRUSTED`; without it,
+ *    checks 4 and 6 are not run and check 5 fails with `TSA_UNTRUSTED` too);
  * 4. `timestamp.signature` — content-type is `id-ct-TSTInfo`, message-digest is the hash of the
  *    TSTInfo, the signing-certificate attributes name the signer certificate, and the signature
  *    over the DER `SET OF` signed attributes verifies (RFC 5652 §5.4, §5.6)
@@ -645,6 +645,12 @@ export interface VerifyTimestampOptions {
    * token carries none (a Sigstore trusted root's `certChain` minus its last certificate).
    */
   intermediates?: readonly (Uint8Array | Certificate)[] | undefined;
+  /**
+   * Whether the certificates carried in the token may supply the signer certificate and the
+   * chain; default true. Sigstore bundle verification passes false: a TSA of a trusted root is
+   * trusted with the certificates that root lists for it, never with ones the token brings.
+   */
+  useEmbeddedCertificates?: boolean | undefined;
   /** The verifier's "now", epoch milliseconds: `genTime` must not be later (see `skew`). */
   at?: number | undefined;
   /** Allowed clock difference for `at`, in milliseconds; default 0. */
@@ -826,6 +832,10 @@ export async function verifyTimestamp(
   }
   const roots = toCertificates(options.roots, "roots");
   const intermediates = toCertificates(options.intermediates, "intermediates");
+  const useEmbedded = options.useEmbeddedCertificates ?? true;
+  if (typeof useEmbedded !== "boolean") {
+    throw new TypeError("Pass options.useEmbeddedCertificates as a boolean");
+  }
   const label = options.name === undefined
     ? "time-stamp token"
     : `time-stamp token "${options.name}"`;
@@ -865,15 +875,12 @@ export async function verifyTimestamp(
   }
 
   // 3. Signer certificate.
-  const signers = findSigners(token.signer.sid, [
-    ...token.certificates,
-    ...intermediates,
-    ...roots,
-  ]);
+  const embedded = useEmbedded ? token.certificates : [];
+  const signers = findSigners(token.signer.sid, [...embedded, ...intermediates, ...roots]);
   if (signers.length === 0) {
-    const why = `no certificate in the token or the supplied ones matches its signer (${
-      describeSid(token.signer.sid)
-    })`;
+    const why = `no certificate ${
+      useEmbedded ? "in the token or the supplied ones" : "supplied for this TSA"
+    } matches its signer (${describeSid(token.signer.sid)})`;
     checks.push(
       fail("timestamp.signer", "TSA_UNTRUSTED", `Cannot identify the TSA of the ${label}: ${why}`),
     );
@@ -910,7 +917,7 @@ export async function verifyTimestamp(
     // 5. Chain at genTime.
     const result = await validateChain(signerCert, {
       roots,
-      intermediates: [...token.certificates, ...intermediates],
+      intermediates: [...embedded, ...intermediates],
       at: info.genTime,
     });
     if (result.ok) {

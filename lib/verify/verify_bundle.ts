@@ -6,23 +6,32 @@
  * 1. `bundle.parse`, `root.parse`: strict parsing and the bundle version rules.
  * 2. `bundle.material`: the key material fits the policy (`key` ⇒ a public-key bundle; identity ⇒
  *    a certificate, never a chain that carries a self-signed root).
- * 3. `tlog.entries`, then per entry `tlog.log` (the log is in the trusted root), `tlog.body` (the
- *    canonicalized body — hashedrekord 0.0.1/0.0.2, dsse 0.0.1/0.0.2, intoto 0.0.2 — describes
- *    exactly this signature, key or certificate and artifact), `tlog.inclusion` and
- *    `tlog.checkpoint*` (inclusion proof and signed checkpoint), `tlog.set` (signed entry
- *    timestamp), `tlog.time` (integrated time not in the future, inside the log key's window).
- * 4. `bundle.timestamp`: each RFC 3161 token over the signature, against the trusted TSAs and inside
- *    their `validFor` windows.
- * 5. `time.observer`: at least one verified time (integrated time of a verified entry, or a TSA
- *    `genTime`); certificate validity is checked at every such time.
- * 6. `cert.chain` (Fulcio chain to a trusted CA valid at each time, code-signing EKU), `cert.sct`
- *    (embedded SCT against the CT log keys), `cert.identity` (SAN and OIDC issuer).
+ * 3. `tlog.entries` (at least `tlogThreshold` entries), then per entry `tlog.log` (the log is in
+ *    the trusted root), `tlog.body` (the canonicalized body — hashedrekord 0.0.1/0.0.2, dsse
+ *    0.0.1/0.0.2, intoto 0.0.2 — describes exactly this signature, key or certificate and
+ *    artifact), `tlog.inclusion` and `tlog.checkpoint*` (inclusion proof and signed checkpoint),
+ *    `tlog.set` (signed entry timestamp), `tlog.time` (integrated time not in the future, inside
+ *    the log key's window).
+ * 4. `bundle.timestamp`: each RFC 3161 token over the signature, its signer chaining within one
+ *    TSA entry of the trusted root whose `validFor` covers `genTime`, with that entry's own
+ *    certificates (never the token's); `timestamp.threshold`: at least `timestampThreshold`
+ *    verified.
+ * 5. `time.observer`: at least `timeThreshold` verified times (integrated time of a verified
+ *    entry, or a TSA `genTime`); certificate validity is checked at every such time.
+ * 6. `cert.chain` (Fulcio chain within one CA entry of the trusted root valid at each time, with
+ *    that entry's certificates only, code-signing EKU), `cert.sct` (at least `sctThreshold`
+ *    embedded SCTs verify with the CT log keys), `cert.identity` (SAN, OIDC issuer, source
+ *    repository extensions).
  * 7. `bundle.signature`: the message signature over the artifact (or its digest), or the DSSE
  *    signature over PAE; `bundle.artifact`: the artifact digest is the message digest or a DSSE
  *    statement subject.
  * 8. `time.window`: `--not-after` against the verified times (with `--skew`).
  *
- * Every check runs and is reported; `verified` is true when none failed.
+ * Every check runs and is reported; `verified` is true when none failed. The thresholds default to
+ * what the trusted root can vouch for, as sigstore-go's verifier options do per deployment: one
+ * tlog entry when it lists a transparency log, one SCT when it lists a CT log, one timestamp when
+ * it lists a TSA and no tlog entry is required (GitHub's instance). The report's `evidence` says
+ * what was required and verified, `identity` what was expected and found (docs/sigstore.md).
  *
  * @module
  */
@@ -43,11 +52,24 @@ import type { PublicKey } from "../keys/key.ts";
 import { type Certificate, KEY_PURPOSES, parseCertificate } from "../keys/x509.ts";
 import { createVerifier } from "../sign/local_verifier.ts";
 import type { FailureCode } from "./codes.ts";
-import { fulcioIdentity, verifyEmbeddedScts } from "./fulcio.ts";
+import { evaluateEmbeddedScts, type FulcioIdentity, fulcioIdentity } from "./fulcio.ts";
 import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
-import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
+import {
+  type Check,
+  fail,
+  type IdentityMatcher,
+  type IdentityReport,
+  pass,
+  type TimeSource,
+  type VerificationReport,
+} from "./report.ts";
 import { verifyTimestamp } from "./timestamp.ts";
-import { isValidAt, parseTrustedRoot, type TrustedRoot } from "./trusted_root.ts";
+import {
+  isValidAt,
+  parseTrustedRoot,
+  type TrustedAuthority,
+  type TrustedRoot,
+} from "./trusted_root.ts";
 import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
 import { validateChain } from "./x509_chain.ts";
 
@@ -68,8 +90,16 @@ const MAX_TIMESTAMPS = 32;
 export interface CertificateIdentityPolicy {
   /** Expected SAN (email, URI or Fulcio otherName). */
   subject?: string | RegExp | undefined;
-  /** Expected OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1). */
+  /**
+   * Expected OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1). A certificate without
+   * the extension (e.g. a GitHub release attestation) has the empty issuer: only a regular
+   * expression that matches `""` (such as `.*`) accepts it, never an exact string.
+   */
   issuer?: string | RegExp | undefined;
+  /** Expected source repository URI (Fulcio extension .1.12); absent extension never matches. */
+  sourceRepositoryUri?: string | RegExp | undefined;
+  /** Expected source repository owner URI (Fulcio extension .1.16); absent never matches. */
+  sourceRepositoryOwnerUri?: string | RegExp | undefined;
 }
 
 /** Options of {@link verifyBundle}. */
@@ -87,6 +117,22 @@ export interface VerifyBundleOptions {
   artifact?: Uint8Array | { digest: string } | undefined;
   /** How many verified signing times (SET-signed integrated times, RFC 3161 timestamps) are required; default 1. */
   timeThreshold?: number | undefined;
+  /**
+   * How many transparency-log entries the bundle must carry (each one present must verify);
+   * default 1 when the trusted root lists a transparency log, else 0.
+   */
+  tlogThreshold?: number | undefined;
+  /**
+   * How many RFC 3161 timestamps must verify; default 1 when the trusted root lists a timestamp
+   * authority and no transparency-log entry is required, else 0.
+   */
+  timestampThreshold?: number | undefined;
+  /**
+   * How many SCTs from distinct trusted CT logs the signing certificate must carry; default 1
+   * when the trusted root lists a CT log, else 0. Key-signed bundles carry none: a threshold
+   * above 0 rejects them.
+   */
+  sctThreshold?: number | undefined;
   /** With `key`: the key's validity window; every verified signing time must lie in it. */
   keyValidity?: { validFrom?: number | undefined; validUntil?: number | undefined } | undefined;
   /** Evaluation time, epoch milliseconds. */
@@ -150,6 +196,12 @@ export async function verifyBundle(
   if (!Number.isSafeInteger(timeThreshold) || timeThreshold < 1) {
     throw new RangeError("Pass `timeThreshold` as an integer ≥ 1");
   }
+  for (const name of ["tlogThreshold", "timestampThreshold", "sctThreshold"] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new RangeError(`Pass \`${name}\` as an integer ≥ 0`);
+    }
+  }
   const skew = options.skew ?? DEFAULT_SKEW_MS;
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
   if (options.notAfter !== undefined && !Number.isFinite(options.notAfter)) {
@@ -195,6 +247,12 @@ export async function verifyBundle(
     checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", error.message));
     return done([]);
   }
+  // What the bundle must carry follows what the trust material can vouch for (sigstore-go's
+  // verifier options): a root without transparency logs cannot demand an entry, and a root with
+  // TSAs demands a timestamp when no entry is demanded.
+  const tlogThreshold = options.tlogThreshold ?? (root.tlogs.length > 0 ? 1 : 0);
+  const timestampThreshold = options.timestampThreshold ??
+    (root.timestampAuthorities.length > 0 && tlogThreshold === 0 ? 1 : 0);
 
   // 2. Key material.
   const vm = bundle.verificationMaterial;
@@ -257,18 +315,22 @@ export async function verifyBundle(
 
   // 3. Tlog entries.
   const times: ObservedTime[] = [];
-  if (vm.tlogEntries.length === 0) {
-    checks.push(
-      fail(
-        "tlog.entries",
-        "TLOG_ENTRY_MISSING",
-        `Reject bundle${label}: it has no transparency-log entry`,
-      ),
-    );
+  const entryCount = vm.tlogEntries.length;
+  if (entryCount < tlogThreshold) {
+    checks.push(fail(
+      "tlog.entries",
+      "TLOG_ENTRY_MISSING",
+      `Reject bundle${label}: it has ${entryCount === 0 ? "no" : entryCount} transparency-log ${
+        entryCount === 1 ? "entry" : "entries"
+      }, ${tlogThreshold} required`,
+    ));
   } else {
     checks.push(pass("tlog.entries"));
   }
+  // Entries whose every check passed (each entry present must verify, whatever the threshold).
+  const verifiedEntries = new Set<number>();
   for (const [index, entry] of vm.tlogEntries.entries()) {
+    const entryChecksFrom = checks.length;
     const logId = encodeHex(entry.logId);
     const log = root.tlogs.find((k) => k.logId === logId);
     if (log === undefined) {
@@ -355,6 +417,7 @@ export async function verifyBundle(
         if (promised) times.push({ time, source: "rekor" });
       }
     }
+    if (checks.slice(entryChecksFrom).every((c) => c.ok)) verifiedEntries.add(index);
   }
 
   // 4. RFC 3161 timestamps (at most 32, no duplicates: sigstore-python's limits).
@@ -388,7 +451,8 @@ export async function verifyBundle(
       timestampFailures.push(result.check);
     }
   }
-  if (times.length === 0) {
+  const timestampsVerified = times.filter((t) => t.source === "rfc3161").length;
+  if (times.length === 0 || timestampsVerified < timestampThreshold) {
     checks.push(...timestampFailures);
   } else {
     for (const failed of timestampFailures) {
@@ -405,12 +469,24 @@ export async function verifyBundle(
     const log = root.tlogs.find((k) => k.logId === encodeHex(entry.logId));
     if (log === undefined || times.length === 0) continue;
     if (!times.some((t) => isValidAt(log, t.time))) {
+      verifiedEntries.delete(index);
       checks.push(fail(
         "tlog.time",
         "LOG_KEY_UNTRUSTED",
         `Reject tlog entry ${index}: no verified time lies in the log key's validity`,
       ));
     }
+  }
+
+  if (timestampThreshold > 0) {
+    checks.push(
+      timestampsVerified >= timestampThreshold ? pass("timestamp.threshold") : fail(
+        "timestamp.threshold",
+        "SIGNING_TIME_MISSING",
+        `Reject bundle${label}: ${timestampsVerified} of ${timestampThreshold} required RFC 3161 ` +
+          "timestamps verify against the trusted root's timestamp authorities",
+      ),
+    );
   }
 
   // 5. Observer time.
@@ -442,10 +518,28 @@ export async function verifyBundle(
       ),
     );
   }
+  // SCTs: only certificates carry them; a key-signed bundle meets only a threshold of 0.
+  let sctThreshold = options.sctThreshold ?? 0;
+  let sctsVerified = 0;
+  let identityReport: IdentityReport | undefined;
   if (signer?.leaf !== undefined) {
-    checks.push(
-      ...await checkCertificate(signer.leaf, signer.extra, root, times, options.identity ?? {}),
+    sctThreshold = options.sctThreshold ?? (root.ctlogs.length > 0 ? 1 : 0);
+    const certificate = await checkCertificate(
+      signer.leaf,
+      root,
+      times,
+      options.identity ?? {},
+      sctThreshold,
     );
+    checks.push(...certificate.checks);
+    sctsVerified = certificate.scts;
+    identityReport = certificate.identity;
+  } else if (trustedKey !== undefined && sctThreshold > 0) {
+    checks.push(fail(
+      "cert.sct",
+      "SCT_INVALID",
+      `Reject bundle${label}: it is signed with a key, which carries no SCT, but ${sctThreshold} required`,
+    ));
   }
 
   // 7. Signature and artifact.
@@ -471,7 +565,14 @@ export async function verifyBundle(
 
   const extra: Partial<VerificationReport> = {
     keyids: signer === undefined ? [] : [signer.key.keyid],
+    evidence: {
+      tlogEntries: { required: tlogThreshold, verified: verifiedEntries.size },
+      timestamps: { required: timestampThreshold, verified: timestampsVerified },
+      scts: { required: sctThreshold, verified: sctsVerified },
+      signingTimes: { required: timeThreshold, verified: times.length },
+    },
   };
+  if (identityReport !== undefined) extra.identity = identityReport;
   if (content.kind === "dsseEnvelope") {
     extra.payload = {
       type: content.envelope.payloadType,
@@ -724,6 +825,7 @@ async function checkTimestamp(
       data: signature,
       roots: [chain[chain.length - 1]!],
       intermediates: chain.slice(0, -1),
+      useEmbeddedCertificates: false,
       at: now,
       skew,
       name: `timestamp ${index}`,
@@ -761,43 +863,30 @@ async function checkTimestamp(
   };
 }
 
+/** The certificate checks, the SCTs that verified and the identity report. */
+interface CertificateOutcome {
+  checks: Check[];
+  scts: number;
+  identity: IdentityReport;
+}
+
 async function checkCertificate(
   leaf: Certificate,
-  extra: readonly Certificate[],
   root: TrustedRoot,
   times: readonly ObservedTime[],
   identity: CertificateIdentityPolicy,
-): Promise<Check[]> {
+  sctThreshold: number,
+): Promise<CertificateOutcome> {
   const checks: Check[] = [];
-  const roots = root.certificateAuthorities.map((ca) => ca.chain[ca.chain.length - 1]!);
-  const intermediates = [
-    ...extra,
-    ...root.certificateAuthorities.flatMap((ca) => ca.chain.slice(0, -1)),
-  ];
   let chainProblem: string | undefined;
   let issuer: Certificate | undefined;
   if (times.length === 0) {
     chainProblem = "no verified time to check the certificate at";
   }
   for (const t of times) {
-    const result = await validateChain(leaf, {
-      roots,
-      intermediates,
-      at: t.time,
-      requireEku: KEY_PURPOSES.codeSigning,
-    });
+    const result = await chainWithinOneAuthority(leaf, root.certificateAuthorities, t.time);
     if (!result.ok) {
       chainProblem = result.message;
-      break;
-    }
-    const anchor = result.chain[result.chain.length - 1]!;
-    const covering = root.certificateAuthorities.filter((ca) =>
-      equalBytes(ca.chain[ca.chain.length - 1]!.der, anchor.der) && isValidAt(ca, t.time)
-    );
-    if (covering.length === 0) {
-      chainProblem =
-        `Cannot trust certificate "${leaf.subject.text}": no certificate authority of the trusted root ` +
-        `with its root is valid at ${formatRfc3339(t.time)}`;
       break;
     }
     issuer = result.chain[1];
@@ -808,27 +897,58 @@ async function checkCertificate(
       : fail("cert.chain", "CERTIFICATE_CHAIN_INVALID", chainProblem),
   );
   // Without a validated chain, the SCT is still checked against the named issuer's key.
-  issuer ??= intermediates.concat(roots).find((c) => equalBytes(c.subject.der, leaf.issuer.der));
+  issuer ??= root.certificateAuthorities.flatMap((ca) => ca.chain).find((c) =>
+    equalBytes(c.subject.der, leaf.issuer.der)
+  );
+  let scts = 0;
   if (issuer !== undefined) {
-    checks.push(await verifyEmbeddedScts(leaf, { issuer, ctlogs: root.ctlogs }));
-  } else {
+    const evaluation = await evaluateEmbeddedScts(leaf, {
+      issuer,
+      ctlogs: root.ctlogs,
+      threshold: sctThreshold,
+    });
+    checks.push(evaluation.check);
+    scts = evaluation.verified;
+  } else if (sctThreshold > 0) {
     checks.push(
       fail("cert.sct", "SCT_INVALID", "Cannot check the SCT: the certificate's issuer is unknown"),
     );
+  } else {
+    checks.push({ id: "cert.sct", ok: true, message: "Not required: the issuer is unknown" });
   }
-  const id = fulcioIdentity(leaf);
-  const matches = (expected: string | RegExp, actual: string): boolean =>
-    typeof expected === "string" ? expected === actual : expected.test(actual);
+  const found = fulcioIdentity(leaf);
   const problems: string[] = [];
-  if (identity.subject !== undefined && !id.subjects.some((s) => matches(identity.subject!, s))) {
-    problems.push(`its subject ${JSON.stringify(id.subjects)} is not ${String(identity.subject)}`);
-  }
+  const expect = (
+    field: string,
+    expected: string | RegExp | undefined,
+    actual: string | undefined,
+  ): void => {
+    if (expected === undefined) return;
+    // A missing extension reads as "": a regular expression may accept it, an exact value not.
+    const ok = typeof expected === "string"
+      ? actual !== undefined && expected === actual
+      : testRegExp(expected, actual ?? "");
+    if (!ok) problems.push(`its ${field} ${actual ?? "(none)"} is not ${String(expected)}`);
+  };
   if (
-    identity.issuer !== undefined &&
-    (id.issuer === undefined || !matches(identity.issuer, id.issuer))
+    identity.subject !== undefined &&
+    !found.subjects.some((s) =>
+      typeof identity.subject === "string"
+        ? identity.subject === s
+        : testRegExp(identity.subject!, s)
+    )
   ) {
-    problems.push(`its issuer ${id.issuer ?? "(none)"} is not ${String(identity.issuer)}`);
+    problems.push(
+      `its subject ${JSON.stringify(found.subjects)} is not ${String(identity.subject)}`,
+    );
   }
+  expect("issuer", identity.issuer, found.issuer);
+  expect("source repository", identity.sourceRepositoryUri, found.sourceRepositoryUri);
+  expect(
+    "source repository owner",
+    identity.sourceRepositoryOwnerUri,
+    found.sourceRepositoryOwnerUri,
+  );
   checks.push(
     problems.length === 0 ? pass("cert.identity") : fail(
       "cert.identity",
@@ -836,7 +956,102 @@ async function checkCertificate(
       `Reject certificate: ${problems.join("; ")}`,
     ),
   );
-  return checks;
+  return { checks, scts, identity: identityReport(identity, found) };
+}
+
+/** Tests a caller's regular expression without the statefulness of `g`/`y` flags. */
+function testRegExp(expected: RegExp, actual: string): boolean {
+  expected.lastIndex = 0;
+  const ok = expected.test(actual);
+  expected.lastIndex = 0;
+  return ok;
+}
+
+function identityReport(policy: CertificateIdentityPolicy, found: FulcioIdentity): IdentityReport {
+  const matcher = (value: string | RegExp): IdentityMatcher =>
+    typeof value === "string"
+      ? { equals: value }
+      : value.flags === ""
+      ? { pattern: value.source }
+      : { pattern: value.source, flags: value.flags };
+  const expected: IdentityReport["expected"] = {};
+  if (policy.subject !== undefined) expected.subject = matcher(policy.subject);
+  if (policy.issuer !== undefined) expected.issuer = matcher(policy.issuer);
+  if (policy.sourceRepositoryUri !== undefined) {
+    expected.sourceRepositoryUri = matcher(policy.sourceRepositoryUri);
+  }
+  if (policy.sourceRepositoryOwnerUri !== undefined) {
+    expected.sourceRepositoryOwnerUri = matcher(policy.sourceRepositoryOwnerUri);
+  }
+  const certificate: IdentityReport["certificate"] = { subjects: [...found.subjects] };
+  if (found.issuer !== undefined) certificate.issuer = found.issuer;
+  if (found.sourceRepositoryUri !== undefined) {
+    certificate.sourceRepositoryUri = found.sourceRepositoryUri;
+  }
+  if (found.sourceRepositoryOwnerUri !== undefined) {
+    certificate.sourceRepositoryOwnerUri = found.sourceRepositoryOwnerUri;
+  }
+  return { expected, certificate };
+}
+
+/**
+ * Validates `leaf` at `at` within one certificate-authority entry of the trusted root: that
+ * entry's `validFor` covers `at` and the path uses only that entry's certificates (sigstore-go's
+ * `FulcioCertificateAuthority.Verify`). Certificates from other entries or from the bundle are
+ * never borrowed, so a retired intermediate is not rescued by a current entry sharing its root.
+ */
+async function chainWithinOneAuthority(
+  leaf: Certificate,
+  authorities: readonly TrustedAuthority[],
+  at: number,
+): Promise<{ ok: true; chain: Certificate[] } | { ok: false; message: string }> {
+  const within = (ca: TrustedAuthority) =>
+    validateChain(leaf, {
+      roots: [ca.chain[ca.chain.length - 1]!],
+      intermediates: ca.chain.slice(0, -1),
+      at,
+      requireEku: KEY_PURPOSES.codeSigning,
+    });
+  let failure: { code: string; message: string } | undefined;
+  const inactive: TrustedAuthority[] = [];
+  for (const ca of authorities) {
+    if (!isValidAt(ca, at)) {
+      inactive.push(ca);
+      continue;
+    }
+    const result = await within(ca);
+    if (result.ok) return result;
+    // A path that exists but fails (time, EKU, CA constraints) says more than "no path".
+    if (
+      failure === undefined || (failure.code === "CHAIN_UNTRUSTED" && result.code !== failure.code)
+    ) {
+      failure = result;
+    }
+  }
+  if (failure === undefined || failure.code === "CHAIN_UNTRUSTED") {
+    for (const ca of inactive) {
+      if ((await within(ca)).ok) {
+        return {
+          ok: false,
+          message:
+            `Cannot trust certificate "${leaf.subject.text}": it chains only to certificate ` +
+            `authority "${ca.uri}" of the trusted root, which is not valid at ${
+              formatRfc3339(at)
+            } ` +
+            `(valid from ${formatRfc3339(ca.validFrom)}${
+              ca.validUntil === undefined ? "" : ` to ${formatRfc3339(ca.validUntil)}`
+            })`,
+        };
+      }
+    }
+  }
+  return {
+    ok: false,
+    message: failure?.message ??
+      `Cannot trust certificate "${leaf.subject.text}": no certificate authority of the trusted root is valid at ${
+        formatRfc3339(at)
+      }`,
+  };
 }
 
 async function checkSignature(
@@ -996,5 +1211,7 @@ function toReport(
   if (failed?.code !== undefined) report.code = failed.code;
   if (extra.payload !== undefined) report.payload = extra.payload;
   if (extra.statement !== undefined) report.statement = extra.statement;
+  if (extra.evidence !== undefined) report.evidence = extra.evidence;
+  if (extra.identity !== undefined) report.identity = extra.identity;
   return report;
 }

@@ -382,13 +382,14 @@ const ROWS: Row[] = [
     expect: "CERTIFICATE_IDENTITY_MISMATCH",
   },
   {
-    name: "sigstore-go public-key-validity, key valid only in [0, 1 s] (no tlog entry either)",
+    name:
+      "sigstore-go public-key-validity, key valid only in [0, 1 s] (TSA-only root: no tlog entry required)",
     bundle: "sigstore-go/bundles/public-key-validity.sigstore.json",
     root: "sigstore-go/trusted-roots/public-key-validity.json",
     key: "sigstore-go/public-keys/public-key-validity.pem",
     keyValidity: { validFrom: 0, validUntil: 1000 },
     artifact: { digest: "sha256:6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f76863140143ff72" },
-    expect: "TLOG_ENTRY_MISSING",
+    expect: "KEY_NOT_VALID_AT_TIME",
   },
   // slsa-verifier (production root).
   // Disagreement: slsa-verifier accepts it, but its chain carries the root CA, which
