@@ -10,7 +10,8 @@
  * `openssl genpkey`), fixed statements and fixed times. Every signature is deterministic:
  * Ed25519 by construction, ECDSA with RFC 6979 nonces, RSA PKCS#1 v1.5 by construction, and
  * RSA-PSS with a fixed salt (EMSA-PSS, RFC 8017 §9.1.1, computed here because platform signers
- * draw a random salt). There is no clock.
+ * draw a random salt). There is no clock. RFC 3161 tokens come from the deterministic test-only
+ * TSA of `_fixture_tsa.ts` (Ed25519), whose root is `tsa/root.pem`.
  *
  * The huge-input case (an envelope over the 32 MiB limit) is not committed: the test builds it.
  *
@@ -37,6 +38,7 @@ import {
   preAuthEncoding,
   serializeEnvelope,
 } from "../lib/model/dsse.ts";
+import { fixtureTsa } from "./_fixture_tsa.ts";
 
 /** One generated file: its path relative to the repository root and its exact content. */
 export interface NegativeFixture {
@@ -58,6 +60,10 @@ export interface NegativeCase {
     notAfter?: string;
     skew?: string;
     now: string;
+    /** RFC 3161 tokens (`--timestamp`), relative to `fixtures/negative/`. */
+    timestamp?: string[];
+    /** TSA roots (`--tsa-roots`), relative to `fixtures/negative/`. */
+    tsaRoots?: string;
   };
   /** Expected verdict and, for negatives, the exact failure code (`null` when verified). */
   expect: { verified: boolean; code: string | null };
@@ -247,6 +253,19 @@ export async function makeNegativeFixtures(): Promise<NegativeFixture[]> {
     "trust/ed25519-a.revoked.json": {
       version: 1,
       keys: [entry("ed25519-a", { revokedAt: "2026-02-15T00:00:00Z" })],
+    },
+    "trust/ed25519-a.revoked-aliased.json": {
+      version: 1,
+      keys: [
+        entry("ed25519-a", { keyid: "payments-signer-2025", revokedAt: "2026-02-15T00:00:00Z" }),
+      ],
+    },
+    "trust/ed25519-a.revoked-twice-listed.json": {
+      version: 1,
+      keys: [
+        entry("ed25519-a", { keyid: "payments-signer-2025", revokedAt: "2026-02-15T00:00:00Z" }),
+        entry("ed25519-a", { keyid: keyid("ed25519-a"), name: "same key, listed again" }),
+      ],
     },
     "trust/ed25519-a.window.json": {
       version: 1,
@@ -718,14 +737,19 @@ export async function makeNegativeFixtures(): Promise<NegativeFixture[]> {
     "key validity edge: one second before validFrom - 5m fails",
   );
   edge(
-    { trust: "trust/ed25519-a.revoked.json", signedAt: "2026-02-15T00:04:59Z" },
+    { trust: "trust/ed25519-a.revoked.json", signedAt: "2026-02-14T23:54:59Z" },
     null,
-    "revocation edge: one second before revokedAt + 5m still counts",
+    "revocation edge: one second before revokedAt - 5m still counts",
   );
   edge(
-    { trust: "trust/ed25519-a.revoked.json", signedAt: "2026-02-15T00:05:00Z" },
+    { trust: "trust/ed25519-a.revoked.json", signedAt: "2026-02-14T23:55:00Z" },
     "KEY_REVOKED",
-    "revocation edge: at revokedAt + 5m the key is revoked (revokedAt is the first revoked instant)",
+    "revocation edge: skew counts against the signer, so revokedAt - 5m is already revoked",
+  );
+  edge(
+    { trust: "trust/ed25519-a.revoked.json", signedAt: "2026-02-15T00:04:59Z" },
+    "KEY_REVOKED",
+    "revocation edge: skew never widens a revocation in the signer's favour (was accepted before)",
   );
   edge(
     { key: keyA, signedAt: "2026-03-01T12:05:00Z" },
@@ -737,6 +761,57 @@ export async function makeNegativeFixtures(): Promise<NegativeFixture[]> {
     "SIGNED_IN_FUTURE",
     "future edge: a claimed signing time one second past --now + 5m fails",
   );
+
+  // ---- Trusted time and revocation (issue 13, items 1 and 2) --------------------------------------
+  const tsa = fixtureTsa();
+  write("tsa/root.pem", tsa.rootPem);
+  const R = sha512(encodeUtf8("stellaops negative fixtures: bytes stamped before the revocation"));
+  writeEnvelope(
+    "timestamp.over-unverified-signature.dsse.json",
+    envelopeOf(T, statement, [{ keyid: keyid("ed25519-a"), sig: sigA }, { sig: R }]),
+  );
+  write("timestamps/random-bytes.2026-02-01.tsr", tsa.stamp(R, "2026-02-01T00:00:00Z"));
+  write("timestamps/ed25519-a.2026-02-10.tsr", tsa.stamp(sigA, "2026-02-10T00:00:00Z"));
+  write("timestamps/ed25519-a.2026-02-16.tsr", tsa.stamp(sigA, "2026-02-16T00:00:00Z"));
+  const stamped = (timestamp: string) => ({
+    trust: "trust/ed25519-a.revoked.json",
+    timestamp: [`timestamps/${timestamp}.tsr`],
+    tsaRoots: "tsa/root.pem",
+    now: NOW,
+  });
+  add({
+    file: "timestamp.over-unverified-signature.dsse.json",
+    args: stamped("random-bytes.2026-02-01"),
+    expect: { verified: false, code: "KEY_REVOKED" },
+    why:
+      "a key revoked on 02-15 signed; an appended 'signature' of random bytes stamped on 02-01 " +
+      "does not verify, so its token is ignored and the real signature is judged at now",
+  });
+  add({
+    file: "valid.ed25519.dsse.json",
+    args: stamped("ed25519-a.2026-02-10"),
+    expect: { verified: true, code: null },
+    why: "a token over the trusted signature proves it existed on 02-10, before the revocation",
+  });
+  add({
+    file: "valid.ed25519.dsse.json",
+    args: stamped("ed25519-a.2026-02-16"),
+    expect: { verified: false, code: "KEY_REVOKED" },
+    why: "a token over the trusted signature from 02-16, after the revocation on 02-15",
+  });
+  add({
+    file: "valid.ed25519.dsse.json",
+    args: { trust: "trust/ed25519-a.revoked-aliased.json", key: keyA, now: NOW },
+    expect: { verified: false, code: "KEY_REVOKED" },
+    why: "revocation follows the key material: --key cannot un-revoke a key the policy revokes " +
+      "under another keyid (the envelope's keyid hint names the --key entry)",
+  });
+  add({
+    file: "valid.ed25519.dsse.json",
+    args: { trust: "trust/ed25519-a.revoked-twice-listed.json", now: NOW },
+    expect: { verified: false, code: "KEY_REVOKED" },
+    why: "a second, unrevoked entry for the same public key does not lift the first's revocation",
+  });
 
   // ---- Content policy ----------------------------------------------------------------------------
   const slsa = canonicalBytes({

@@ -12,7 +12,8 @@
  *     "name": "build-service-2026", // optional label
  *     "algorithm": "rsa-pss-sha256",// optional pin; default: every scheme the key type allows
  *     "signatureEncoding": "der",   // ECDSA only: "der" (default), "p1363" or "any"
- *     "validFrom": "2026-01-01T00:00:00Z", "validUntil": "...", "revokedAt": "..."
+ *     "validFrom": "2026-01-01T00:00:00Z", "validUntil": "...", "revokedAt": "...",
+ *     "custodians": ["courier@example.org"] // custody timelines: the actors this key signs for
  *   }],
  *   "threshold": 1,
  *   "allowedPredicateTypes": ["stella.ops/promotion@v1"],
@@ -20,6 +21,12 @@
  * }
  * ```
  * Every CLI `--key PEM` is the one-entry policy `{ "keys": [{ "publicKey": <PEM> }] }`.
+ *
+ * Key material, not entries: several entries (or an entry plus `--key`) may name the same public
+ * key, under the same or different key ids. The verifier judges the key by all of them at once:
+ * the latest `validFrom`, the earliest `validUntil` and the earliest `revokedAt` of any entry for
+ * that key apply, so adding an entry can never extend a window or lift a revocation. `custodians`
+ * lists add up (an entry without the field binds nothing; it never lifts another entry's list).
  *
  * @module
  */
@@ -60,6 +67,14 @@ export interface TrustedKey {
   validUntil?: number | undefined;
   /** Signatures made at or after this time do not count (epoch ms). */
   revokedAt?: number | undefined;
+  /**
+   * Hex SHA-256 of the key's canonical SPKI DER: the key material, whatever its `keyid`. Windows
+   * and revocation of every trusted key with the same value apply together; when unset, `keyid`
+   * stands in for it.
+   */
+  spkiSha256?: string | undefined;
+  /** Custody timelines: the event actors this key may sign entries for (`custodians`). */
+  custodians?: readonly string[] | undefined;
 }
 
 /**
@@ -118,6 +133,8 @@ export interface TrustPolicyKeyEntry {
   validUntil?: string | undefined;
   /** RFC 3339 revocation time. */
   revokedAt?: string | undefined;
+  /** Custody timelines: the event actors (`event.actor`) this key may sign entries for. */
+  custodians?: string[] | undefined;
 }
 
 /**
@@ -165,6 +182,7 @@ const KEY_FIELDS = [
   "validFrom",
   "validUntil",
   "revokedAt",
+  "custodians",
 ];
 const TIME_FIELDS = ["validFrom", "validUntil", "revokedAt"] as const;
 const DEFAULT_TRUST_MAX_BYTES = 4 * 1024 * 1024;
@@ -296,6 +314,17 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
       message: `Use one of ${SIGNATURE_ENCODINGS.join(", ")}`,
     });
   }
+  if (
+    entry.custodians !== undefined &&
+    (!Array.isArray(entry.custodians) ||
+      entry.custodians.some((c) => typeof c !== "string" || c === ""))
+  ) {
+    problems.push({
+      path: `${path}/custodians`,
+      code: "TYPE_MISMATCH",
+      message: "Use an array of non-empty strings (the custodians' event actors)",
+    });
+  }
   for (const field of TIME_FIELDS) {
     const time = entry[field];
     if (time === undefined) continue;
@@ -399,7 +428,8 @@ export function trustedKeyFromPem(pem: string, options: TrustedKeyOptions = {}):
       rsaPssSaltLength: "auto",
     })
   );
-  const key: TrustedKey = { keyid, verifiers };
+  const key: TrustedKey = { keyid, verifiers, spkiSha256: publicKey.keyid };
+  if (options.custodians !== undefined) key.custodians = [...options.custodians];
   if (options.validFrom !== undefined) key.validFrom = parseRfc3339(options.validFrom, "validFrom");
   if (options.validUntil !== undefined) {
     key.validUntil = parseRfc3339(options.validUntil, "validUntil");

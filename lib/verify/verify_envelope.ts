@@ -5,24 +5,42 @@
  *
  * Pipeline, one {@link Check} each, in this order:
  * 1. `envelope.parse`: strict envelope parse (`ENVELOPE_MALFORMED`); nothing else runs on failure.
- * 2. `envelope.signatures`: every signature is tried against every trusted key (the keyid is a hint
+ * 2. `timestamp.rfc3161` (one per token in `timestamps`): a token counts only for a signature
+ *    that verifies under a trusted key; it then proves that signature existed at its `genTime`.
+ *    A token that verifies but only over a signature that does not verify (or whose key is not
+ *    trusted) changes nothing: the check passes with an "Ignored (not a time source)" message.
+ *    A token that does not verify fails with its own code (`TIMESTAMP_*`, `TSA_*`), unless
+ *    another token bound to a trusted signature, in which case it is reported as ignored too.
+ * 3. `envelope.signatures`: every signature is tried against every trusted key (the keyid is a hint
  *    that orders the candidates, never trusted alone); a key counts once, also when the same key
- *    material is listed under two key ids (keys that already counted are tried first); each key
- *    that verifies must be valid at the signing time (`KEY_NOT_VALID_AT_TIME`, `KEY_REVOKED`); at
- *    least `threshold` distinct keys must count (`THRESHOLD_NOT_MET`); otherwise
- *    `SIGNATURE_INVALID` / `KEY_UNTRUSTED`.
- * 3. `time.window`: the signing time is not after `notAfter` (`SIGNED_AFTER_NOT_AFTER`) and a
- *    claimed `signedAt` is not after `now` (`SIGNED_IN_FUTURE`).
- * 4. `payload.type`: any payload type verifies on its signatures; when the policy constrains the
+ *    material is listed under two key ids (keys that already verified are tried first); each key
+ *    that verifies must be valid at that signature's own trusted time (`KEY_NOT_VALID_AT_TIME`,
+ *    `KEY_REVOKED`); at least `threshold` distinct keys must count (`THRESHOLD_NOT_MET`);
+ *    otherwise `SIGNATURE_INVALID` / `KEY_UNTRUSTED`.
+ * 4. `time.window`: the envelope's signing time is not after `notAfter` (`SIGNED_AFTER_NOT_AFTER`)
+ *    and a claimed `signedAt` is not after `now` (`SIGNED_IN_FUTURE`).
+ * 5. `payload.type`: any payload type verifies on its signatures; when the policy constrains the
  *    content (allowed predicate types or required claims) the payload must be in-toto
  *    (`PAYLOAD_TYPE_UNSUPPORTED`).
- * 5. `statement.parse` (in-toto payloads): strict JSON, Statement v1 (or v0.1, or legacy in-toto
+ * 6. `statement.parse` (in-toto payloads): strict JSON, Statement v1 (or v0.1, or legacy in-toto
  *    link / layout metadata) with well-formed subject digests (`STATEMENT_INVALID`).
- * 6. `policy.predicate-type` and `policy.claims` when the policy sets them
+ * 7. `policy.predicate-type` and `policy.claims` when the policy sets them
  *    (`PREDICATE_TYPE_NOT_ALLOWED`, `CLAIM_MISSING`, `CLAIM_MISMATCH`).
  *
- * Time: every comparison is widened by `skew` (default 5 minutes) in the signer's favour, so a
- * time exactly `skew` past a bound still passes and one millisecond more fails.
+ * Trusted time, per signature: the `genTime` of a token bound to that signature (source
+ * `rfc3161`), else the operator's `signedAt` (source `signed-at`), else `now` (source `clock`).
+ * Nothing the signer wrote (payload fields) is a signing time. The envelope's time (the report's
+ * `time`, judged by `time.window`) is the moment the threshold was met: the `threshold`-th
+ * earliest trusted time of the signatures that counted.
+ *
+ * Keys are judged by their material (`spkiSha256`), not by a trust entry or a keyid: every entry
+ * for the same public key applies at once (latest `validFrom`, earliest `validUntil`, earliest
+ * `revokedAt`), so `--key` or a second entry can never lift a revocation or extend a window.
+ *
+ * Skew (default 5 minutes): `validFrom`, `validUntil`, `notAfter` and the future check are
+ * widened by `skew`, so a time exactly `skew` past such a bound still passes and one millisecond
+ * more fails. A revocation is never widened in the signer's favour: a signature counts only when
+ * its trusted time plus `skew` (plus the token's stated accuracy) is before `revokedAt`.
  *
  * @module
  */
@@ -81,8 +99,9 @@ export interface VerifyEnvelopeOptions {
   signedAtSource?: TimeSource | undefined;
   /**
    * RFC 3161 timestamp tokens (DER `TimeStampResp` or bare `TimeStampToken`) over a signature of
-   * this envelope (the imprint covers the decoded signature bytes, Sigstore's convention). The
-   * first that verifies against `tsaRoots` supplies the signing time (source `rfc3161`).
+   * this envelope (the imprint covers the decoded signature bytes, Sigstore's convention). A token
+   * that verifies against `tsaRoots` over a signature that verifies under a trusted key supplies
+   * that signature's time (source `rfc3161`); over any other signature it is ignored.
    */
   timestamps?: readonly Uint8Array[] | undefined;
   /** Trusted TSA root certificates (DER) for `timestamps`. */
@@ -115,19 +134,55 @@ export async function verifyEnvelope(
   input: Uint8Array | string,
   options: VerifyEnvelopeOptions,
 ): Promise<VerificationReport> {
+  return (await verifyEnvelopeSigners(input, options)).report;
+}
+
+/**
+ * A key that counted for an envelope, as the custody timeline needs it: the key id reported and
+ * the custodians bound to its key material (the union of every trust entry's `custodians` for
+ * that public key; `undefined` when no entry for it has the field).
+ */
+export interface CountedSigner {
+  /** Key id of the trusted key that counted. */
+  keyid: string;
+  /** Custodians bound to the key material, or `undefined` when none is bound. */
+  custodians: readonly string[] | undefined;
+}
+
+/**
+ * Internal (not re-exported by `mod.ts`): {@link verifyEnvelope}, plus the keys that counted
+ * with their custodian bindings (for `verifyTimeline`).
+ *
+ * @param input The envelope's JSON bytes (or text), untrusted.
+ * @param options As for {@link verifyEnvelope}.
+ * @returns The report and the keys that counted, in signature order.
+ */
+export async function verifyEnvelopeSigners(
+  input: Uint8Array | string,
+  options: VerifyEnvelopeOptions,
+): Promise<{ report: VerificationReport; signers: CountedSigner[] }> {
   const settings = resolve(options);
   let envelope: ParsedEnvelope;
   try {
     envelope = parseEnvelope(input, { name: options.name });
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
-    return toReport([fail("envelope.parse", "ENVELOPE_MALFORMED", error.message)], settings, {});
+    return {
+      report: toReport(
+        [fail("envelope.parse", "ENVELOPE_MALFORMED", error.message)],
+        settings,
+        {},
+      ),
+      signers: [],
+    };
   }
   const checks: Check[] = [pass("envelope.parse")];
-  if (options.timestamps !== undefined && options.timestamps.length > 0) {
-    checks.push(await checkTimestamps(envelope, options, settings));
-  }
-  const signatures = await checkSignatures(envelope, settings);
+  const verifying = await findSignatureKeys(envelope, settings);
+  const stamped = options.timestamps !== undefined && options.timestamps.length > 0
+    ? await bindTimestamps(envelope, verifying, options, settings)
+    : { checks: [], times: new Map<number, StampedTime>() };
+  checks.push(...stamped.checks);
+  const signatures = checkSignatures(envelope, verifying, stamped.times, settings);
   checks.push(signatures.check);
   checks.push(checkTimeWindow(settings));
   const content = checkContent(envelope, settings);
@@ -135,26 +190,54 @@ export async function verifyEnvelope(
   if (options.merkleRoot !== undefined) {
     checks.push(checkMerkleRoot(content.summary, options.merkleRoot));
   }
-  return toReport(checks, settings, {
+  const report = toReport(checks, settings, {
     payload: { type: envelope.payloadType, sha256: encodeHex(sha256(envelope.payloadBytes)) },
     signatures: signatures.results,
     keyids: signatures.keyids,
     statement: content.summary,
   });
+  return { report, signers: signatures.signers };
 }
 
 interface Settings {
   now: number;
+  /** The envelope's signing time, set by `checkSignatures`. */
   time: number;
   source: TimeSource;
+  /** The operator's claimed signing time. */
   signedAt: number | undefined;
+  signedAtSource: TimeSource;
   notAfter: number | undefined;
   skew: number;
   threshold: number;
   keys: readonly TrustedKey[];
+  /** Windows, revocation and custodians per key material (see {@link materialOf}). */
+  bounds: Map<string, KeyBounds>;
   allowedPredicateTypes: readonly string[] | undefined;
   requiredClaims: readonly RequiredClaim[] | undefined;
   name: string | undefined;
+}
+
+/** What every trust entry for one public key says, merged so that no entry lifts another. */
+interface KeyBounds {
+  validFrom: number | undefined;
+  validUntil: number | undefined;
+  revokedAt: number | undefined;
+  custodians: string[] | undefined;
+}
+
+/** A signature's trusted time and where it came from. */
+interface SignatureTime {
+  at: number;
+  /** Uncertainty counted against the signer (a token's stated accuracy), ms. */
+  slack: number;
+  source: TimeSource;
+}
+
+/** A time proven by an RFC 3161 token bound to a signature. */
+interface StampedTime {
+  at: number;
+  slack: number;
 }
 
 function resolve(options: VerifyEnvelopeOptions): Settings {
@@ -166,49 +249,117 @@ function resolve(options: VerifyEnvelopeOptions): Settings {
     throw new RangeError(`Pass \`threshold\` as an integer ≥ 1, not ${threshold}`);
   }
   const signedAt = options.signedAt;
+  const signedAtSource = options.signedAtSource ?? "signed-at";
+  const keys = [...(options.trust?.keys ?? []), ...(options.keys ?? [])];
   return {
     now: options.now,
     time: signedAt ?? options.now,
-    source: signedAt === undefined ? "clock" : options.signedAtSource ?? "signed-at",
+    source: signedAt === undefined ? "clock" : signedAtSource,
     signedAt,
+    signedAtSource,
     notAfter: options.notAfter,
     skew,
     threshold,
-    keys: [...(options.trust?.keys ?? []), ...(options.keys ?? [])],
+    keys,
+    bounds: mergeBounds(keys),
     allowedPredicateTypes: options.allowedPredicateTypes ?? options.trust?.allowedPredicateTypes,
     requiredClaims: options.requiredClaims ?? options.trust?.requiredClaims,
     name: options.name,
   };
 }
 
-async function checkSignatures(
+/** The key material a trusted key stands for: its SPKI digest, or its keyid when unknown. */
+function materialOf(key: TrustedKey): string {
+  return key.spkiSha256 === undefined ? `keyid:${key.keyid}` : `spki:${key.spkiSha256}`;
+}
+
+function mergeBounds(keys: readonly TrustedKey[]): Map<string, KeyBounds> {
+  const bounds = new Map<string, KeyBounds>();
+  const later = (a: number | undefined, b: number | undefined) =>
+    a === undefined ? b : b === undefined ? a : Math.max(a, b);
+  const earlier = (a: number | undefined, b: number | undefined) =>
+    a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  for (const key of keys) {
+    const material = materialOf(key);
+    const seen = bounds.get(material);
+    const custodians = key.custodians === undefined ? undefined : [...key.custodians];
+    if (seen === undefined) {
+      bounds.set(material, {
+        validFrom: key.validFrom,
+        validUntil: key.validUntil,
+        revokedAt: key.revokedAt,
+        custodians,
+      });
+      continue;
+    }
+    seen.validFrom = later(seen.validFrom, key.validFrom);
+    seen.validUntil = earlier(seen.validUntil, key.validUntil);
+    seen.revokedAt = earlier(seen.revokedAt, key.revokedAt);
+    if (custodians !== undefined) {
+      seen.custodians = [...new Set([...(seen.custodians ?? []), ...custodians])];
+    }
+  }
+  return bounds;
+}
+
+/**
+ * The trusted key that verifies each signature, if any: keys that verified an earlier signature
+ * first (the same key material listed under two key ids must not count twice), then keys whose
+ * keyid equals the hint, then the rest.
+ */
+async function findSignatureKeys(
   envelope: ParsedEnvelope,
   settings: Settings,
-): Promise<{ check: Check; results: SignatureResult[]; keyids: string[] }> {
+): Promise<(TrustedKey | undefined)[]> {
   const pae = preAuthEncoding(envelope.payloadType, envelope.payloadBytes);
-  const counted = new Set<string>();
-  const countedKeys: TrustedKey[] = [];
+  const matched: TrustedKey[] = [];
+  const found: (TrustedKey | undefined)[] = [];
+  for (const signature of envelope.signatures) {
+    const hint = signature.keyid ?? "";
+    const key = await findVerifyingKey(matched, hint, pae, signature.sigBytes) ??
+      await findVerifyingKey(settings.keys, hint, pae, signature.sigBytes);
+    if (key !== undefined && !matched.includes(key)) matched.push(key);
+    found.push(key);
+  }
+  return found;
+}
+
+function checkSignatures(
+  envelope: ParsedEnvelope,
+  verifying: readonly (TrustedKey | undefined)[],
+  stamped: ReadonlyMap<number, StampedTime>,
+  settings: Settings,
+): { check: Check; results: SignatureResult[]; keyids: string[]; signers: CountedSigner[] } {
+  const counted = new Map<string, { keyid: string; time: SignatureTime }>();
+  const judged: SignatureTime[] = [];
   const results: SignatureResult[] = [];
   const messages: string[] = [];
   for (const [index, signature] of envelope.signatures.entries()) {
     const hint = signature.keyid ?? "";
     const result: SignatureResult = { index, keyidHint: hint };
-    // Keys that already counted come first: the same key material listed under two key ids
-    // (e.g. a policy entry with its own keyid plus --key) must not count twice.
-    const key = await findVerifyingKey(countedKeys, hint, pae, signature.sigBytes) ??
-      await findVerifyingKey(settings.keys, hint, pae, signature.sigBytes);
+    const key = verifying[index];
     if (key !== undefined) {
       result.verifiedBy = key.keyid;
-      const timeCode = keyTimeProblem(key, settings);
-      if (timeCode === undefined) {
-        if (!counted.has(key.keyid)) countedKeys.push(key);
-        counted.add(key.keyid);
+      const token = stamped.get(index);
+      const time: SignatureTime = token !== undefined
+        ? { at: token.at, slack: token.slack, source: "rfc3161" }
+        : settings.signedAt !== undefined
+        ? { at: settings.signedAt, slack: 0, source: settings.signedAtSource }
+        : { at: settings.now, slack: 0, source: "clock" };
+      judged.push(time);
+      const material = materialOf(key);
+      const bounds = settings.bounds.get(material)!;
+      const problem = keyTimeProblem(bounds, time, settings.skew);
+      if (problem === undefined) {
+        const seen = counted.get(material);
+        if (seen === undefined || time.at < seen.time.at) {
+          counted.set(material, { keyid: seen?.keyid ?? key.keyid, time });
+        }
       } else {
-        result.code = timeCode;
+        result.code = problem;
         messages.push(
-          `signature ${index} is by key "${key.keyid}", which ${
-            timeCode === "KEY_REVOKED" ? "was revoked" : "was not valid"
-          } at ${formatRfc3339(settings.time)}`,
+          `signature ${index} is by key "${key.keyid}", ${describeBounds(bounds, problem)}, ` +
+            `and its trusted signing time is ${formatRfc3339(time.at)} (${time.source})`,
         );
       }
     } else if (hint !== "" && !settings.keys.some((k) => k.keyid === hint)) {
@@ -224,9 +375,22 @@ async function checkSignatures(
     }
     results.push(result);
   }
-  const keyids = [...counted].sort();
+  // The envelope's time: when `threshold` counted signatures provably existed.
+  const times = [...counted.values()].map((c) => c.time).sort((a, b) => a.at - b.at);
+  const envelopeTime = times.length >= settings.threshold
+    ? times[settings.threshold - 1]
+    : latest(times.length > 0 ? times : judged);
+  if (envelopeTime !== undefined) {
+    settings.time = envelopeTime.at;
+    settings.source = envelopeTime.source;
+  }
+  const keyids = [...new Set([...counted.values()].map((c) => c.keyid))].sort();
+  const signers: CountedSigner[] = [...counted.entries()].map(([material, c]) => ({
+    keyid: c.keyid,
+    custodians: settings.bounds.get(material)!.custodians,
+  }));
   if (counted.size >= settings.threshold) {
-    return { check: pass("envelope.signatures"), results, keyids };
+    return { check: pass("envelope.signatures"), results, keyids, signers };
   }
   const code: FailureCode = counted.size > 0 ? "THRESHOLD_NOT_MET" : strongestCode(results);
   const summary = code === "THRESHOLD_NOT_MET" || settings.threshold > 1
@@ -234,7 +398,13 @@ async function checkSignatures(
     : "no trusted signature";
   const message = `Reject envelope${label(settings)}: ${summary}` +
     (messages.length > 0 ? `; ${messages.join("; ")}` : "");
-  return { check: fail("envelope.signatures", code, message), results, keyids };
+  return { check: fail("envelope.signatures", code, message), results, keyids, signers };
+}
+
+function latest(times: readonly SignatureTime[]): SignatureTime | undefined {
+  let out: SignatureTime | undefined;
+  for (const time of times) if (out === undefined || time.at > out.at) out = time;
+  return out;
 }
 
 /** The most informative reason among signatures that did not count. */
@@ -268,19 +438,24 @@ async function findVerifyingKey(
 }
 
 /**
- * Verifies the RFC 3161 tokens (lazily loading the X.509/CMS code) and, when one verifies over a
- * signature of this envelope, makes its genTime the signing time. A token that does not verify
- * fails the check with the token's own code.
+ * Verifies the RFC 3161 tokens (lazily loading the X.509/CMS code) against every signature and
+ * binds each token that verifies to the signatures that verify under a trusted key: the earliest
+ * bound `genTime` is that signature's time. One check per token, in token order.
  */
-async function checkTimestamps(
+async function bindTimestamps(
   envelope: ParsedEnvelope,
+  verifying: readonly (TrustedKey | undefined)[],
   options: VerifyEnvelopeOptions,
   s: Settings,
-): Promise<Check> {
+): Promise<{ checks: Check[]; times: Map<number, StampedTime> }> {
   const { verifyTimestamp } = await import("./timestamp.ts");
-  let firstFailure: Check | undefined;
+  const times = new Map<number, StampedTime>();
+  const outcomes: ({ bound: true } | { ignored: string } | { failed: Check })[] = [];
   for (const [i, token] of (options.timestamps ?? []).entries()) {
-    for (const signature of envelope.signatures) {
+    let bound = false;
+    const unbound: number[] = [];
+    let failure: Check | undefined;
+    for (const [index, signature] of envelope.signatures.entries()) {
       const result = await verifyTimestamp(token, {
         data: signature.sigBytes,
         roots: options.tsaRoots ?? options.trust?.tsaRoots ?? [],
@@ -289,26 +464,56 @@ async function checkTimestamps(
         name: `timestamp ${i}`,
       });
       if (result.verified && result.genTime !== undefined) {
-        s.signedAt = result.genTime;
-        s.time = result.genTime;
-        s.source = "rfc3161";
-        return pass("timestamp.rfc3161");
+        if (verifying[index] === undefined) {
+          unbound.push(index);
+          continue;
+        }
+        bound = true;
+        const seen = times.get(index);
+        if (seen === undefined || result.genTime < seen.at) {
+          times.set(index, { at: result.genTime, slack: result.accuracyMs ?? 0 });
+        }
+        continue;
       }
       const failed = result.checks.find((c) => !c.ok);
       if (
-        firstFailure === undefined ||
-        (firstFailure.code === "TIMESTAMP_IMPRINT_MISMATCH" && failed?.code !== undefined &&
+        failure === undefined ||
+        (failure.code === "TIMESTAMP_IMPRINT_MISMATCH" && failed?.code !== undefined &&
           failed.code !== "TIMESTAMP_IMPRINT_MISMATCH")
       ) {
-        firstFailure = failed;
+        failure = failed;
       }
     }
+    if (bound) outcomes.push({ bound: true });
+    else if (unbound.length > 0) {
+      const which = unbound.map((n) => `signature ${n}`).join(", ");
+      outcomes.push({
+        ignored: `timestamp ${i} is over ${which}, which does not verify under a trusted key`,
+      });
+    } else {
+      outcomes.push({
+        failed: failure ?? fail(
+          "timestamp.rfc3161",
+          "TIMESTAMP_MALFORMED",
+          `Reject timestamp ${i}: it verifies over no signature of the envelope`,
+        ),
+      });
+    }
   }
-  return fail(
-    "timestamp.rfc3161",
-    firstFailure?.code ?? "TIMESTAMP_MALFORMED",
-    firstFailure?.message ?? "Reject timestamp: no token verifies over a signature of the envelope",
-  );
+  const anyBound = times.size > 0;
+  const checks = outcomes.map((outcome): Check => {
+    if ("bound" in outcome) return pass("timestamp.rfc3161");
+    if ("ignored" in outcome) return ignored(outcome.ignored);
+    const { failed } = outcome;
+    if (anyBound) return ignored(failed.message ?? failed.code ?? "it does not verify");
+    return fail("timestamp.rfc3161", failed.code ?? "TIMESTAMP_MALFORMED", failed.message ?? "");
+  });
+  return { checks, times };
+}
+
+/** A passing `timestamp.rfc3161` check for a token that is not a time source. */
+function ignored(why: string): Check {
+  return { id: "timestamp.rfc3161", ok: true, message: `Ignored (not a time source): ${why}` };
 }
 
 function checkMerkleRoot(summary: StatementSummary | undefined, expected: string): Check {
@@ -328,15 +533,30 @@ function checkMerkleRoot(summary: StatementSummary | undefined, expected: string
   );
 }
 
-function keyTimeProblem(key: TrustedKey, s: Settings): FailureCode | undefined {
-  if (key.revokedAt !== undefined && s.time >= key.revokedAt + s.skew) return "KEY_REVOKED";
-  if (key.validFrom !== undefined && s.time < key.validFrom - s.skew) {
+function keyTimeProblem(
+  bounds: KeyBounds,
+  time: SignatureTime,
+  skew: number,
+): FailureCode | undefined {
+  // Revocation: uncertainty (skew, the token's accuracy) counts against the signer.
+  if (bounds.revokedAt !== undefined && time.at + time.slack + skew >= bounds.revokedAt) {
+    return "KEY_REVOKED";
+  }
+  if (bounds.validFrom !== undefined && time.at < bounds.validFrom - skew) {
     return "KEY_NOT_VALID_AT_TIME";
   }
-  if (key.validUntil !== undefined && s.time > key.validUntil + s.skew) {
+  if (bounds.validUntil !== undefined && time.at + time.slack > bounds.validUntil + skew) {
     return "KEY_NOT_VALID_AT_TIME";
   }
   return undefined;
+}
+
+function describeBounds(bounds: KeyBounds, problem: FailureCode): string {
+  if (problem === "KEY_REVOKED") return `revoked at ${formatRfc3339(bounds.revokedAt!)}`;
+  const parts: string[] = [];
+  if (bounds.validFrom !== undefined) parts.push(`from ${formatRfc3339(bounds.validFrom)}`);
+  if (bounds.validUntil !== undefined) parts.push(`until ${formatRfc3339(bounds.validUntil)}`);
+  return `valid ${parts.join(" ")}`;
 }
 
 function checkTimeWindow(s: Settings): Check {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "../../lib/encoding/bytes.ts";
 import { canonicalize } from "../../lib/encoding/canonical_json.ts";
+import { decodePemAll } from "../../lib/encoding/pem.ts";
 import { parseRfc3339 } from "../../lib/encoding/time.ts";
 import { FAILURE_CODES } from "../../lib/verify/codes.ts";
 import {
@@ -27,6 +28,8 @@ function flags(args: NegativeCase["args"]): string[] {
   if (args.signedAt !== undefined) out.push("--signed-at", args.signedAt);
   if (args.notAfter !== undefined) out.push("--not-after", args.notAfter);
   if (args.skew !== undefined) out.push("--skew", args.skew);
+  for (const token of args.timestamp ?? []) out.push("--timestamp", path(token));
+  if (args.tsaRoots !== undefined) out.push("--tsa-roots", path(args.tsaRoots));
   out.push("--now", args.now);
   return out;
 }
@@ -52,6 +55,11 @@ async function verifyWithLibrary(c: NegativeCase) {
     signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
     notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
     skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
+    timestamps: await Promise.all((c.args.timestamp ?? []).map((t) => Deno.readFile(path(t)))),
+    tsaRoots: c.args.tsaRoots === undefined
+      ? undefined
+      : decodePemAll(await Deno.readTextFile(path(c.args.tsaRoots)), { label: "CERTIFICATE" })
+        .map((block) => block.bytes),
     name: path(c.file),
   });
 }
@@ -96,7 +104,7 @@ Deno.test("every negative fixture file is named by a case and every case names a
   }
   assert.deepEqual([...new Set(cases.map((c) => c.file))].sort(), onDisk.sort());
   for (const c of cases) {
-    for (const file of [c.args.trust, ...(c.args.key ?? [])]) {
+    for (const file of [c.args.trust, ...(c.args.key ?? []), ...(c.args.timestamp ?? [])]) {
       if (file !== undefined) assert.ok((await Deno.stat(path(file))).isFile, file);
     }
   }
