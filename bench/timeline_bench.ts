@@ -34,7 +34,10 @@ const START = Date.UTC(2026, 0, 1);
 const key = await generateKeyPair("ed25519");
 if (key.kind !== "private") throw new Error("bench setup: expected a private key");
 const signers = [createSigner(key)];
-const keys = [trustedKeyFromPem(exportPublicKeyPem(key), { validFrom: "2025-01-01T00:00:00Z" })];
+const keys = [trustedKeyFromPem(exportPublicKeyPem(key), {
+  validFrom: "2025-01-01T00:00:00Z",
+  custodians: Array.from({ length: 7 }, (_, i) => `custodian-${i}@stella-ops.local`),
+})];
 
 const entries: Uint8Array[] = [];
 let previous: Uint8Array | null = null;

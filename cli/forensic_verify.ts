@@ -34,6 +34,7 @@ import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify
 import { verifyTimeline } from "../lib/verify/timeline.ts";
 import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
+import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
 import { BUNDLE_HELP, verifyBundleCommand } from "./_bundle.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
@@ -59,6 +60,9 @@ const FLAGS = {
   "tsa-roots": { type: "string" },
   "merkle-root": { type: "string" },
   timeline: { type: "boolean", default: false },
+  "expect-head": { type: "string" },
+  "expect-entries": { type: "string" },
+  "allow-unbound-custodians": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
 } as const;
 
@@ -76,6 +80,7 @@ export const forensicVerifyCommand: Command = {
     `Usage: stella forensic verify <envelope.json|envelopes.jsonl|dir> [--key PEM]... [--trust trust.json]
        [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339]
        [--timestamp token.tsr --tsa-roots roots.pem] [--merkle-root HEX] [--timeline] [--json]
+       [--expect-head sha256:HEX] [--expect-entries N] [--allow-unbound-custodians]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
 name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise.
@@ -90,16 +95,26 @@ Flags:
   --skew D           Tolerance for every time comparison (default 5m; e.g. 0, 30s, 5m, 1h)
   --now T            Evaluation time (default: the clock)
   --timestamp TSR    RFC 3161 timestamp token over an envelope signature (DER TimeStampResp or
-                     TimeStampToken, as openssl ts -reply writes it); when it verifies, its
-                     genTime is the signing time (source rfc3161); repeatable
+                     TimeStampToken, as openssl ts -reply writes it); when it verifies over a
+                     signature that verifies under a trusted key, its genTime is that
+                     signature's time (source rfc3161); over any other signature it is
+                     ignored; repeatable
   --tsa-roots PEM    Trusted TSA root certificates for --timestamp
   --merkle-root R    The statement must commit to this build-metadata Merkle root
                      (sha256:<hex>; export subjects carry it as their merkleSha256 digest);
                      with --timeline, the RFC 9162 root of the entries' sha256 digests
   --timeline         The envelopes (files in order, one .jsonl file, or a directory in name
                      order) are one stella.ops/custody@v1 timeline, oldest first: sequence,
-                     hash links, time order and subject are checked, and each custodian's key
-                     must be valid at its event time
+                     hash links, time order and subject are checked; each entry's key must be
+                     valid and unrevoked at the entry's trusted time (its RFC 3161 token, read
+                     from ENTRY.tsr or TIMELINE.jsonl.N.tsr, else now; never event.at) and
+                     bound to its event.actor ("custodians" in the trust policy)
+  --expect-head H    With --timeline: anchor, the sha256 of the last entry's exact bytes
+                     (sha256:HEX, as stella timeline append prints it)
+  --expect-entries N With --timeline: anchor, the number of entries
+  --allow-unbound-custodians
+                     With --timeline: keys whose trust entry lists no custodians may sign for
+                     any actor (default: CUSTODY_ACTOR_UNBOUND)
   --json             Print the VerificationReport as RFC 8785 canonical JSON (for several
                      artifacts: {"reports": [...], "summary": {...}, "verified"})
 
@@ -149,7 +164,18 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
     if ((options.trust?.keys.length ?? 0) + (options.keys?.length ?? 0) === 0) {
       throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
     }
-    if (values.timeline) return await verifyTimelineCommand(io, positionals, options, values.json);
+    if (values.timeline) {
+      return await verifyTimelineCommand(io, positionals, options, values.json, {
+        expectHead: parseExpectHead(values["expect-head"]),
+        expectEntries: parseExpectEntries(values["expect-entries"]),
+        allowUnboundCustodians: values["allow-unbound-custodians"],
+      });
+    }
+    for (const flag of ["expect-head", "expect-entries", "allow-unbound-custodians"] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) {
+        throw new CliError(`--${flag} applies to --timeline only`);
+      }
+    }
 
     const source = await envelopeSource(io, positionals, DEFAULT_ENVELOPE_MAX_BYTES);
     const single = positionals.length === 1 && !positionals[0]!.endsWith(".jsonl") &&
@@ -214,28 +240,47 @@ async function verifyTimelineCommand(
   positionals: readonly string[],
   options: VerifyEnvelopeOptions,
   json: boolean,
+  anchors: {
+    expectHead: string | undefined;
+    expectEntries: number | undefined;
+    allowUnboundCustodians: boolean;
+  },
 ): Promise<number> {
   if (options.signedAt !== undefined) {
     throw new CliError(
-      "--signed-at does not apply to --timeline: each entry is checked at its event time",
+      "--signed-at does not apply to --timeline: each entry is judged at its own trusted time",
     );
   }
   if ((options.timestamps?.length ?? 0) > 0) {
-    throw new CliError("--timestamp does not apply to --timeline");
+    throw new CliError(
+      "--timestamp does not apply to --timeline: an entry's token is read from ENTRY.tsr " +
+        "(or TIMELINE.jsonl.N.tsr), as stella timeline append --timestamp stores it",
+    );
   }
-  const artifacts: { file: string; bytes: Uint8Array }[] = [];
+  const artifacts: { file: string; bytes: Uint8Array; sidecar: string }[] = [];
   for (const path of positionals) {
     const info = await io.stat(path);
     if (path.endsWith(".jsonl") && info?.isFile) {
       // Keep blank lines in place so that line N+1 is entry N (the timeline reports its index).
       splitJsonLines(await io.readFile(path)).forEach((bytes, i) =>
-        artifacts.push({ file: `${path}:${i + 1}`, bytes })
+        artifacts.push({ file: `${path}:${i + 1}`, bytes, sidecar: timestampSidecar(path, i) })
       );
     } else {
       for await (const a of await envelopeSource(io, [path], DEFAULT_ENVELOPE_MAX_BYTES)) {
-        artifacts.push({ file: a.name, bytes: a.bytes });
+        // A directory's .tsr files are the timestamps of its entries, not entries.
+        if (info?.isDirectory === true && a.name.endsWith(".tsr")) continue;
+        const line = /^(.*\.jsonl):(\d+)$/.exec(a.name);
+        const sidecar = line === null
+          ? timestampSidecar(a.name)
+          : timestampSidecar(line[1]!, Number(line[2]) - 1);
+        artifacts.push({ file: a.name, bytes: a.bytes, sidecar });
       }
     }
+  }
+  const timestamps: (Uint8Array[] | undefined)[] = [];
+  for (const artifact of artifacts) {
+    const found = (await io.stat(artifact.sidecar))?.isFile === true;
+    timestamps.push(found ? [await io.readFile(artifact.sidecar)] : undefined);
   }
   const report = await verifyTimeline(artifacts.map((a) => a.bytes), {
     now: options.now,
@@ -244,6 +289,11 @@ async function verifyTimelineCommand(
     skew: options.skew,
     notAfter: options.notAfter,
     merkleRoot: options.merkleRoot,
+    expectHead: anchors.expectHead,
+    expectEntries: anchors.expectEntries,
+    allowUnboundCustodians: anchors.allowUnboundCustodians,
+    timestamps,
+    tsaRoots: options.tsaRoots,
     names: artifacts.map((a) => a.file),
   });
   if (json) {
@@ -259,14 +309,39 @@ async function verifyTimelineCommand(
     for (const check of report.checks) {
       if (!check.ok) out += `  ✗ ${check.id}: ${check.code}: ${check.message}\n`;
     }
+    if (!report.anchored && report.head !== undefined) {
+      out += "WARNING   unanchored: entries removed from the end of this timeline cannot be " +
+        "detected\n" +
+        `          anchor it: --expect-head ${report.head} --expect-entries ${report.entries.length}\n`;
+    }
     out += report.verified
-      ? `VERIFIED  custody timeline of ${report.entries.length} entries\n`
+      ? `VERIFIED  custody timeline of ${report.entries.length} entries${
+        report.anchored ? ", anchored" : ""
+      }\n`
       : `FAILED    custody timeline: ${report.code ?? "UNKNOWN"}${
         report.firstFailure === undefined ? "" : ` at entry ${report.firstFailure.index}`
       }\n`;
     io.stdout(out);
   }
   return report.verified ? 0 : 1;
+}
+
+function parseExpectHead(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(sha256:)?[0-9a-fA-F]{64}$/.test(value)) {
+    throw new CliError(
+      `Cannot parse --expect-head "${value}": use sha256:<64 hex>, as stella timeline append prints`,
+    );
+  }
+  return value;
+}
+
+function parseExpectEntries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(value)) {
+    throw new CliError(`Cannot parse --expect-entries "${value}": use a whole number ≥ 1`);
+  }
+  return Number(value);
 }
 
 async function readCertificates(io: Io, path: string): Promise<Uint8Array[]> {

@@ -2,18 +2,29 @@
  * `stella timeline append`: signs the next custody event of a `stella.ops/custody@v1` timeline.
  * Adapter over {@link appendCustodyEvent}. The stored bytes are exactly what the next entry's
  * `previous` hashes: an envelope file holds them with no trailing newline; a JSON Lines
- * timeline gets them plus one newline (the whole file is rewritten atomically).
+ * timeline gets them plus one newline (the whole file is rewritten atomically). It prints the
+ * new head (`sha256:` of those bytes), the value `forensic verify --expect-head` anchors.
+ *
+ * With `--timestamp TOKEN` (and no event) it instead attaches an RFC 3161 token over an entry's
+ * signature (obtained for the bytes `--signature-out` wrote) to the last entry of `--jsonl` or
+ * to `--entry FILE`: the token is stored as a sidecar (`_timestamp_sidecar.ts`), so the entry's
+ * bytes and the chain stay unchanged, and `forensic verify --timeline` gives the entry the
+ * token's time.
  *
  * @module
  */
 
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
-import { concatBytes, encodeUtf8 } from "../lib/encoding/bytes.ts";
+import { concatBytes, decodeBase64, encodeUtf8, equalBytes } from "../lib/encoding/bytes.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
-import { digestStream } from "../lib/digest/digest.ts";
+import { formatRfc3339 } from "../lib/encoding/time.ts";
+import { type DigestAlgorithm, digestBytes, digestStream, sha256 } from "../lib/digest/digest.ts";
+import { parseCustodyEntry } from "../lib/model/custody.ts";
 import type { ResourceDescriptor } from "../lib/model/statement.ts";
 import { appendCustodyEvent } from "../lib/sign/custody.ts";
+import { parseTimestampResponse } from "../lib/verify/timestamp.ts";
 import { HELP_FLAG, parseStrict } from "./_args.ts";
+import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import {
   baseName,
   eventTime,
@@ -38,6 +49,9 @@ const FLAGS = {
   note: { type: "string" },
   evidence: { type: "string", multiple: true },
   sequence: { type: "string" },
+  "signature-out": { type: "string" },
+  timestamp: { type: "string" },
+  entry: { type: "string" },
 } as const;
 
 /** `stella timeline append`. */
@@ -48,11 +62,22 @@ export const timelineAppendCommand: Command = {
     `Usage: stella timeline append (--jsonl TIMELINE.jsonl | [--previous PREV.dsse.json] --out NEW.dsse.json)
        --type EVENT --event-actor ID [--at RFC3339] [--location L] [--note N]
        [--subject NAME=sha256:HEX] [--evidence FILE]... [--sequence N] --key KEY
+       [--signature-out SIG.bin]
+       stella timeline append (--jsonl TIMELINE.jsonl | --entry ENTRY.dsse.json) --timestamp TOKEN
 
 Builds the custody statement (sequence, previous = sha256 of the previous entry's exact
 stored bytes, same subject) and signs it. With --jsonl the previous entry is the file's last
 line and the new one is appended (the file is created for the first entry). Otherwise the
 previous entry is --previous (absent for the first) and the new envelope goes to --out.
+Prints the new head (sha256 of the entry's exact bytes): anchor the timeline with it
+(forensic verify --timeline --expect-head).
+
+The second form attaches an RFC 3161 token over the entry's signature (request it for the
+bytes --signature-out wrote, e.g. openssl ts -query -data SIG.bin -sha256 -cert) to the last
+entry of TIMELINE.jsonl or to ENTRY.dsse.json. The token is stored next to the entry, as
+TIMELINE.jsonl.N.tsr (N = the entry's 0-based line) or ENTRY.dsse.json.tsr; the envelope stays
+standard DSSE and its bytes do not change. forensic verify --timeline --tsa-roots then judges
+the entry's key at the token's time instead of now.
 
 Flags:
   --subject NAME=ALG:HEX  The item in custody (required for the first entry; later entries
@@ -63,6 +88,9 @@ Flags:
   --location L, --note N  Optional event details
   --evidence FILE         Document backing the event, recorded by name and sha256
   --sequence N            Expected sequence number (checked against the derived one)
+  --signature-out F       Also write the new entry's signature bytes to F (what a TSA stamps)
+  --timestamp TOKEN       Attach this RFC 3161 token (DER) to an existing entry (second form)
+  --entry FILE            With --timestamp: the envelope file to attach it to
 ${SIGNING_HELP}
 
 Exit status: 0 appended; 1 the event was rejected (sequence, subject or time order, policy);
@@ -70,6 +98,8 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseStrict({ args, options: FLAGS, allowPositionals: false });
+    if (values.timestamp !== undefined) return await attachTimestamp(io, values);
+    if (values.entry !== undefined) throw new CliError("--entry goes with --timestamp TOKEN");
     if ((values.jsonl === undefined) === (values.out === undefined)) {
       throw new CliError("Give exactly one of --jsonl TIMELINE.jsonl or --out NEW.dsse.json");
     }
@@ -132,12 +162,103 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     } else {
       await io.writeFile(values.out!, appended.bytes);
     }
+    if (values["signature-out"] !== undefined) {
+      const sig = appended.envelope.signatures[0]!.sig;
+      await io.writeFile(values["signature-out"], decodeBase64(sig, "signature"));
+    }
     io.stdout(
-      `appended sequence ${appended.statement.predicate.sequence} (${appended.statement.predicate.event.type})\n`,
+      `appended sequence ${appended.statement.predicate.sequence} (${appended.statement.predicate.event.type})\n` +
+        `head sha256:${sha256(appended.bytes).toHex()}\n`,
     );
     return 0;
   },
 };
+
+/** The second form: attach an RFC 3161 token over an entry's signature as its sidecar. */
+async function attachTimestamp(
+  io: Io,
+  values: { [K in keyof typeof FLAGS]?: unknown },
+): Promise<number> {
+  const others = (Object.keys(values) as (keyof typeof FLAGS)[]).filter((flag) =>
+    values[flag] !== undefined &&
+    values[flag] !== (FLAGS[flag] as { default?: unknown }).default &&
+    !["timestamp", "jsonl", "entry"].includes(flag)
+  );
+  if (others.length > 0) {
+    throw new CliError(
+      `--timestamp attaches a token to an existing entry: drop --${others.sort().join(", --")}`,
+    );
+  }
+  const jsonl = values.jsonl as string | undefined;
+  const file = values.entry as string | undefined;
+  if ((jsonl === undefined) === (file === undefined)) {
+    throw new CliError(
+      "With --timestamp give exactly one of --jsonl TIMELINE.jsonl or --entry FILE",
+    );
+  }
+  let entry: Uint8Array;
+  let sidecar: string;
+  let name: string;
+  if (jsonl !== undefined) {
+    const lines = splitJsonLines(await io.readFile(jsonl));
+    if (lines.length === 0) {
+      throw new CliError(`Cannot attach a timestamp: "${jsonl}" has no entry`);
+    }
+    entry = lines.at(-1)!;
+    sidecar = timestampSidecar(jsonl, lines.length - 1);
+    name = `${jsonl}:${lines.length}`;
+  } else {
+    entry = await io.readFile(file!);
+    sidecar = timestampSidecar(file!);
+    name = file!;
+  }
+  const tokenPath = values.timestamp as string;
+  const token = await io.readFile(tokenPath);
+  let sequence: number;
+  let signatures: Uint8Array[];
+  let genTime: number;
+  let imprint: { digest: DigestAlgorithm | undefined; hash: Uint8Array };
+  try {
+    const custody = parseCustodyEntry(entry, name);
+    sequence = custody.statement.predicate.sequence;
+    signatures = custody.envelope.signatures.map((s) => s.sigBytes);
+    const parsed = parseTimestampResponse(token, { name: tokenPath });
+    genTime = parsed.tstInfo.genTime;
+    imprint = {
+      digest: parsed.tstInfo.messageImprint.digestAlgorithm,
+      hash: parsed.tstInfo.messageImprint.hashedMessage,
+    };
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ParseError) {
+      return reject(io, "Cannot attach timestamp", error);
+    }
+    throw error;
+  }
+  const algorithm = imprint.digest;
+  if (
+    algorithm === undefined ||
+    !signatures.some((sig) => equalBytes(digestBytes(algorithm, sig), imprint.hash))
+  ) {
+    io.stderr(
+      `stella: Cannot attach timestamp "${tokenPath}": its message imprint is not over a ` +
+        `signature of "${name}" (request the token for the bytes --signature-out wrote)\n`,
+    );
+    return 1;
+  }
+  const existing = await io.stat(sidecar);
+  if (existing !== undefined) {
+    if (!existing.isFile || !equalBytes(await io.readFile(sidecar), token)) {
+      throw new CliError(`Cannot attach timestamp: "${sidecar}" already exists; remove it first`);
+    }
+  } else {
+    await io.writeFile(sidecar, token);
+  }
+  io.stdout(
+    `attached timestamp ${sidecar} to sequence ${sequence} (genTime ${formatRfc3339(genTime)})\n` +
+      `head sha256:${sha256(entry).toHex()}\n`,
+  );
+  return 0;
+}
 
 function parseSubject(value: string | undefined): ResourceDescriptor | undefined {
   if (value === undefined) return undefined;

@@ -16,6 +16,11 @@
  * (ECDSA P-256), E2 `analyzed` by custodian C (ECDSA P-384), E3 `archived` by custodian A again.
  * Each entry is stored as the exact bytes `appendCustodyEvent` returned (no trailing newline in
  * the `.dsse.json` files; one line each in the `.jsonl` files), so files and lines hash alike.
+ * The trust policy binds each key to its custodian (`custodians`). `stamped/` and
+ * `stamped.jsonl` are the same entries with an RFC 3161 token per entry stored as the sidecars
+ * `stella timeline append --timestamp` writes (`E0.dsse.json.tsr`, `stamped.jsonl.0.tsr`), made
+ * by the deterministic test-only TSA of `_fixture_tsa.ts` one minute after each event; its root
+ * is `tsa/root.pem`.
  *
  * @module
  */
@@ -40,6 +45,7 @@ import {
   type Signer,
   timelineMerkleRoot,
 } from "../mod.ts";
+import { fixtureTsa } from "./_fixture_tsa.ts";
 
 /** One generated file: its path relative to the repository root and its exact bytes. */
 export interface TimelineFixture {
@@ -66,6 +72,11 @@ export interface TimelineCase {
     notAfter?: string;
     skew?: string;
     merkleRoot?: string;
+    /** `--tsa-roots`, relative to `fixtures/timeline/` (entries' tokens are their sidecars). */
+    tsaRoots?: string;
+    expectHead?: string;
+    expectEntries?: number;
+    allowUnboundCustodians?: boolean;
   };
   /** Verdict, first failure code and entry index (`null` when verified or not entry-specific). */
   expect: { verified: boolean; code: string | null; index: number | null };
@@ -196,10 +207,12 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
     const id = file.slice("test-only-custodian-".length, "test-only-custodian-".length + 1);
     add(`keys/${file}.pub.pem`, encodeUtf8(keys[id as Custodian].publicPem));
   }
-  const trustKey = (id: Custodian, extra: Record<string, string> = {}) => ({
+  const actorOf = (id: Custodian) => EVENTS.find((e) => e.by === id)!.event.actor;
+  const trustKey = (id: Custodian, extra: Record<string, unknown> = {}) => ({
     name: `custodian ${id.toUpperCase()}: ${CUSTODIANS[id].role}`,
     publicKey: keys[id].publicPem,
     validFrom: "2026-01-01T00:00:00Z",
+    custodians: [actorOf(id)],
     ...extra,
   });
   add(TRUST, json({ version: 1, keys: [trustKey("a"), trustKey("b"), trustKey("c")] }));
@@ -215,6 +228,24 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
   add("valid.jsonl", jsonl(valid));
   const root = timelineMerkleRoot(valid);
   add("valid.merkle-root.txt", encodeUtf8(root + "\n"));
+  const headOf = (entry: Uint8Array) => `sha256:${sha256(entry).toHex()}`;
+  add("valid.head.txt", encodeUtf8(headOf(e3) + "\n"));
+
+  // The same entries with an RFC 3161 token each, one minute after the event, as sidecars.
+  const tsa = fixtureTsa();
+  add("tsa/root.pem", encodeUtf8(tsa.rootPem));
+  const minuteAfter = (at: string) =>
+    new Date(Date.parse(at) + 60_000).toISOString().replace(".000Z", "Z");
+  const tokenOf = (entry: Uint8Array, at: string) =>
+    tsa.stamp(parseEnvelope(entry).signatures[0]!.sigBytes, at);
+  const tokens = valid.map((entry, i) => tokenOf(entry, minuteAfter(EVENTS[i]!.event.at)));
+  valid.forEach((bytes, i) => {
+    add(`stamped/E${i}.dsse.json`, bytes);
+    add(`stamped/E${i}.dsse.json.tsr`, tokens[i]!);
+  });
+  add("stamped.jsonl", jsonl(valid));
+  tokens.forEach((token, i) => add(`stamped.jsonl.${i}.tsr`, token));
+  const TSA_ROOTS = "tsa/root.pem";
 
   const verified = { verified: true, code: null, index: null };
   const bad = (code: string, index: number | null) => ({ verified: false, code, index });
@@ -231,11 +262,26 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
 
   row({ dir: "valid" }, {}, verified, "Four entries by three custodians, as separate files");
   row({ file: "valid.jsonl" }, {}, verified, "The same four entries as JSON Lines");
+  const allKeys = Object.values(CUSTODIANS).map(({ file }) => `keys/${file}.pub.pem`);
   row(
     { file: "valid.jsonl" },
-    { key: Object.values(CUSTODIANS).map(({ file }) => `keys/${file}.pub.pem`) },
+    { key: allKeys },
+    bad("CUSTODY_ACTOR_UNBOUND", 0),
+    "Each custodian's key given with --key: no key is bound to a custodian, so nothing shows " +
+      "who may sign for whom",
+  );
+  row(
+    { file: "valid.jsonl" },
+    { key: allKeys, allowUnboundCustodians: true },
     verified,
-    "Each custodian's key given with --key instead of a trust policy",
+    "The same with --allow-unbound-custodians: any trusted key may sign for any actor",
+  );
+  row({ dir: "stamped" }, { tsaRoots: TSA_ROOTS }, verified, "Every entry carries a token");
+  row(
+    { file: "stamped.jsonl" },
+    {},
+    verified,
+    "Tokens without --tsa-roots prove nothing and are ignored; the keys are judged at now",
   );
   row(
     { dir: "valid" },
@@ -412,10 +458,16 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
     }),
   );
   row(
+    { file: "stamped.jsonl" },
+    { trust: "negative/key-expired.trust.json", tsaRoots: TSA_ROOTS },
+    bad("KEY_NOT_VALID_AT_TIME", 3),
+    "Custodian A's key expired on 2026-02-11: E0 (stamped 02-10) still counts, E3 (02-12) does not",
+  );
+  row(
     { file: "valid.jsonl" },
     { trust: "negative/key-expired.trust.json" },
-    bad("KEY_NOT_VALID_AT_TIME", 3),
-    "Custodian A's key expired on 2026-02-11: E0 (signed on 02-10) still counts, E3 (02-12) does not",
+    bad("KEY_NOT_VALID_AT_TIME", 0),
+    "The same without tokens: E0's claimed 02-10 is not a trusted time, so it is judged at now",
   );
   add(
     "negative/key-revoked.trust.json",
@@ -432,7 +484,99 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
     { dir: "valid" },
     { trust: "negative/key-revoked.trust.json" },
     bad("KEY_REVOKED", 2),
-    "Custodian C's key was revoked 15 minutes before it signed E2",
+    "Custodian C's key was revoked 15 minutes before the time E2 claims",
+  );
+  add(
+    "negative/key-revoked-later.trust.json",
+    json({
+      version: 1,
+      keys: [
+        trustKey("a"),
+        trustKey("b"),
+        trustKey("c", { revokedAt: "2026-02-11T09:00:00Z" }),
+      ],
+    }),
+  );
+  row(
+    { file: "valid.jsonl" },
+    { trust: "negative/key-revoked-later.trust.json" },
+    bad("KEY_REVOKED", 2),
+    "C's key revoked at 09:00; E2 claims 08:15, but a signer-written time proves nothing: " +
+      "judged at now",
+  );
+  row(
+    { file: "stamped.jsonl" },
+    { trust: "negative/key-revoked-later.trust.json", tsaRoots: TSA_ROOTS },
+    verified,
+    "The same with E2's token (08:16): the signature provably predates the revocation",
+  );
+  row(
+    { dir: "stamped" },
+    { trust: "negative/key-revoked.trust.json", tsaRoots: TSA_ROOTS },
+    bad("KEY_REVOKED", 2),
+    "C's key revoked at 08:00; E2's token says 08:16",
+  );
+  const backdated = await signedEntry(keys.c.signer, {
+    subject: TIMELINE_SUBJECT,
+    sequence: 3,
+    previous: e2,
+    event: {
+      type: "released",
+      actor: actorOf("c"),
+      at: "2026-02-11T08:30:00Z",
+      note: "signed on 02-20 with the revoked key, dated before the revocation",
+    },
+  });
+  const backdatedTimeline = negative("backdated-after-revocation", [e0, e1, e2, backdated]);
+  tokens.slice(0, 3).forEach((token, i) =>
+    add(`negative/backdated-after-revocation.jsonl.${i}.tsr`, token)
+  );
+  row(
+    backdatedTimeline,
+    { trust: "negative/key-revoked-later.trust.json", tsaRoots: TSA_ROOTS },
+    bad("KEY_REVOKED", 3),
+    "A revoked custodian key appends E3 backdated (by event.at) before its revocation",
+  );
+  add("negative/borrowed-token.jsonl.0.tsr", tokens[0]!);
+  add("negative/borrowed-token.jsonl.1.tsr", tokens[1]!);
+  add("negative/borrowed-token.jsonl.2.tsr", tokens[1]!);
+  row(
+    negative("borrowed-token", [e0, e1, e2]),
+    { trust: "negative/key-revoked-later.trust.json", tsaRoots: TSA_ROOTS },
+    bad("TIMESTAMP_IMPRINT_MISMATCH", 2),
+    "E1's token placed as E2's: it is over another signature, so it does not lend E2 its time",
+  );
+
+  // Custodians bound to their keys.
+  const impersonated = await signedEntry(keys.b.signer, {
+    subject: TIMELINE_SUBJECT,
+    sequence: 2,
+    previous: e1,
+    event: EVENTS[2]!.event,
+  });
+  row(
+    negative("actor-impersonated", [
+      e0,
+      e1,
+      impersonated,
+      await append(impersonated, "a", { event: EVENTS[3]!.event }),
+    ]),
+    {},
+    bad("CUSTODY_ACTOR_MISMATCH", 2),
+    "The courier's key signs E2 in the forensics lab's name",
+  );
+  add(
+    "negative/custodian-c-unbound.trust.json",
+    json({
+      version: 1,
+      keys: [trustKey("a"), trustKey("b"), trustKey("c", { custodians: undefined })],
+    }),
+  );
+  row(
+    { file: "valid.jsonl" },
+    { trust: "negative/custodian-c-unbound.trust.json" },
+    bad("CUSTODY_ACTOR_UNBOUND", 2),
+    "C's trust entry lists no custodians: its key may not sign for anyone",
   );
   add(
     "negative/custodian-b-untrusted.trust.json",
@@ -447,10 +591,16 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
 
   // Times against the verifier's window.
   row(
+    { file: "stamped.jsonl" },
+    { notAfter: "2026-02-12T00:00:00Z", tsaRoots: TSA_ROOTS },
+    bad("SIGNED_AFTER_NOT_AFTER", 3),
+    "--not-after 2026-02-12: E3 (stamped 02-12 16:01) is too late",
+  );
+  row(
     { file: "valid.jsonl" },
     { notAfter: "2026-02-12T00:00:00Z" },
-    bad("SIGNED_AFTER_NOT_AFTER", 3),
-    "--not-after 2026-02-12: E3 (02-12 16:00) is too late",
+    bad("SIGNED_AFTER_NOT_AFTER", 0),
+    "--not-after 2026-02-12 without tokens: no entry is proven to predate it (now is after)",
   );
   row(
     { file: "valid.jsonl" },
@@ -464,7 +614,38 @@ export async function makeTimelineFixtures(): Promise<TimelineFixture[]> {
     negative("truncated", [e0, e1, e2]),
     {},
     verified,
-    "E3 cut off: without an anchor a truncated timeline still verifies (anchor it)",
+    "E3 cut off: without an anchor a truncated timeline still verifies (the report says " +
+      "anchored: false)",
+  );
+  row(
+    { file: "negative/truncated.jsonl" },
+    { expectHead: headOf(e3) },
+    bad("CUSTODY_TRUNCATED", null),
+    "E3 cut off, anchored with --expect-head: the anchored head is missing",
+  );
+  row(
+    { file: "negative/truncated.jsonl" },
+    { expectEntries: 4 },
+    bad("CUSTODY_TRUNCATED", null),
+    "E3 cut off, anchored with --expect-entries 4",
+  );
+  row(
+    { file: "valid.jsonl" },
+    { expectHead: headOf(e3), expectEntries: 4 },
+    verified,
+    "Anchored by head and length",
+  );
+  row(
+    { file: "valid.jsonl" },
+    { expectHead: headOf(e2) },
+    bad("CUSTODY_ANCHOR_MISMATCH", null),
+    "The anchored head is E2, but E3 follows it",
+  );
+  row(
+    { file: "valid.jsonl" },
+    { expectEntries: 3 },
+    bad("CUSTODY_ANCHOR_MISMATCH", null),
+    "Four entries where the anchor says three",
   );
   row(
     { file: "negative/truncated.jsonl" },

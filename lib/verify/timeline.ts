@@ -1,35 +1,55 @@
 /**
  * Custody timeline verification (`stella.ops/custody@v1`, DESIGN.md "Custody timeline"; issue 6
- * item 6): a list of DSSE envelopes, oldest first, each verified with `verifyEnvelope` (DSSE
- * `protocol.md`) at its own event time, and chained by the rules below.
+ * item 6, issue 13 items 3 and 4): a list of DSSE envelopes, oldest first, each verified with
+ * `verifyEnvelope` (DSSE `protocol.md`) at its own trusted time, bound to its custodian, and
+ * chained by the rules below.
+ *
+ * Trusted time: an entry's keys are judged at the `genTime` of an RFC 3161 token over the entry's
+ * signature (`timestamps[i]`, verified against `tsaRoots`), else at `now`. The signer-written
+ * `event.at` never decides a key window or a revocation: a revoked custodian key cannot append
+ * entries backdated before its revocation.
  *
  * Per entry i, in this order (the entry's `report` lists them after `verifyEnvelope`'s checks):
- * 1. `verifyEnvelope` with `signedAt` = the event's `at`: a trusted key signed it and that key
- *    was valid at the event time (`SIGNATURE_INVALID`, `KEY_UNTRUSTED`, `KEY_NOT_VALID_AT_TIME`,
- *    `KEY_REVOKED`, …), the event is not after `now` or `notAfter` (`SIGNED_IN_FUTURE`,
- *    `SIGNED_AFTER_NOT_AFTER`). A malformed envelope (`ENVELOPE_MALFORMED`) stops here.
+ * 1. `verifyEnvelope` at the entry's trusted time: a trusted key signed it and that key was valid
+ *    and not revoked then (`SIGNATURE_INVALID`, `KEY_UNTRUSTED`, `KEY_NOT_VALID_AT_TIME`,
+ *    `KEY_REVOKED`, …) and that time is not after `notAfter` (`SIGNED_AFTER_NOT_AFTER`); a token
+ *    that does not verify fails with its code, a token without TSA roots is reported as ignored.
+ *    A malformed envelope (`ENVELOPE_MALFORMED`) stops here.
  * 2. `custody.statement`: the payload is an in-toto `stella.ops/custody@v1` statement
- *    (`validateCustodyStatement`; the previous/sequence cross-field rule is left to step 4)
- *    (`TIMELINE_ENTRY_INVALID`). When it is not, steps 3–6 are skipped for this entry.
- * 3. `timeline.sequence`: `sequence` equals i, so sequences run 0, 1, 2, … (`TIMELINE_GAP`, also
+ *    (`validateCustodyStatement`; the previous/sequence cross-field rule is left to step 5)
+ *    (`TIMELINE_ENTRY_INVALID`). When it is not, steps 3–8 are skipped for this entry.
+ * 3. `custody.time`: the claimed event time counts only against the signer: it is not after
+ *    `now`, nor after the entry's RFC 3161 time (`SIGNED_IN_FUTURE`), nor after `notAfter`
+ *    (`SIGNED_AFTER_NOT_AFTER`), each beyond `skew`.
+ * 4. `timeline.sequence`: `sequence` equals i, so sequences run 0, 1, 2, … (`TIMELINE_GAP`, also
  *    for reordered, duplicated or missing entries).
- * 4. `timeline.links`: entry 0 has `previous: null`; entry i > 0 has `previous.sha256` equal to
+ * 5. `timeline.links`: entry 0 has `previous: null`; entry i > 0 has `previous.sha256` equal to
  *    the SHA-256 of entry i − 1's exact bytes (`TIMELINE_LINK_BROKEN`).
- * 5. `timeline.times`: the event time is not before the last earlier entry's event time by more
+ * 6. `timeline.times`: the event time is not before the last earlier entry's event time by more
  *    than `skew` (`TIMELINE_TIME_REGRESSION`).
- * 6. `timeline.subject`: the subject (name and digest set) is the timeline's, i.e. that of the
+ * 7. `timeline.subject`: the subject (name and digest set) is the timeline's, i.e. that of the
  *    first entry with a valid custody statement (`TIMELINE_SUBJECT_MISMATCH`).
+ * 8. `timeline.custodian` (when a key counted): `event.actor` is one of the `custodians` bound to
+ *    every key that counted for the entry (`CUSTODY_ACTOR_MISMATCH`); a key bound to no custodian
+ *    fails `CUSTODY_ACTOR_UNBOUND` unless `allowUnboundCustodians`. Custodians follow the key
+ *    material: the lists of every trust entry for the same public key add up, and an entry
+ *    without the field (such as `--key`) binds nothing and lifts nothing.
  *
  * Timeline checks, in this order, each failing with the code of its first failing entry:
- * `timeline.entries` (steps 1–2; `TIMELINE_EMPTY` when there is no entry), `timeline.sequence`,
- * `timeline.links`, `timeline.times`, `timeline.subject`, and `timeline.anchor` when `merkleRoot`
- * is given: `timelineMerkleRoot(entries)` equals it (`MERKLE_ROOT_MISMATCH`).
+ * `timeline.entries` (steps 1–3; `TIMELINE_EMPTY` when there is no entry), `timeline.sequence`,
+ * `timeline.links`, `timeline.times`, `timeline.subject`, `timeline.custodian`; then the anchors
+ * that are given: `timeline.anchor.entries` (`expectEntries`: fewer entries is
+ * `CUSTODY_TRUNCATED`, more is `CUSTODY_ANCHOR_MISMATCH`), `timeline.anchor.head` (`expectHead`,
+ * the SHA-256 of the last entry's exact bytes: absent from the timeline is `CUSTODY_TRUNCATED`, an
+ * earlier entry is `CUSTODY_ANCHOR_MISMATCH`), `timeline.anchor` (`merkleRoot`:
+ * `timelineMerkleRoot(entries)` equals it, else `MERKLE_ROOT_MISMATCH`).
  *
  * Verdict: `verified` when every check passed. `firstFailure` is the earliest failing entry and
  * its first failed check's code; everything before it is intact. The report's `code` is
  * `firstFailure.code`, or, when no entry fails, the code of the failed timeline check
- * (`TIMELINE_EMPTY`, `MERKLE_ROOT_MISMATCH`). A truncated timeline (entries removed at the end)
- * verifies unless it is anchored: anchor timelines whose length matters.
+ * (`TIMELINE_EMPTY`, `CUSTODY_TRUNCATED`, `CUSTODY_ANCHOR_MISMATCH`, `MERKLE_ROOT_MISMATCH`).
+ * Without an anchor, entries removed from the end are undetectable: the report then says
+ * `anchored: false` (and the CLI warns). `head` is the value to anchor with `expectHead`.
  *
  * Cost: linear in the number and size of entries (one pass; each entry is parsed, hashed and
  * verified once, plus the anchor's Merkle tree).
@@ -53,7 +73,7 @@ import type { FailureCode } from "./codes.ts";
 import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
 import { verifyMerkleRoot } from "./rekor.ts";
 import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
-import { DEFAULT_SKEW_MS, verifyEnvelope } from "./verify_envelope.ts";
+import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeSigners } from "./verify_envelope.ts";
 
 /**
  * Options of {@link verifyTimeline}: the flags of `stella forensic verify --timeline`.
@@ -78,6 +98,25 @@ export interface VerifyTimelineOptions {
   notAfter?: number | undefined;
   /** `--merkle-root`: the anchor, as 64 hex digits or `sha256:<hex>`. */
   merkleRoot?: string | undefined;
+  /**
+   * `--expect-head`: the anchored head, the SHA-256 of the last entry's exact bytes, as
+   * `sha256:<hex>` or 64 hex digits (`stella timeline append` prints it).
+   */
+  expectHead?: string | undefined;
+  /** `--expect-entries`: the anchored number of entries (an integer ≥ 1). */
+  expectEntries?: number | undefined;
+  /**
+   * `--allow-unbound-custodians`: a key whose trust entries list no `custodians` may sign for
+   * any actor (default: such an entry fails `CUSTODY_ACTOR_UNBOUND`).
+   */
+  allowUnboundCustodians?: boolean | undefined;
+  /**
+   * RFC 3161 tokens per entry (index i: the tokens of entry i, over its signature), e.g. read
+   * from the `<entry>.tsr` files `stella timeline append --timestamp` stores.
+   */
+  timestamps?: readonly (readonly Uint8Array[] | undefined)[] | undefined;
+  /** `--tsa-roots`: trusted TSA root certificates (DER) for `timestamps` (default: the policy's). */
+  tsaRoots?: readonly Uint8Array[] | undefined;
   /** Names of the entries (file names, `timeline.jsonl:3`), used in messages; default `entry i`. */
   names?: readonly string[] | undefined;
 }
@@ -108,7 +147,7 @@ export interface TimelineEntryReport {
   eventType?: string;
   /** The event time (canonical RFC 3339), when its custody statement is valid. */
   eventAt?: string;
-  /** The entry's checks; its `time` is the event time (`signed-at`) when known. */
+  /** The entry's checks; its `time` is the entry's trusted time (`rfc3161` or `clock`). */
   report: VerificationReport;
 }
 
@@ -138,6 +177,13 @@ export interface TimelineReport {
   subject?: { name: string; digest: Record<string, string> };
   /** `timelineMerkleRoot` of the entries, `sha256:<hex>`: the value to anchor. */
   merkleRoot: string;
+  /** SHA-256 of the last entry's exact bytes, `sha256:<hex>` (absent when there is none). */
+  head?: string;
+  /**
+   * Whether an anchor (`merkleRoot`, `expectHead`, `expectEntries`) was checked. Without one,
+   * entries removed from the end of the timeline cannot be detected.
+   */
+  anchored: boolean;
   /** Key ids of the trusted keys that verified a counted signature on any entry, sorted. */
   keyids: string[];
   /** The evaluation time (`now`); each entry's report carries its own event time. */
@@ -151,21 +197,24 @@ const ENTRY_STEP_IDS = [
   "timeline.links",
   "timeline.times",
   "timeline.subject",
+  "timeline.custodian",
 ];
 const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
 
 /**
- * Verifies a custody timeline: every entry's signatures by trusted keys valid at its event time,
- * sequences contiguous from 0, each `previous` the SHA-256 of the previous entry's exact bytes,
- * event times non-decreasing within `skew`, one subject throughout, and optionally the anchor.
+ * Verifies a custody timeline: every entry's signatures by trusted keys valid at its trusted time
+ * (its RFC 3161 token, else `now`), each actor a custodian of the key that signed, sequences
+ * contiguous from 0, each `previous` the SHA-256 of the previous entry's exact bytes, event
+ * times non-decreasing within `skew`, one subject throughout, and the anchors given.
  *
  * @param entries The entries' exact stored bytes, oldest first (the files' bytes, or the JSON
  *   Lines lines without newlines, e.g. from `splitJsonLines`). Untrusted.
- * @param options Keys or trust policy, times, anchor.
+ * @param options Keys or trust policy, times, anchors, tokens per entry.
  * @returns A {@link TimelineReport}; it never throws for bad entries (only for misuse).
  * @throws {TypeError} When `entries` is not an array of `Uint8Array` or `names` is not an array.
- * @throws {RangeError} When `now` or `skew` are not sensible numbers, or `merkleRoot` is not 64
- *   hex digits (optionally prefixed `sha256:`).
+ * @throws {RangeError} When `now` or `skew` are not sensible numbers, `merkleRoot` or
+ *   `expectHead` is not 64 hex digits (optionally prefixed `sha256:`), or `expectEntries` is not
+ *   an integer ≥ 1.
  *
  * @example Usage
  * ```ts
@@ -183,13 +232,18 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  *   signers,
  * });
  * const e1 = await appendCustodyEvent(e0.bytes, {
- *   event: { type: "stored", actor: "locker", at: "2026-02-10T12:00:00Z" },
+ *   event: { type: "stored", actor: "ir-team", at: "2026-02-10T12:00:00Z" },
  *   signers,
  * });
- * const options = { now: Date.UTC(2026, 2, 1), keys: [trustedKeyFromPem(exportPublicKeyPem(key))] };
+ * // The key may sign entries for the custodian "ir-team" only.
+ * const trusted = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] });
+ * const options = { now: Date.UTC(2026, 2, 1), keys: [trusted] };
  * const report = await verifyTimeline([e0.bytes, e1.bytes], options);
  * assert.equal(report.verified, true);
  * assert.equal(report.merkleRoot, timelineMerkleRoot([e0.bytes, e1.bytes]));
+ * assert.equal(report.anchored, false); // a cut tail would go unnoticed: anchor it
+ * const anchored = await verifyTimeline([e0.bytes], { ...options, expectHead: report.head });
+ * assert.equal(anchored.code, "CUSTODY_TRUNCATED");
  * const swapped = await verifyTimeline([e1.bytes, e0.bytes], options);
  * assert.deepEqual(swapped.firstFailure, { index: 0, code: "TIMELINE_GAP" });
  * ```
@@ -221,6 +275,18 @@ export async function verifyTimeline(
         JSON.stringify(String(expectedRoot).slice(0, 80)),
     );
   }
+  const expectHead = options.expectHead;
+  if (expectHead !== undefined && !MERKLE_ROOT_RE.test(expectHead)) {
+    throw new RangeError(
+      "Pass expectHead as sha256:<64 hex digits> (or 64 hex digits): got " +
+        JSON.stringify(String(expectHead).slice(0, 80)),
+    );
+  }
+  const expectEntries = options.expectEntries;
+  if (expectEntries !== undefined && (!Number.isSafeInteger(expectEntries) || expectEntries < 1)) {
+    throw new RangeError(`Pass expectEntries as an integer ≥ 1, not ${expectEntries}`);
+  }
+  const tsaRoots = options.tsaRoots ?? options.trust?.tsaRoots;
 
   const results: TimelineEntryReport[] = [];
   const digests: Uint8Array[] = [];
@@ -237,17 +303,27 @@ export async function verifyTimeline(
     const atMs = custody.statement === undefined
       ? undefined
       : parseRfc3339(custody.statement.predicate.event.at);
-    const envelopeReport = await verifyEnvelope(bytes, {
+    const tokens = options.timestamps?.[index] ?? [];
+    const { report: envelopeReport, signers } = await verifyEnvelopeSigners(bytes, {
       now: options.now,
       trust: options.trust,
       keys: options.keys,
       skew,
       notAfter: options.notAfter,
-      signedAt: atMs,
+      timestamps: tsaRoots === undefined ? undefined : tokens,
+      tsaRoots,
       name,
     });
     for (const keyid of envelopeReport.keyids) keyids.add(keyid);
     const checks = [...envelopeReport.checks];
+    if (tsaRoots === undefined && tokens.length > 0 && checks[0]?.ok === true) {
+      checks.splice(1, 0, {
+        id: "timestamp.rfc3161",
+        ok: true,
+        message: `Ignored (not a time source): no TSA roots given for the ${tokens.length} ` +
+          `token(s) of ${quote(name)} (pass --tsa-roots or tsaRoots in the trust policy)`,
+      });
+    }
     const result: Omit<TimelineEntryReport, "index" | "verified" | "report"> = { sha256: digest };
     if (envelopeReport.checks[0]?.ok !== false) {
       checks.push(
@@ -262,6 +338,9 @@ export async function verifyTimeline(
       result.sequence = predicate.sequence;
       result.eventType = predicate.event.type;
       result.eventAt = formatRfc3339(atMs);
+      checks.push(
+        checkEventTime(name, atMs, envelopeReport.time, options.now, options.notAfter, skew),
+      );
       checks.push(checkSequence(index, name, predicate.sequence));
       checks.push(checkLink(index, name, predicate.previous, previousDigest));
       checks.push(checkTime(name, atMs, lastAt, skew));
@@ -275,6 +354,17 @@ export async function verifyTimeline(
             `timeline's (${describeSubject(subject)})`,
         ),
       );
+      if (signers.length > 0) {
+        checks.push(
+          checkCustodian(
+            index,
+            name,
+            predicate.event.actor,
+            signers,
+            options.allowUnboundCustodians,
+          ),
+        );
+      }
       lastAt = { ms: atMs, index };
     }
     previousDigest = digest;
@@ -292,6 +382,8 @@ export async function verifyTimeline(
 
   const root = anchorOfDigests(digests); // = timelineMerkleRoot(entries), without re-hashing
   const checks = timelineChecks(results);
+  if (expectEntries !== undefined) checks.push(checkEntryCount(results.length, expectEntries));
+  if (expectHead !== undefined) checks.push(checkHead(results, expectHead));
   if (expectedRoot !== undefined) {
     const anchor = verifyMerkleRoot(expectedRoot.toLowerCase(), root, { name: "custody timeline" });
     checks.push({ ...anchor, id: "timeline.anchor" });
@@ -302,9 +394,13 @@ export async function verifyTimeline(
     checks,
     entries: results,
     merkleRoot: root,
+    anchored: expectEntries !== undefined || expectHead !== undefined ||
+      expectedRoot !== undefined,
     keyids: [...keyids].sort(),
     time: { value: formatRfc3339(options.now), source: "clock" },
   };
+  const last = results.at(-1);
+  if (last !== undefined) report.head = `sha256:${last.sha256}`;
   const firstEntry = results.find((entry) => !entry.verified);
   if (firstEntry?.code !== undefined) {
     report.firstFailure = { index: firstEntry.index, code: firstEntry.code };
@@ -349,6 +445,111 @@ function readCustody(
     return { problem: `${reject}: ${list}` };
   }
   return { statement: value as Statement<CustodyPredicate> };
+}
+
+/** The claimed event time counts only against the signer (step 3). */
+function checkEventTime(
+  name: string,
+  at: number,
+  trusted: VerificationReport["time"],
+  now: number,
+  notAfter: number | undefined,
+  skew: number,
+): Check {
+  const claimed = formatRfc3339(at);
+  if (at > now + skew) {
+    return fail(
+      "custody.time",
+      "SIGNED_IN_FUTURE",
+      `Reject ${quote(name)}: its event time ${claimed} is after now (${
+        formatRfc3339(now)
+      }) beyond the skew`,
+    );
+  }
+  if (trusted.source === "rfc3161" && at > parseRfc3339(trusted.value) + skew) {
+    return fail(
+      "custody.time",
+      "SIGNED_IN_FUTURE",
+      `Reject ${quote(name)}: its event time ${claimed} is after its RFC 3161 time ` +
+        `${trusted.value} beyond the skew (an event cannot follow its own signed record)`,
+    );
+  }
+  if (notAfter !== undefined && at > notAfter + skew) {
+    return fail(
+      "custody.time",
+      "SIGNED_AFTER_NOT_AFTER",
+      `Reject ${quote(name)}: its event time ${claimed} is after --not-after ${
+        formatRfc3339(notAfter)
+      } beyond the skew`,
+    );
+  }
+  return pass("custody.time");
+}
+
+/** Step 8: the actor is a custodian of every key that counted for the entry. */
+function checkCustodian(
+  index: number,
+  name: string,
+  actor: string,
+  signers: readonly CountedSigner[],
+  allowUnbound: boolean | undefined,
+): Check {
+  const entry = name === `entry ${index}` ? `entry ${index}` : `entry ${index} (${quote(name)})`;
+  for (const signer of signers) {
+    if (signer.custodians === undefined) {
+      if (allowUnbound === true) continue;
+      return fail(
+        "timeline.custodian",
+        "CUSTODY_ACTOR_UNBOUND",
+        `Reject ${entry}: it is signed by key "${signer.keyid}", which the trust policy binds to ` +
+          `no custodian, so nothing shows it may act as ${quote(actor)} (list "custodians" on ` +
+          "the key's trust entry, or pass --allow-unbound-custodians)",
+      );
+    }
+    if (!signer.custodians.includes(actor)) {
+      return fail(
+        "timeline.custodian",
+        "CUSTODY_ACTOR_MISMATCH",
+        `Reject ${entry}: its actor ${quote(actor)} is not a custodian of key "${signer.keyid}", ` +
+          `which signs for ${
+            signer.custodians.length === 0 ? "no one" : signer.custodians.map(quote).join(", ")
+          }`,
+      );
+    }
+  }
+  return pass("timeline.custodian");
+}
+
+function checkEntryCount(count: number, expected: number): Check {
+  if (count === expected) return pass("timeline.anchor.entries");
+  return fail(
+    "timeline.anchor.entries",
+    count < expected ? "CUSTODY_TRUNCATED" : "CUSTODY_ANCHOR_MISMATCH",
+    count < expected
+      ? `Reject custody timeline: it has ${count} entries, the anchor --expect-entries says ` +
+        `${expected}; ${expected - count} missing from its end`
+      : `Reject custody timeline: it has ${count} entries, more than the anchored ${expected}`,
+  );
+}
+
+function checkHead(entries: readonly TimelineEntryReport[], expected: string): Check {
+  const want = expected.toLowerCase().replace(/^sha256:/, "");
+  const at = entries.findIndex((e) => e.sha256 === want);
+  if (at !== -1 && at === entries.length - 1) return pass("timeline.anchor.head");
+  if (at === -1) {
+    return fail(
+      "timeline.anchor.head",
+      "CUSTODY_TRUNCATED",
+      `Reject custody timeline: no entry is the anchored head sha256:${want}; entries were ` +
+        "removed from its end or its last entry was replaced",
+    );
+  }
+  return fail(
+    "timeline.anchor.head",
+    "CUSTODY_ANCHOR_MISMATCH",
+    `Reject custody timeline: the anchored head sha256:${want} is entry ${at}, but ` +
+      `${entries.length - 1 - at} more entries follow it`,
+  );
 }
 
 function checkSequence(index: number, name: string, sequence: number): Check {

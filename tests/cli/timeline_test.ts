@@ -19,6 +19,10 @@ interface Case {
     skew?: string;
     notAfter?: string;
     merkleRoot?: string;
+    tsaRoots?: string;
+    expectHead?: string;
+    expectEntries?: number;
+    allowUnboundCustodians?: boolean;
   };
   expect: { verified: boolean; code: string | null; index: number | null };
   why: string;
@@ -33,11 +37,15 @@ function flags(args: Case["args"]): string[] {
   if (args.skew !== undefined) out.push("--skew", args.skew);
   if (args.notAfter !== undefined) out.push("--not-after", args.notAfter);
   if (args.merkleRoot !== undefined) out.push("--merkle-root", args.merkleRoot);
+  if (args.tsaRoots !== undefined) out.push("--tsa-roots", `${DIR}/${args.tsaRoots}`);
+  if (args.expectHead !== undefined) out.push("--expect-head", args.expectHead);
+  if (args.expectEntries !== undefined) out.push("--expect-entries", `${args.expectEntries}`);
+  if (args.allowUnboundCustodians === true) out.push("--allow-unbound-custodians");
   return out;
 }
 
 Deno.test("forensic verify --timeline gives every fixture case its verdict, code and index", async () => {
-  assert.equal(CASES.length, 27);
+  assert.equal(CASES.length, 44);
   for (const c of CASES) {
     const target = `${DIR}/${c.dir ?? c.file}`;
     const result = await runCli([
@@ -154,6 +162,7 @@ Deno.test("stella timeline append builds a JSON Lines timeline that verifies unt
       "--timeline",
       path,
       ...keys,
+      "--allow-unbound-custodians",
       "--now",
       "2026-03-01T00:00:00Z",
       "--json",

@@ -113,7 +113,11 @@ Deno.test("appendCustodyEvent() output verifies as a timeline, in files and JSON
   const jsonl = encodeUtf8(
     [e0.bytes, e1.bytes].map((b) => new TextDecoder().decode(b) + "\n").join(""),
   );
-  const options = { now: Date.UTC(2026, 2, 1), keys: [KEY_A.trusted, KEY_B.trusted] };
+  const options = {
+    now: Date.UTC(2026, 2, 1),
+    keys: [KEY_A.trusted, KEY_B.trusted],
+    allowUnboundCustodians: true,
+  };
   const fromFiles = await verifyTimeline([e0.bytes, e1.bytes], options);
   const fromLines = await verifyTimeline(splitJsonLines(jsonl), options);
   assert.equal(fromFiles.verified, true);

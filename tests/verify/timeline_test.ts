@@ -4,6 +4,7 @@ import {
   buildCustodyStatement,
   canonicalize,
   createSigner,
+  decodePemAll,
   encodeUtf8,
   exportPublicKeyPem,
   FAILURE_CODES,
@@ -40,12 +41,48 @@ const cases: TimelineCase[] = JSON.parse(
 
 /** The entries of a case: a directory's files in name order, or a JSON Lines file's lines. */
 async function entriesOf(c: { dir?: string; file?: string }): Promise<Uint8Array[]> {
-  if (c.file !== undefined) return splitJsonLines(await Deno.readFile(new URL(c.file, DIR)));
+  return (await inputsOf(c)).entries;
+}
+
+/** A file's bytes, or undefined when it does not exist. */
+async function readIfThere(url: URL): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(url);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The entries of a case and their RFC 3161 tokens, read from the sidecars the CLI reads
+ * (`E.dsse.json.tsr` next to a file, `T.jsonl.N.tsr` for line N+1; `.tsr` files are no entries).
+ */
+async function inputsOf(
+  c: { dir?: string; file?: string },
+): Promise<{ entries: Uint8Array[]; timestamps: (Uint8Array[] | undefined)[] }> {
+  const tokens = async (urls: URL[]) =>
+    await Promise.all(urls.map(async (url) => {
+      const token = await readIfThere(url);
+      return token === undefined ? undefined : [token];
+    }));
+  if (c.file !== undefined) {
+    const entries = splitJsonLines(await Deno.readFile(new URL(c.file, DIR)));
+    return {
+      entries,
+      timestamps: await tokens(entries.map((_, i) => new URL(`${c.file}.${i}.tsr`, DIR))),
+    };
+  }
   const dir = new URL(`${c.dir}/`, DIR);
   const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) if (entry.isFile) names.push(entry.name);
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && !entry.name.endsWith(".tsr")) names.push(entry.name);
+  }
   names.sort();
-  return await Promise.all(names.map((name) => Deno.readFile(new URL(name, dir))));
+  return {
+    entries: await Promise.all(names.map((name) => Deno.readFile(new URL(name, dir)))),
+    timestamps: await tokens(names.map((name) => new URL(`${name}.tsr`, dir))),
+  };
 }
 
 /** The library options the CLI flags of a case stand for. */
@@ -63,11 +100,20 @@ async function optionsOf(args: TimelineCase["args"]): Promise<VerifyTimelineOpti
     notAfter: args.notAfter === undefined ? undefined : parseRfc3339(args.notAfter),
     skew: args.skew === undefined ? undefined : parseDuration("--skew", args.skew),
     merkleRoot: args.merkleRoot,
+    expectHead: args.expectHead,
+    expectEntries: args.expectEntries,
+    allowUnboundCustodians: args.allowUnboundCustodians,
+    tsaRoots: args.tsaRoots === undefined
+      ? undefined
+      : decodePemAll(await Deno.readTextFile(new URL(args.tsaRoots, DIR)), {
+        label: "CERTIFICATE",
+      }).map((block) => block.bytes),
   };
 }
 
 async function verifyCase(c: TimelineCase): Promise<TimelineReport> {
-  return await verifyTimeline(await entriesOf(c), await optionsOf(c.args));
+  const { entries, timestamps } = await inputsOf(c);
+  return await verifyTimeline(entries, { ...await optionsOf(c.args), timestamps });
 }
 
 Deno.test("every fixtures/timeline case gives its exact verdict, code and entry index", async () => {
@@ -110,9 +156,17 @@ Deno.test("fixtures/timeline cases cover every timeline code and the required sc
   ) {
     assert.ok(codes.has(code), `no case for ${code}`);
   }
+  for (const code of FAILURE_CODES.filter((code) => code.startsWith("CUSTODY_"))) {
+    assert.ok(codes.has(code), `no case for ${code}`);
+  }
+  const timelineWide = [
+    "TIMELINE_EMPTY",
+    "MERKLE_ROOT_MISMATCH",
+    "CUSTODY_TRUNCATED",
+    "CUSTODY_ANCHOR_MISMATCH",
+  ];
   for (const c of cases.filter((c) => !c.expect.verified)) {
-    const entrySpecific = c.expect.code !== "TIMELINE_EMPTY" &&
-      c.expect.code !== "MERKLE_ROOT_MISMATCH";
+    const entrySpecific = !timelineWide.includes(c.expect.code!);
     assert.equal(c.expect.index !== null, entrySpecific, `${c.dir ?? c.file}: ${c.why}`);
   }
 });
@@ -133,6 +187,7 @@ Deno.test("verifyTimeline() gives the same verdict for separate files and JSON L
     ["timeline.links", true],
     ["timeline.times", true],
     ["timeline.subject", true],
+    ["timeline.custodian", true],
   ]);
   assert.deepEqual(fromFiles.subject, TIMELINE_SUBJECT);
   assert.equal(fromFiles.keyids.length, 3);
@@ -145,10 +200,30 @@ Deno.test("verifyTimeline() gives the same verdict for separate files and JSON L
       [3, 3, "archived", "2026-02-12T16:00:00Z", true],
     ],
   );
-  // Each entry's key validity is evaluated at its own event time.
+  // Without tokens each entry's keys are judged at now: event.at is no trusted time.
   assert.deepEqual(
     fromFiles.entries.map((e) => e.report.time),
-    fromFiles.entries.map((e) => ({ value: e.eventAt, source: "signed-at" })),
+    fromFiles.entries.map(() => ({ value: "2026-03-01T12:00:00Z", source: "clock" })),
+  );
+  assert.equal(fromFiles.anchored, false);
+  assert.equal(
+    fromFiles.head,
+    (await Deno.readTextFile(new URL("valid.head.txt", DIR))).trim(),
+  );
+  // With each entry's token (and the TSA root), at the token's time.
+  const stamped = await verifyCase({
+    file: "stamped.jsonl",
+    args: { trust: "trust.json", now: "2026-03-01T12:00:00Z", tsaRoots: "tsa/root.pem" },
+    expect: { verified: true, code: null, index: null },
+    why: "",
+  });
+  assert.equal(stamped.verified, true);
+  assert.deepEqual(
+    stamped.entries.map((e) => e.report.time),
+    stamped.entries.map((e) => ({
+      value: new Date(Date.parse(e.eventAt!) + 60_000).toISOString().replace(".000Z", "Z"),
+      source: "rfc3161",
+    })),
   );
   assert.deepEqual(fromFiles.entries.map((e) => e.sha256), files.map((f) => sha256(f).toHex()));
   assert.deepEqual(fromFiles.time, { value: "2026-03-01T12:00:00Z", source: "clock" });
@@ -193,6 +268,7 @@ Deno.test("verifyTimeline() points at every broken entry, not only the first", a
     "SIGNATURE_INVALID",
     null,
     "TIMELINE_LINK_BROKEN",
+    null,
     null,
     null,
   ]);
@@ -266,7 +342,7 @@ function testSigner(seedByte: number): { signer: Signer; key: TrustedKey } {
 
 const A = testSigner(1);
 const SUBJECT = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
-const BASE = { now: Date.UTC(2026, 2, 1), keys: [A.key] };
+const BASE = { now: Date.UTC(2026, 2, 1), keys: [A.key], allowUnboundCustodians: true };
 
 async function signed(statement: unknown): Promise<Uint8Array> {
   const envelope = await signEnvelope(statement as never, [A.signer], { validate: false });

@@ -206,3 +206,21 @@ Deno.test("trustedKeyFromPem() keyid defaults to the SPKI sha256, windows parse 
     assert.equal(trustedKeyFromPem(exportPublicKeyPem(imported)).keyid, key.keyid);
   }
 });
+
+Deno.test("trust.json key entries may bind custodians; the key material is named whatever the keyid", () => {
+  const doc = parseTrustPolicy(JSON.stringify({
+    version: 1,
+    keys: [{ publicKey: ED, keyid: "courier-2026", custodians: ["courier@example.org"] }],
+  }));
+  const [key] = loadTrustPolicy(doc).keys;
+  assert.deepEqual(key?.custodians, ["courier@example.org"]);
+  assert.equal(key?.keyid, "courier-2026");
+  assert.equal(key?.spkiSha256, importKeyPem(ED).keyid);
+  assert.equal(trustedKeyFromPem(ED).custodians, undefined);
+  for (const custodians of ["courier", [1], [""], {}]) {
+    assert.deepEqual(problemsOf({ keys: [{ publicKey: ED, custodians }] }), [
+      ["/keys/0/custodians", "TYPE_MISMATCH"],
+    ]);
+  }
+  assert.deepEqual(problemsOf({ keys: [{ publicKey: ED, custodians: [] }] }), []);
+});
