@@ -99,7 +99,8 @@ Flags:
                      signature that verifies under a trusted key, its genTime is that
                      signature's time (source rfc3161); over any other signature it is
                      ignored; repeatable
-  --tsa-roots PEM    Trusted TSA root certificates for --timestamp
+  --tsa-roots PEM    Trusted TSA root certificates for --timestamp (and, with --timeline, for
+                     the entries' .tsr tokens; without roots those are ignored)
   --merkle-root R    The statement must commit to this build-metadata Merkle root
                      (sha256:<hex>; export subjects carry it as their merkleSha256 digest);
                      with --timeline, the RFC 9162 root of the entries' sha256 digests
