@@ -66,6 +66,8 @@ export interface Family {
   mutate?: (rng: Rng, input: Uint8Array) => Uint8Array;
   /** The `stella` arguments that verify the input written at `path` like `evaluate` does. */
   cliArgs?: (path: string, index: number) => string[];
+  /** File name extension for the CLI's input file (default `.json`). */
+  cliExtension?: string;
 }
 
 const NOW = parseRfc3339("2026-03-01T12:00:00Z");
@@ -148,6 +150,19 @@ function timelineFamily(): Family {
     operator: false,
     json: false,
     mutate: mutateLines,
+    cliExtension: ".jsonl",
+    cliArgs: (path) => [
+      "forensic",
+      "verify",
+      "--timeline",
+      path,
+      "--trust",
+      new URL("fixtures/timeline/trust.json", ROOT).pathname,
+      "--merkle-root",
+      merkleRoot,
+      "--now",
+      new Date(NOW + 365 * DAY).toISOString(),
+    ],
     seeds: [read("fixtures/timeline/valid.jsonl")],
     async evaluate(input) {
       const text = new TextDecoder().decode(input);
@@ -156,7 +171,6 @@ function timelineFamily(): Family {
         trust,
         now: NOW + 365 * DAY,
         merkleRoot,
-        ...({ allowUnboundCustodians: true } as Record<string, unknown>),
       });
       const meanings = lines.map(envelopeMeaning);
       return {
@@ -198,6 +212,7 @@ const CONFORMANCE = vectorSet("sigstore-conformance");
 const HAPPY = "assets/bundle-verify/happy-path-v0.3";
 
 interface ConformanceSeed {
+  paths: { trustedRoot: string; artifact: string };
   bundle: Uint8Array;
   trustedRoot: Uint8Array;
   artifact: Uint8Array;
@@ -219,6 +234,7 @@ function conformanceSeed(): ConformanceSeed | undefined {
   const c = index.cases.find((x) => x.name === "happy-path-v0.3");
   if (c === undefined) throw new Error(`${CONFORMANCE.path(HAPPY)} is not in cases.index.json`);
   return {
+    paths: { trustedRoot: CONFORMANCE.path(c.trustedRoot), artifact: CONFORMANCE.path(c.artifact) },
     bundle: Deno.readFileSync(CONFORMANCE.path(c.bundle)),
     trustedRoot: Deno.readFileSync(CONFORMANCE.path(c.trustedRoot)),
     artifact: Deno.readFileSync(CONFORMANCE.path(c.artifact)),
@@ -259,6 +275,22 @@ function bundleFamily(seed: ConformanceSeed | undefined): Family {
     name: "sigstore-bundle",
     operator: false,
     json: true,
+    cliExtension: ".sigstore.json",
+    cliArgs: (path) => [
+      "forensic",
+      "verify",
+      path,
+      "--trusted-root",
+      seed!.paths.trustedRoot,
+      "--certificate-identity",
+      seed!.identity.subject,
+      "--certificate-oidc-issuer",
+      seed!.identity.issuer,
+      "--artifact",
+      seed!.paths.artifact,
+      "--now",
+      "2026-03-01T12:00:00Z",
+    ],
     seeds: seed === undefined ? [] : [seed.bundle],
     ...(seed === undefined ? { missing: CONFORMANCE.dir } : {}),
     async evaluate(input) {

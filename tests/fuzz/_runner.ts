@@ -119,7 +119,7 @@ export async function runFuzz(family: Family, options: FuzzOptions): Promise<Fuz
     result.iterations++;
     options.onProgress?.(result.iterations);
     if (cliEvery > 0 && iteration % cliEvery === 0) {
-      const path = `${dir}/input-${iteration}`;
+      const path = `${dir}/input-${iteration}${family.cliExtension ?? ".json"}`;
       await Deno.writeFile(path, input);
       const cli = await runCli(family.cliArgs!(path, seedIndex));
       if (cli.status !== (outcome.verified ? 0 : 1)) {
