@@ -7,7 +7,9 @@
  * base64, negative or non-decimal integers and the version rules of the bundle specification
  * (`docs/bundle.md` of protobuf-specs: v0.1 entries need an inclusion promise, v0.2 and later an
  * inclusion proof, v0.3 carries a single `certificate` rather than a chain) are
- * rejected with a {@link ParseError}. Nothing here is verified: see `verifyBundle`.
+ * rejected with a {@link ParseError}. Where protobuf JSON allows `null` for a field's default,
+ * it reads as absent (optional messages, a DSSE signature's `keyid`). Nothing here is verified:
+ * see `verifyBundle`.
  *
  * @module
  */
@@ -290,7 +292,7 @@ export function parseSigstoreBundle(
   } else {
     let envelope: ParsedEnvelope;
     try {
-      envelope = parseEnvelope(JSON.stringify(root.dsseEnvelope), { name });
+      envelope = parseEnvelope(JSON.stringify(withoutNullKeyids(root.dsseEnvelope)), { name });
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       throw bad("/dsseEnvelope", `is not a DSSE envelope (${error.message})`);
@@ -309,6 +311,23 @@ export function parseSigstoreBundle(
 }
 
 type Bad = (path: string, why: string) => ParseError;
+
+/**
+ * In protobuf JSON (the bundle's encoding) `null` is a field's default value, so a DSSE
+ * signature's `"keyid": null` means no key id (the envelope proto's `keyid` is a plain string);
+ * DSSE's own JSON form, parsed by `parseEnvelope` elsewhere, stays strict.
+ */
+function withoutNullKeyids(envelope: JsonValue | undefined): JsonValue | undefined {
+  if (!isObject(envelope) || !Array.isArray(envelope.signatures)) return envelope;
+  return {
+    ...envelope,
+    signatures: envelope.signatures.map((signature) => {
+      if (!isObject(signature) || signature.keyid !== null) return signature;
+      const { keyid: _null, ...rest } = signature;
+      return rest;
+    }),
+  };
+}
 
 function b64(value: JsonValue | undefined, path: string, bad: Bad): Uint8Array<ArrayBuffer> {
   if (typeof value !== "string" || value === "") throw bad(path, "is not a base64 string");
