@@ -36,23 +36,27 @@
  * @module
  */
 
-import { p256, p384 } from "@noble/curves/nist.js";
 import { decodeBase64, encodeHex, equalBytes } from "../encoding/bytes.ts";
-import { DerReader } from "../encoding/der.ts";
 import { ParseError } from "../encoding/errors.ts";
 import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
 import { decodePem } from "../encoding/pem.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
-import { sha256 } from "../digest/digest.ts";
+import { type DigestAlgorithm, digestBytes, sha256 } from "../digest/digest.ts";
 import { preAuthEncoding } from "../model/dsse.ts";
 import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
-import { importSpki } from "../keys/key_der.ts";
-import type { PublicKey } from "../keys/key.ts";
 import { type Certificate, KEY_PURPOSES, parseCertificate } from "../keys/x509.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
 import type { FailureCode } from "./codes.ts";
 import { evaluateEmbeddedScts, type FulcioIdentity, fulcioIdentity } from "./fulcio.ts";
+import {
+  algorithmFor,
+  hashFromName,
+  PROTO_HASH_NAMES,
+  readSigningKey,
+  type SigningKey,
+  type SigstoreAlgorithm,
+  verifySigstoreSignature,
+} from "./_sigstore_algorithm.ts";
 import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
 import {
   type Check,
@@ -146,11 +150,22 @@ export interface VerifyBundleOptions {
 }
 
 interface Signer {
-  spki: Uint8Array;
-  key: PublicKey;
+  signing: SigningKey;
   leaf?: Certificate;
   extra: Certificate[];
 }
+
+/**
+ * Entry kinds each Rekor generation writes. Rekor v2 logs only hashedrekord 0.0.2: its spec (Rekor
+ * v2 §6.1.4) removed dsse 0.0.2, and DSSE envelopes are logged as hashedrekord 0.0.2 over
+ * Hash(PAE) (sigstore-go, sigstore-java, sigstore-python, sigstore-rust).
+ */
+const ENTRY_KINDS: Readonly<Record<string, "Rekor v1" | "Rekor v2">> = {
+  "hashedrekord/0.0.1": "Rekor v1",
+  "dsse/0.0.1": "Rekor v1",
+  "intoto/0.0.2": "Rekor v1",
+  "hashedrekord/0.0.2": "Rekor v2",
+};
 
 interface ObservedTime {
   time: number;
@@ -210,10 +225,14 @@ export async function verifyBundle(
   if (options.key === undefined && options.identity === undefined) {
     throw new TypeError("Pass a public key (`key`) or a certificate identity (`identity`)");
   }
-  let trustedKey: { spki: Uint8Array; key: PublicKey } | undefined;
+  let trustedKey: SigningKey | undefined;
   if (options.key !== undefined) {
     const spki = decodePem(options.key, { label: "PUBLIC KEY" }).bytes;
-    trustedKey = { spki, key: importSpki(spki) };
+    const read = readSigningKey(spki);
+    if (typeof read === "string") {
+      throw new ParseError("KEY_UNSUPPORTED", `Cannot use the public key: ${read}`);
+    }
+    trustedKey = read;
   }
   const name = options.name;
   const label = name === undefined ? "" : ` "${name}"`;
@@ -265,7 +284,7 @@ export async function verifyBundle(
         `Reject bundle${label}: it is signed with a certificate, but a public key was given`,
       ));
     } else {
-      signer = { ...trustedKey, extra: [] };
+      signer = { signing: trustedKey, extra: [] };
       checks.push(pass("bundle.material"));
     }
   } else if (vm.kind === "publicKey") {
@@ -288,8 +307,17 @@ export async function verifyBundle(
           `Reject bundle${label}: its certificate chain includes the root "${selfSigned.subject.text}"; roots come from the trusted root only`,
         ));
       } else {
-        signer = { spki: leaf.spki, key: importSpki(leaf.spki), leaf, extra: certs.slice(1) };
-        checks.push(pass("bundle.material"));
+        const signing = readSigningKey(leaf.spki);
+        if (typeof signing === "string") {
+          checks.push(fail(
+            "bundle.material",
+            "CERTIFICATE_CHAIN_INVALID",
+            `Reject bundle${label}: its certificate's key cannot sign Sigstore bundles: ${signing}`,
+          ));
+        } else {
+          signer = { signing, leaf, extra: certs.slice(1) };
+          checks.push(pass("bundle.material"));
+        }
       }
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
@@ -308,10 +336,34 @@ export async function verifyBundle(
   const signature = content.kind === "messageSignature"
     ? content.signature
     : content.envelope.signatures[0]!.sigBytes;
-  const resolved = resolveArtifactDigest(options.artifact);
-  if (typeof resolved === "string") throw new TypeError(resolved);
-  // The SHA-256 of the artifact, when known: what message signatures and tlog bodies name.
-  const artifactDigest = resolved?.algorithm === "sha256" ? resolved.digest : undefined;
+  const given = resolveArtifactDigest(options.artifact);
+  if (typeof given === "string") throw new TypeError(given);
+  // The signature scheme: Sigstore's algorithm registry entry for the signing key and the digest
+  // the bundle names (message digest, or the hashedrekord entry's hash), else the key's default.
+  const namedText = namedHash(bundle);
+  const named = namedText === undefined ? undefined : hashFromName(namedText);
+  let algorithm: SigstoreAlgorithm | string | undefined;
+  if (signer !== undefined) {
+    algorithm = namedText !== undefined && named === undefined
+      ? `the bundle names the digest algorithm "${namedText}", which Sigstore's algorithm registry does not pair with any key`
+      : algorithmFor(signer.signing, named);
+  }
+  // The digest algorithm of the artifact digest the bundle and its tlog entries carry (and, for a
+  // DSSE envelope on a Rekor v2 log, of its PAE): the signature's digest; for Ed25519, which signs
+  // the message itself, the one the bundle names, else SHA-256.
+  const digestHash: DigestAlgorithm =
+    (typeof algorithm === "object" ? algorithm.hash : undefined) ??
+      named ?? signer?.signing.defaultHash ?? "sha256";
+  const resolved: ArtifactDigest | undefined = given === undefined
+    ? undefined
+    : "bytes" in given
+    ? content.kind === "messageSignature"
+      ? { algorithm: digestHash, digest: digestBytes(digestHash, given.bytes) }
+      : { algorithm: "sha256", digest: sha256(given.bytes) }
+    : given;
+  // The artifact's digest under `digestHash`, when known: what message signatures and hashedrekord
+  // bodies name.
+  const artifactDigest = resolved?.algorithm === digestHash ? resolved.digest : undefined;
 
   // 3. Tlog entries.
   const times: ObservedTime[] = [];
@@ -342,10 +394,25 @@ export async function verifyBundle(
     } else {
       checks.push(pass("tlog.log"));
     }
-    const bodyProblem = signer === undefined
-      ? undefined
-      : checkBody(entry.canonicalizedBody, entry.kindVersion, bundle, signer, artifactDigest);
-    if (signer !== undefined) {
+    const kv = `${entry.kindVersion.kind}/${entry.kindVersion.version}`;
+    if (!Object.hasOwn(ENTRY_KINDS, kv)) {
+      checks.push(fail(
+        "tlog.body",
+        "TLOG_ENTRY_KIND_UNSUPPORTED",
+        `Reject tlog entry ${index}: ${entry.kindVersion.kind} ${entry.kindVersion.version} is not an entry kind a Rekor log writes ` +
+          (kv === "dsse/0.0.2"
+            ? "(Rekor v2 logs DSSE envelopes as hashedrekord 0.0.2 over the envelope's PAE; dsse 0.0.2 was removed from its spec)"
+            : "(Rekor v1: hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2; Rekor v2: hashedrekord 0.0.2)"),
+      ));
+    } else if (signer !== undefined) {
+      const bodyProblem = checkBody(
+        entry.canonicalizedBody,
+        entry.kindVersion,
+        bundle,
+        signer,
+        digestHash,
+        artifactDigest,
+      );
       checks.push(
         bodyProblem === undefined
           ? pass("tlog.body")
@@ -543,10 +610,12 @@ export async function verifyBundle(
   }
 
   // 7. Signature and artifact.
-  if (signer !== undefined) {
-    checks.push(await checkSignature(bundle, signer, options.artifact, artifactDigest));
+  if (signer !== undefined && algorithm !== undefined) {
+    checks.push(
+      await checkSignature(bundle, signer, algorithm, given, artifactDigest, digestHash),
+    );
   }
-  const artifactCheck = checkArtifact(bundle, resolved);
+  const artifactCheck = checkArtifact(bundle, resolved, digestHash);
   if (artifactCheck !== undefined) checks.push(artifactCheck);
 
   // 8. Time window.
@@ -564,7 +633,7 @@ export async function verifyBundle(
   }
 
   const extra: Partial<VerificationReport> = {
-    keyids: signer === undefined ? [] : [signer.key.keyid],
+    keyids: signer === undefined ? [] : [signer.signing.keyid],
     evidence: {
       tlogEntries: { required: tlogThreshold, verified: verifiedEntries.size },
       timestamps: { required: timestampThreshold, verified: timestampsVerified },
@@ -593,15 +662,15 @@ function isTrustedRoot(value: unknown): value is TrustedRoot {
 }
 
 interface ArtifactDigest {
-  algorithm: "sha256" | "sha384" | "sha512";
+  algorithm: DigestAlgorithm;
   digest: Uint8Array;
 }
 
 function resolveArtifactDigest(
   artifact: VerifyBundleOptions["artifact"],
-): ArtifactDigest | undefined | string {
+): ArtifactDigest | { bytes: Uint8Array } | undefined | string {
   if (artifact === undefined) return undefined;
-  if (artifact instanceof Uint8Array) return { algorithm: "sha256", digest: sha256(artifact) };
+  if (artifact instanceof Uint8Array) return { bytes: artifact };
   if (typeof artifact === "object" && artifact !== null && typeof artifact.digest === "string") {
     const m = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.exec(
       artifact.digest,
@@ -613,12 +682,45 @@ function resolveArtifactDigest(
   return 'Pass the artifact as bytes or { digest: "sha256:HEX" }';
 }
 
+/**
+ * The digest algorithm the bundle names for its signature: the message digest's, else (message
+ * signatures, and DSSE envelopes on a Rekor v2 log) the first hashedrekord entry's, as written
+ * (`SHA2_384`, or `sha384` in a Rekor v1 body).
+ */
+function namedHash(bundle: SigstoreBundle): string | undefined {
+  const content = bundle.content;
+  if (content.kind === "messageSignature" && content.messageDigest !== undefined) {
+    return content.messageDigest.algorithm;
+  }
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    const { kind, version } = entry.kindVersion;
+    if (kind !== "hashedrekord") continue;
+    if (version === "0.0.1" && content.kind === "dsseEnvelope") continue;
+    let body: JsonValue;
+    try {
+      body = parseJson(entry.canonicalizedBody);
+    } catch {
+      continue;
+    }
+    const spec = isObject(body) && isObject(body.spec) ? body.spec : undefined;
+    const data = version === "0.0.1"
+      ? (isObject(spec?.data) && isObject(spec.data.hash) ? spec.data.hash : undefined)
+      : (isObject(spec?.hashedRekordV002) && isObject(spec.hashedRekordV002.data)
+        ? spec.hashedRekordV002.data
+        : undefined);
+    const name = data?.algorithm;
+    if (typeof name === "string") return name;
+  }
+  return undefined;
+}
+
 /** Why the entry body does not describe this bundle, if it does not. */
 function checkBody(
   bodyBytes: Uint8Array,
   kindVersion: { kind: string; version: string },
   bundle: SigstoreBundle,
   signer: Signer,
+  digestHash: DigestAlgorithm,
   artifactDigest: Uint8Array | undefined,
 ): string | undefined {
   let body: JsonValue;
@@ -646,7 +748,7 @@ function checkBody(
       const block = decodePem(pem);
       return signer.leaf !== undefined
         ? block.label === "CERTIFICATE" && equalBytes(block.bytes, signer.leaf.der)
-        : block.label === "PUBLIC KEY" && equalBytes(block.bytes, signer.spki);
+        : block.label === "PUBLIC KEY" && equalBytes(block.bytes, signer.signing.spki);
     } catch {
       return false;
     }
@@ -668,7 +770,7 @@ function checkBody(
       return der !== undefined && equalBytes(der, signer.leaf.der);
     }
     const spki = raw(key);
-    return spki !== undefined && equalBytes(spki, signer.spki);
+    return spki !== undefined && equalBytes(spki, signer.signing.spki);
   };
   const b64Equals = (value: JsonValue | undefined, bytes: Uint8Array): boolean => {
     if (typeof value !== "string") return false;
@@ -685,8 +787,8 @@ function checkBody(
     }
     const data = spec.data;
     const hash = isObject(data) && isObject(data.hash) ? data.hash : undefined;
-    if (hash === undefined || hash.algorithm !== "sha256" || typeof hash.value !== "string") {
-      return "its hashedrekord data hash is not SHA-256";
+    if (hash === undefined || hash.algorithm !== digestHash || typeof hash.value !== "string") {
+      return `its hashedrekord data hash is not ${digestHash}, the signature's digest`;
     }
     const digest = artifactDigest ?? content.messageDigest?.digest;
     if (digest === undefined || hash.value !== encodeHex(digest)) {
@@ -706,15 +808,18 @@ function checkBody(
     const v = isObject(spec.hashedRekordV002) ? spec.hashedRekordV002 : undefined;
     if (v === undefined) return "its body has no hashedRekordV002";
     const data = isObject(v.data) ? v.data : undefined;
-    if (data === undefined || data.algorithm !== "SHA2_256") {
-      return "its data digest is not SHA2_256";
+    if (data === undefined || data.algorithm !== PROTO_HASH_NAMES[digestHash]) {
+      return `its data digest is not ${PROTO_HASH_NAMES[digestHash]}, the signature's digest`;
     }
     const digest = content.kind === "dsseEnvelope"
-      ? sha256(preAuthEncoding(content.envelope.payloadType, content.envelope.payloadBytes))
+      ? digestBytes(
+        digestHash,
+        preAuthEncoding(content.envelope.payloadType, content.envelope.payloadBytes),
+      )
       : artifactDigest ?? content.messageDigest?.digest;
     if (digest === undefined || !b64Equals(data.digest, digest)) {
       return content.kind === "dsseEnvelope"
-        ? "its digest is not the SHA-256 of the envelope's PAE"
+        ? `its digest is not the ${PROTO_HASH_NAMES[digestHash]} of the envelope's PAE`
         : "its artifact digest is not the artifact's";
     }
     const signature = isObject(v.signature) ? v.signature : undefined;
@@ -740,26 +845,6 @@ function checkBody(
     }
     if (!b64Equals(sigs[0].signature, sig)) return "its signature is not the envelope's";
     if (!verifierMatches(sigs[0].verifier)) {
-      return "its verifier is not the bundle's certificate or key";
-    }
-    return undefined;
-  }
-  if (kv === "dsse/0.0.2") {
-    const v = isObject(spec.dsseV002) ? spec.dsseV002 : undefined;
-    if (v === undefined) return "its body has no dsseV002";
-    const ph = isObject(v.payloadHash) ? v.payloadHash : undefined;
-    if (
-      ph === undefined || ph.algorithm !== "SHA2_256" ||
-      !b64Equals(ph.digest, sha256(envelope.payloadBytes))
-    ) {
-      return "its payload hash is not the envelope payload's";
-    }
-    const sigs = v.signatures;
-    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
-      return "it does not hold exactly one signature";
-    }
-    if (!b64Equals(sigs[0].content, sig)) return "its signature is not the envelope's";
-    if (!v2VerifierMatches(sigs[0].verifier)) {
       return "its verifier is not the bundle's certificate or key";
     }
     return undefined;
@@ -1057,84 +1142,80 @@ async function chainWithinOneAuthority(
 async function checkSignature(
   bundle: SigstoreBundle,
   signer: Signer,
-  artifact: VerifyBundleOptions["artifact"],
+  algorithm: SigstoreAlgorithm | string,
+  given: ArtifactDigest | { bytes: Uint8Array } | undefined,
   artifactDigest: Uint8Array | undefined,
+  digestHash: DigestAlgorithm,
 ): Promise<Check> {
   const id = "bundle.signature";
   const content = bundle.content;
   const bad = (why: string): Check =>
     fail(id, "SIGNATURE_INVALID", `Reject bundle signature: ${why}`);
+  if (typeof algorithm === "string") return bad(algorithm);
+  const signing = signer.signing;
   if (content.kind === "dsseEnvelope") {
     const env = content.envelope;
-    const verifier = createVerifier(signer.key, { ecdsaSignatureFormat: "der" });
-    return await verifier.verify(
-        preAuthEncoding(env.payloadType, env.payloadBytes),
+    const pae = preAuthEncoding(env.payloadType, env.payloadBytes);
+    return await verifySigstoreSignature(
+        signing,
+        algorithm,
+        { message: pae },
         env.signatures[0]!.sigBytes,
       )
       ? pass(id)
-      : bad("the DSSE signature does not verify with the signing key");
+      : bad(`the DSSE signature does not verify with the signing key (${algorithm.details})`);
   }
-  const curveFor = signer.key.type === "ecdsa-p256"
-    ? p256
-    : signer.key.type === "ecdsa-p384"
-    ? p384
-    : undefined;
-  // ECDSA message signatures are over the SHA-256 digest (hashedrekord), whatever the curve; other
-  // key types sign the artifact bytes.
-  if (artifact instanceof Uint8Array && curveFor === undefined) {
-    const verifier = createVerifier(signer.key, { ecdsaSignatureFormat: "der" });
-    return await verifier.verify(artifact, content.signature)
+  if (given !== undefined && "bytes" in given) {
+    return await verifySigstoreSignature(
+        signing,
+        algorithm,
+        { message: given.bytes },
+        content.signature,
+      )
       ? pass(id)
-      : bad("the signature does not verify over the artifact with the signing key");
+      : bad(
+        `the signature does not verify over the artifact with the signing key (${algorithm.details})`,
+      );
   }
-  const digest = artifactDigest ?? content.messageDigest?.digest;
-  if (digest === undefined) return bad("neither the artifact nor its digest is known");
-  const curve = signer.key.type === "ecdsa-p256"
-    ? p256
-    : signer.key.type === "ecdsa-p384"
-    ? p384
-    : undefined;
-  if (curve === undefined) {
-    return bad(`a ${signer.key.type} signature needs the artifact bytes, not only its digest`);
+  if (algorithm.hash === undefined) {
+    return bad(`a ${algorithm.details} signature needs the artifact bytes, not only its digest`);
   }
-  try {
-    const spki = new DerReader(signer.spki).readSequence();
-    spki.readElement();
-    const point = spki.readBitStringBytes();
-    return curve.verify(content.signature, digest, point, {
-        prehash: false,
-        format: "der",
-        lowS: false,
-      })
-      ? pass(id)
-      : bad("the signature does not verify over the artifact digest with the signing key");
-  } catch {
-    return bad("the signature does not verify over the artifact digest with the signing key");
+  const md = content.messageDigest;
+  const digest = artifactDigest ??
+    (md !== undefined && hashFromName(md.algorithm) === digestHash ? md.digest : undefined);
+  if (digest === undefined) {
+    return bad(`neither the artifact nor its ${PROTO_HASH_NAMES[digestHash]} digest is known`);
   }
+  return await verifySigstoreSignature(signing, algorithm, { digest }, content.signature)
+    ? pass(id)
+    : bad(
+      `the signature does not verify over the artifact digest with the signing key (${algorithm.details})`,
+    );
 }
 
 function checkArtifact(
   bundle: SigstoreBundle,
   artifact: ArtifactDigest | undefined,
+  digestHash: DigestAlgorithm,
 ): Check | undefined {
   if (artifact === undefined) return undefined;
   const digest = artifact.digest;
   const content = bundle.content;
   if (content.kind === "messageSignature") {
-    if (artifact.algorithm !== "sha256") {
+    if (artifact.algorithm !== digestHash) {
       return fail(
-        "artifact",
+        "bundle.artifact",
         "ARTIFACT_MISMATCH",
-        `Reject artifact: a message signature needs its SHA-256, not ${artifact.algorithm}`,
+        `Reject artifact: this message signature is over its ${digestHash} digest, not ${artifact.algorithm}`,
       );
     }
     const md = content.messageDigest;
     if (md === undefined) return pass("bundle.artifact");
-    if (md.algorithm !== "SHA2_256" || !equalBytes(md.digest, digest)) {
+    if (hashFromName(md.algorithm) !== digestHash || !equalBytes(md.digest, digest)) {
       return fail(
-        "artifact",
+        "bundle.artifact",
         "ARTIFACT_MISMATCH",
-        "Reject artifact: its SHA-256 is not the bundle's message digest",
+        `Reject artifact: its ${digestHash} digest is not the bundle's message digest`,
       );
     }
     return pass("bundle.artifact");
@@ -1142,7 +1223,7 @@ function checkArtifact(
   const subjects = statementSubjects(content.envelope.payloadBytes);
   if (subjects === undefined) {
     return fail(
-      "artifact",
+      "bundle.artifact",
       "ARTIFACT_MISMATCH",
       "Reject artifact: the DSSE payload is not an in-toto statement with subjects",
     );
@@ -1151,7 +1232,7 @@ function checkArtifact(
   return subjects.some((s) => s.digest[artifact.algorithm]?.toLowerCase() === hex)
     ? pass("bundle.artifact")
     : fail(
-      "artifact",
+      "bundle.artifact",
       "ARTIFACT_MISMATCH",
       `Reject artifact: ${artifact.algorithm}:${hex} is not a subject of the statement`,
     );
