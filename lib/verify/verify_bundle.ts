@@ -5,13 +5,15 @@
  *
  * 1. `bundle.parse`, `root.parse`: strict parsing and the bundle version rules.
  * 2. `bundle.material`: the key material fits the policy (`key` ⇒ a public-key bundle; identity ⇒
- *    a certificate, never a chain that carries a self-signed root).
+ *    a certificate, never a chain that carries a self-signed root) and its key is in Sigstore's
+ *    algorithm registry (`_sigstore_algorithm.ts`).
  * 3. `tlog.entries` (at least `tlogThreshold` entries), then per entry `tlog.log` (the log is in
- *    the trusted root), `tlog.body` (the canonicalized body — hashedrekord 0.0.1/0.0.2, dsse
- *    0.0.1/0.0.2, intoto 0.0.2 — describes exactly this signature, key or certificate and
- *    artifact), `tlog.inclusion` and `tlog.checkpoint*` (inclusion proof and signed checkpoint),
- *    `tlog.set` (signed entry timestamp), `tlog.time` (integrated time not in the future, inside
- *    the log key's window).
+ *    the trusted root), `tlog.body` (the entry is a kind its Rekor generation writes — Rekor v1
+ *    hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2; Rekor v2 hashedrekord 0.0.2, also for DSSE
+ *    envelopes, over their PAE — and its canonicalized body describes exactly this signature, key
+ *    or certificate, artifact and the signature's digest algorithm), `tlog.inclusion` and
+ *    `tlog.checkpoint*` (inclusion proof and signed checkpoint), `tlog.set` (signed entry
+ *    timestamp), `tlog.time` (integrated time not in the future, inside the log key's window).
  * 4. `bundle.timestamp`: each RFC 3161 token over the signature, its signer chaining within one
  *    TSA entry of the trusted root whose `validFor` covers `genTime`, with that entry's own
  *    certificates (never the token's); `timestamp.threshold`: at least `timestampThreshold`
@@ -23,8 +25,9 @@
  *    embedded SCTs verify with the CT log keys), `cert.identity` (SAN, OIDC issuer, source
  *    repository extensions).
  * 7. `bundle.signature`: the message signature over the artifact (or its digest), or the DSSE
- *    signature over PAE; `bundle.artifact`: the artifact digest is the message digest or a DSSE
- *    statement subject.
+ *    signature over PAE, checked once under the registry scheme of the signing key and the digest
+ *    the bundle names (or the key's default); `bundle.artifact`: the artifact digest is the
+ *    message digest (under the signature's digest algorithm) or a DSSE statement subject.
  * 8. `time.window`: `--not-after` against the verified times (with `--skew`).
  *
  * Every check runs and is reported; `verified` is true when none failed. The thresholds default to
@@ -115,8 +118,9 @@ export interface VerifyBundleOptions {
   /** Verify a certificate-based bundle: the expected identity. */
   identity?: CertificateIdentityPolicy | undefined;
   /**
-   * The artifact bytes, or its digest as `sha256:HEX` (or `sha384:`/`sha512:` for DSSE statement
-   * subjects).
+   * The artifact bytes, or its digest as `sha256:HEX`, `sha384:HEX` or `sha512:HEX`: for a
+   * message signature the digest its signature is over (SHA-384 for P-384 keys, SHA-512 for
+   * P-521, as the bundle's message digest says), for a DSSE envelope a statement subject's.
    */
   artifact?: Uint8Array | { digest: string } | undefined;
   /** How many verified signing times (SET-signed integrated times, RFC 3161 timestamps) are required; default 1. */
