@@ -87,9 +87,27 @@ export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";
  *
  * @example Usage
  * ```ts
- * import type { CustodyEvent } from "@stellaops/provenance";
- * const event: CustodyEvent = { type: "collected", actor: "ir-team@example.com", at: "2026-02-10T09:00:00Z" };
- * console.assert(event.location === undefined);
+ * import { buildCustodyStatement, type CustodyEvent } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const event: CustodyEvent = {
+ *   type: "collected",
+ *   actor: "ir-team@example.com",
+ *   at: "2026-02-10T09:00:00Z",
+ *   location: "Locker 4",
+ *   note: "",
+ * };
+ * const statement = buildCustodyStatement({
+ *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   sequence: 0,
+ *   previous: null,
+ *   event,
+ * });
+ * assert.deepEqual(statement.predicate.event, {
+ *   type: "collected",
+ *   actor: "ir-team@example.com",
+ *   at: "2026-02-10T09:00:00Z",
+ *   location: "Locker 4",
+ * });
  * ```
  */
 export interface CustodyEvent {
@@ -110,13 +128,18 @@ export interface CustodyEvent {
  *
  * @example Usage
  * ```ts
- * import type { CustodyPredicate } from "@stellaops/provenance";
+ * import { type CustodyPredicate, validateCustodyPredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const predicate: CustodyPredicate = {
  *   sequence: 0,
  *   previous: null,
  *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
  * };
- * console.assert(predicate.previous === null);
+ * assert.deepEqual(validateCustodyPredicate(predicate), []);
+ * const later: CustodyPredicate = { ...predicate, sequence: 1 };
+ * assert.deepEqual(validateCustodyPredicate(later).map((p) => [p.path, p.code]), [
+ *   ["/previous", "PREVIOUS_REQUIRED"],
+ * ]);
  * ```
  */
 export interface CustodyPredicate {
@@ -135,14 +158,28 @@ export interface CustodyPredicate {
  *
  * @example Usage
  * ```ts
- * import type { BuildCustodyStatementOptions } from "@stellaops/provenance";
+ * import {
+ *   buildCustodyStatement,
+ *   type BuildCustodyStatementOptions,
+ *   ValidationError,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const options: BuildCustodyStatementOptions = {
  *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
  *   sequence: 0,
  *   previous: null,
  *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
  * };
- * console.assert(options.sequence === 0);
+ * const statement = buildCustodyStatement(options);
+ * assert.equal(statement.predicateType, "stella.ops/custody@v1");
+ * assert.deepEqual(statement.subject, [options.subject]);
+ * assert.throws(() => buildCustodyStatement({ ...options, sequence: 1 }), (error) => {
+ *   assert.ok(error instanceof ValidationError);
+ *   assert.deepEqual(error.problems.map((p) => [p.path, p.code]), [
+ *     ["/predicate/previous", "PREVIOUS_REQUIRED"],
+ *   ]);
+ *   return true;
+ * });
  * ```
  */
 export interface BuildCustodyStatementOptions {
@@ -163,9 +200,30 @@ export interface BuildCustodyStatementOptions {
  *
  * @example Usage
  * ```ts
- * import type { CustodyEntry } from "@stellaops/provenance";
- * const sequenceOf = (entry: CustodyEntry): number => entry.statement.predicate.sequence;
- * console.assert(typeof sequenceOf === "function");
+ * import {
+ *   buildCustodyStatement,
+ *   createEnvelope,
+ *   type CustodyEntry,
+ *   encodeUtf8,
+ *   INTOTO_PAYLOAD_TYPE,
+ *   parseCustodyEntry,
+ *   serializeEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const statement = buildCustodyStatement({
+ *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   sequence: 0,
+ *   previous: null,
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ * });
+ * const payload = encodeUtf8(JSON.stringify(statement));
+ * const stored = serializeEnvelope(
+ *   createEnvelope(INTOTO_PAYLOAD_TYPE, payload, [{ sig: new Uint8Array([1, 2]) }]),
+ * );
+ * const entry: CustodyEntry = parseCustodyEntry(encodeUtf8(stored), "E0.dsse.json");
+ * assert.equal(entry.statement.predicate.sequence, 0);
+ * assert.equal(entry.statement.predicate.event.actor, "ir-team");
+ * assert.deepEqual(entry.envelope.payloadBytes, payload);
  * ```
  */
 export interface CustodyEntry {

@@ -46,9 +46,13 @@ export const DEFAULT_ENVELOPE_MAX_BYTES: number = 32 * 1024 * 1024;
  *
  * @example Usage
  * ```ts
- * import type { DsseSignature } from "@stellaops/provenance";
+ * import { type DsseSignature, parseEnvelope } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const signature: DsseSignature = { keyid: "k1", sig: "AAEC" };
- * console.assert(signature.sig === "AAEC");
+ * const envelope = { payloadType: "text/plain", payload: "aGk=", signatures: [signature] };
+ * const parsed = parseEnvelope(JSON.stringify(envelope));
+ * assert.equal(parsed.signatures[0]?.keyid, "k1");
+ * assert.deepEqual(parsed.signatures[0]?.sigBytes, new Uint8Array([0, 1, 2]));
  * ```
  */
 export interface DsseSignature {
@@ -63,13 +67,17 @@ export interface DsseSignature {
  *
  * @example Usage
  * ```ts
- * import type { DsseEnvelope } from "@stellaops/provenance";
+ * import { type DsseEnvelope, serializeEnvelope } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const envelope: DsseEnvelope = {
  *   payloadType: "text/plain",
  *   payload: "aGk=",
  *   signatures: [{ sig: "AAEC" }],
  * };
- * console.assert(envelope.signatures.length === 1);
+ * assert.equal(
+ *   serializeEnvelope(envelope),
+ *   '{"payload":"aGk=","payloadType":"text/plain","signatures":[{"sig":"AAEC"}]}',
+ * );
  * ```
  */
 export interface DsseEnvelope {
@@ -123,9 +131,17 @@ export interface ParsedEnvelope extends DsseEnvelope {
  *
  * @example Usage
  * ```ts
- * import type { ParseEnvelopeOptions } from "@stellaops/provenance";
- * const options: ParseEnvelopeOptions = { name: "a.dsse.json", maxBytes: 1024 };
- * console.assert(options.maxBytes === 1024);
+ * import { parseEnvelope, type ParseEnvelopeOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const options: ParseEnvelopeOptions = { name: "a.dsse.json", maxBytes: 16 };
+ * assert.throws(
+ *   () => parseEnvelope('{"payloadType":"t","payload":"","signatures":[{"sig":""}]}', options),
+ *   { code: "JSON_TOO_LARGE", message: /a\.dsse\.json/ },
+ * );
+ * assert.throws(() => parseEnvelope('{"payload":""}', options), {
+ *   code: "ENVELOPE_MALFORMED",
+ *   message: 'Cannot parse envelope "a.dsse.json": field "payloadType" is missing',
+ * });
  * ```
  */
 export interface ParseEnvelopeOptions {
@@ -140,9 +156,11 @@ export interface ParseEnvelopeOptions {
  *
  * @example Usage
  * ```ts
- * import type { EnvelopeSignatureInput } from "@stellaops/provenance";
+ * import { createEnvelope, type EnvelopeSignatureInput } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const input: EnvelopeSignatureInput = { keyid: "k1", sig: new Uint8Array([1, 2, 3]) };
- * console.assert(input.sig.length === 3);
+ * const envelope = createEnvelope("text/plain", new TextEncoder().encode("hi"), [input]);
+ * assert.deepEqual(envelope.signatures, [{ keyid: "k1", sig: "AQID" }]);
  * ```
  */
 export interface EnvelopeSignatureInput {

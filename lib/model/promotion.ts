@@ -107,9 +107,24 @@ export type PolicyDecisionValue = typeof POLICY_DECISIONS[number];
  *
  * @example Usage
  * ```ts
- * import type { PromotionImage } from "@stellaops/provenance";
- * const image: PromotionImage = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
- * console.assert(image.digest.sha256.length === 64);
+ * import { buildPromotionStatement, type PromotionImage } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * const statement = buildPromotionStatement({
+ *   image: `registry.example/app:2.3.0@sha256:${hex}`,
+ *   materials: (["sbom", "vex"] as const).map((role) => ({
+ *     name: `${role}.json`,
+ *     digest: { sha256: hex },
+ *     mediaType: "application/json",
+ *     annotations: { role },
+ *   })),
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: ["alice"],
+ * });
+ * const image: PromotionImage = statement.predicate.image;
+ * assert.deepEqual(image, { name: "registry.example/app", tag: "2.3.0", digest: { sha256: hex } });
  * ```
  */
 export interface PromotionImage {
@@ -126,14 +141,35 @@ export interface PromotionImage {
  *
  * @example Usage
  * ```ts
- * import type { PromotionMaterial } from "@stellaops/provenance";
+ * import { buildPromotionStatement, type PromotionMaterial } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
  * const sbom: PromotionMaterial = {
  *   name: "sbom.cdx.json",
- *   digest: { sha256: "ab".repeat(32) },
+ *   digest: { sha256: hex },
  *   mediaType: "application/vnd.cyclonedx+json",
  *   annotations: { role: "sbom" },
  * };
- * console.assert(sbom.annotations.role === "sbom");
+ * const vex: PromotionMaterial = {
+ *   name: "vex.openvex.json",
+ *   digest: { sha256: hex },
+ *   mediaType: "application/openvex+json",
+ *   annotations: { role: "vex" },
+ * };
+ * const options = {
+ *   image: `registry.example/app@sha256:${hex}`,
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: ["alice"],
+ * };
+ * const statement = buildPromotionStatement({ ...options, materials: [sbom, vex] });
+ * assert.deepEqual(statement.predicate.materials, [sbom, vex]);
+ * assert.throws(() => buildPromotionStatement({ ...options, materials: [sbom] }), {
+ *   name: "ValidationError",
+ *   message: 'Cannot build promotion statement: /predicate/materials: Add a VEX document to the ' +
+ *     'materials (annotations.role "vex")',
+ * });
  * ```
  */
 export interface PromotionMaterial extends ResourceDescriptor {
@@ -152,9 +188,27 @@ export interface PromotionMaterial extends ResourceDescriptor {
  *
  * @example Usage
  * ```ts
- * import type { PromotionApproval } from "@stellaops/provenance";
+ * import { buildPromotionStatement, type PromotionApproval } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
  * const approval: PromotionApproval = { approver: "alice@example.com", at: "2025-01-31T12:50:00Z" };
- * console.assert(approval.approver.includes("@"));
+ * const statement = buildPromotionStatement({
+ *   image: `registry.example/app@sha256:${hex}`,
+ *   materials: (["sbom", "vex"] as const).map((role) => ({
+ *     name: `${role}.json`,
+ *     digest: { sha256: hex },
+ *     mediaType: "application/json",
+ *     annotations: { role },
+ *   })),
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: [approval, "bob@example.com"],
+ * });
+ * assert.deepEqual(statement.predicate.promotion.approvals, [
+ *   { approver: "alice@example.com", at: "2025-01-31T12:50:00Z" },
+ *   { approver: "bob@example.com" },
+ * ]);
  * ```
  */
 export interface PromotionApproval {
@@ -169,9 +223,31 @@ export interface PromotionApproval {
  *
  * @example Usage
  * ```ts
- * import type { PolicyDecision } from "@stellaops/provenance";
+ * import { type PolicyDecision, validatePromotionPredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * const withDecision = (policyDecision: PolicyDecision) =>
+ *   validatePromotionPredicate({
+ *     image: { name: "registry.example/app", digest: { sha256: hex } },
+ *     materials: (["sbom", "vex"] as const).map((role) => ({
+ *       name: `${role}.json`,
+ *       digest: { sha256: hex },
+ *       mediaType: "application/json",
+ *       annotations: { role },
+ *     })),
+ *     promotion: {
+ *       from: "staging",
+ *       to: "production",
+ *       promotedAt: "2025-01-31T13:05:00Z",
+ *       approvals: [{ approver: "alice" }],
+ *       policyDecision,
+ *     },
+ *   }).map((p) => [p.path, p.code]);
  * const decision: PolicyDecision = { decision: "allow", policy: "promotion-gate@v3" };
- * console.assert(decision.decision === "allow");
+ * assert.deepEqual(withDecision(decision), []);
+ * assert.deepEqual(withDecision({ ...decision, evaluatedAt: "noon" }), [
+ *   ["/promotion/policyDecision/evaluatedAt", "TIMESTAMP_INVALID"],
+ * ]);
  * ```
  */
 export interface PolicyDecision {
@@ -188,14 +264,31 @@ export interface PolicyDecision {
  *
  * @example Usage
  * ```ts
- * import type { PromotionDetails } from "@stellaops/provenance";
+ * import { type PromotionDetails, validatePromotionPredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * const problemsOf = (promotion: PromotionDetails) =>
+ *   validatePromotionPredicate({
+ *     image: { name: "registry.example/app", digest: { sha256: hex } },
+ *     materials: (["sbom", "vex"] as const).map((role) => ({
+ *       name: `${role}.json`,
+ *       digest: { sha256: hex },
+ *       mediaType: "application/json",
+ *       annotations: { role },
+ *     })),
+ *     promotion,
+ *   }).map((p) => [p.path, p.code]);
  * const details: PromotionDetails = {
  *   from: "staging",
  *   to: "production",
  *   promotedAt: "2025-01-31T13:05:00Z",
  *   approvals: [{ approver: "alice" }],
  * };
- * console.assert(details.approvals.length === 1);
+ * assert.deepEqual(problemsOf(details), []);
+ * assert.deepEqual(problemsOf({ ...details, to: "staging", approvals: [] }), [
+ *   ["/promotion/to", "ENVIRONMENTS_EQUAL"],
+ *   ["/promotion/approvals", "FIELD_REQUIRED"],
+ * ]);
  * ```
  */
 export interface PromotionDetails {
@@ -220,7 +313,12 @@ export interface PromotionDetails {
  *
  * @example Usage
  * ```ts
- * import type { PromotionPredicate } from "@stellaops/provenance";
+ * import {
+ *   type PromotionPredicate,
+ *   validatePromotionPredicate,
+ *   validatePromotionStatement,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const predicate: PromotionPredicate = {
  *   image: { name: "registry.example/app", digest: { sha256: hex } },
@@ -230,7 +328,16 @@ export interface PromotionDetails {
  *   ],
  *   promotion: { from: "staging", to: "prod", promotedAt: "2025-01-31T13:05:00Z", approvals: [{ approver: "alice" }] },
  * };
- * console.assert(predicate.materials.length === 2);
+ * assert.deepEqual(validatePromotionPredicate(predicate), []);
+ * const statement = {
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "registry.example/other", digest: { sha256: hex } }],
+ *   predicateType: "stella.ops/promotion@v1",
+ *   predicate,
+ * };
+ * assert.deepEqual(validatePromotionStatement(statement).map((p) => [p.path, p.code]), [
+ *   ["/subject/0", "SUBJECT_IMAGE_MISMATCH"],
+ * ]);
  * ```
  */
 export interface PromotionPredicate {
@@ -249,9 +356,12 @@ export interface PromotionPredicate {
  *
  * @example Usage
  * ```ts
- * import type { ImageReference } from "@stellaops/provenance";
- * const ref: ImageReference = { name: "registry.example/app", sha256: "ab".repeat(32) };
- * console.assert(ref.tag === undefined);
+ * import { type ImageReference, parseImageReference } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
+ * const ref: ImageReference = parseImageReference(`registry.example/app@sha256:${hex}`);
+ * assert.deepEqual(ref, { name: "registry.example/app", sha256: hex });
+ * assert.equal(ref.tag, undefined);
  * ```
  */
 export interface ImageReference {
@@ -268,16 +378,32 @@ export interface ImageReference {
  *
  * @example Usage
  * ```ts
- * import type { BuildPromotionOptions } from "@stellaops/provenance";
+ * import { buildPromotionStatement, type BuildPromotionOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const hex = "ab".repeat(32);
  * const options: BuildPromotionOptions = {
- *   image: `registry.example/app@sha256:${"ab".repeat(32)}`,
- *   materials: [],
+ *   image: `registry.example/app@sha256:${hex}`,
+ *   materials: (["sbom", "vex"] as const).map((role) => ({
+ *     name: `${role}.json`,
+ *     digest: { sha256: hex },
+ *     mediaType: "application/json",
+ *     annotations: { role },
+ *   })),
  *   from: "staging",
  *   to: "production",
  *   promotedAt: "2025-01-31T13:05:00Z",
  *   approvals: ["alice"],
+ *   promotedBy: "",
+ *   ticket: "CHG-1234",
  * };
- * console.assert(options.approvals.length === 1);
+ * const statement = buildPromotionStatement(options);
+ * assert.deepEqual(statement.predicate.promotion, {
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: [{ approver: "alice" }],
+ *   ticket: "CHG-1234",
+ * });
  * ```
  */
 export interface BuildPromotionOptions {

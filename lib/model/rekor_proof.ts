@@ -43,15 +43,28 @@ import { isObject, isUnset, pointer, typeMismatch, type UnknownObject } from "./
  *
  * @example Usage
  * ```ts
- * import type { RekorInclusionProof } from "@stellaops/provenance";
- * const proof: RekorInclusionProof = {
+ * import { type RekorInclusionProof, validateRekorProof } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const inclusionProof: RekorInclusionProof = {
  *   logIndex: 0,
  *   treeSize: 1,
  *   rootHash: "00".repeat(32),
  *   hashes: [],
  *   checkpoint: "log.example\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— log.example AAAA\n",
  * };
- * console.assert(proof.treeSize === 1);
+ * const problemsOf = (proof: RekorInclusionProof) =>
+ *   validateRekorProof({
+ *     logId: "ab".repeat(32),
+ *     logIndex: 0,
+ *     integratedTime: 1689177043,
+ *     inclusionProof: proof,
+ *     signedEntryTimestamp: "MEUCIQ==",
+ *   }).map((p) => [p.path, p.code]);
+ * assert.deepEqual(problemsOf(inclusionProof), []);
+ * assert.deepEqual(problemsOf({ ...inclusionProof, treeSize: 0, rootHash: "AB".repeat(32) }), [
+ *   ["/inclusionProof/treeSize", "INTEGER_INVALID"],
+ *   ["/inclusionProof/rootHash", "HASH_INVALID"],
+ * ]);
  * ```
  */
 export interface RekorInclusionProof {
@@ -72,7 +85,8 @@ export interface RekorInclusionProof {
  *
  * @example Usage
  * ```ts
- * import type { RekorProof } from "@stellaops/provenance";
+ * import { parseRekorProof, type RekorProof } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const proof: RekorProof = {
  *   logId: "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d",
  *   logIndex: 27246114,
@@ -80,7 +94,7 @@ export interface RekorInclusionProof {
  *   inclusionProof: { logIndex: 1, treeSize: 2, rootHash: "00".repeat(32), hashes: ["11".repeat(32)], checkpoint: "..." },
  *   signedEntryTimestamp: "MEUCIQ==",
  * };
- * console.assert(proof.logIndex > 0);
+ * assert.deepEqual(parseRekorProof(JSON.stringify(proof)), proof);
  * ```
  */
 export interface RekorProof {
@@ -103,9 +117,14 @@ export interface RekorProof {
  *
  * @example Usage
  * ```ts
- * import type { ParseRekorProofOptions } from "@stellaops/provenance";
+ * import { parseRekorProof, type ParseRekorProofOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const options: ParseRekorProofOptions = { name: "rekor-proof.json" };
- * console.assert(options.name === "rekor-proof.json");
+ * assert.throws(() => parseRekorProof('{"logId": 1}', options), {
+ *   name: "ValidationError",
+ *   message: /^Invalid Rekor proof "rekor-proof\.json": \/logId: /,
+ * });
+ * assert.throws(() => parseRekorProof("{", options), { name: "ParseError", message: /rekor-proof\.json/ });
  * ```
  */
 export interface ParseRekorProofOptions {

@@ -38,9 +38,32 @@ const MEDIA_TYPES: Readonly<Record<string, BundleVersion>> = {
  *
  * @example Usage
  * ```ts
- * import type { BundleTlogEntry } from "@stellaops/provenance";
- * const read = (e: BundleTlogEntry): bigint => e.logIndex;
- * console.assert(typeof read === "function");
+ * import { type BundleTlogEntry, parseSigstoreBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const tlogEntry = {
+ *   logIndex: "42",
+ *   logId: { keyId: "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=" },
+ *   kindVersion: { kind: "hashedrekord", version: "0.0.1" },
+ *   integratedTime: "1689177043",
+ *   canonicalizedBody: "e30=",
+ *   inclusionProof: {
+ *     logIndex: "42",
+ *     rootHash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+ *     treeSize: "43",
+ *     hashes: [],
+ *   },
+ * };
+ * const bundle = parseSigstoreBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { publicKey: { hint: "k1" }, tlogEntries: [tlogEntry] },
+ *   messageSignature: { signature: "AAEC" },
+ * }));
+ * const entry: BundleTlogEntry | undefined = bundle.verificationMaterial.tlogEntries[0];
+ * assert.equal(entry?.logIndex, 42n);
+ * assert.equal(entry?.integratedTime, 1689177043n);
+ * assert.deepEqual(entry?.kindVersion, { kind: "hashedrekord", version: "0.0.1" });
+ * assert.equal(new TextDecoder().decode(entry?.canonicalizedBody), "{}");
+ * assert.equal(entry?.inclusionProof?.treeSize, 43n);
  * ```
  */
 export interface BundleTlogEntry {
@@ -75,9 +98,25 @@ export interface BundleTlogEntry {
  *
  * @example Usage
  * ```ts
- * import type { BundleVerificationMaterial } from "@stellaops/provenance";
- * const m: BundleVerificationMaterial = { kind: "publicKey", hint: "", tlogEntries: [], rfc3161Timestamps: [] };
- * console.assert(m.kind === "publicKey");
+ * import { type BundleVerificationMaterial, parseSigstoreBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const bundle = (verificationMaterial: object) =>
+ *   JSON.stringify({
+ *     mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *     verificationMaterial,
+ *     messageSignature: { signature: "AAEC" },
+ *   });
+ * const material: BundleVerificationMaterial =
+ *   parseSigstoreBundle(bundle({ publicKey: { hint: "k1" } })).verificationMaterial;
+ * assert.deepEqual(material, { kind: "publicKey", hint: "k1", tlogEntries: [], rfc3161Timestamps: [] });
+ * assert.throws(
+ *   () => parseSigstoreBundle(bundle({ publicKey: { hint: "k1" }, certificate: { rawBytes: "AA==" } })),
+ *   {
+ *     code: "BUNDLE_MALFORMED",
+ *     message: "Cannot read Sigstore bundle: /verificationMaterial needs exactly one of publicKey, " +
+ *       "x509CertificateChain, certificate",
+ *   },
+ * );
  * ```
  */
 export type BundleVerificationMaterial =
@@ -100,9 +139,16 @@ export type BundleVerificationMaterial =
  *
  * @example Usage
  * ```ts
- * import type { BundleContent } from "@stellaops/provenance";
- * const isDsse = (c: BundleContent): boolean => c.kind === "dsseEnvelope";
- * console.assert(typeof isDsse === "function");
+ * import { type BundleContent, parseSigstoreBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const dsseEnvelope = { payloadType: "text/plain", payload: "aGk=", signatures: [{ sig: "AAEC" }] };
+ * const content: BundleContent = parseSigstoreBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { publicKey: { hint: "k1" } },
+ *   dsseEnvelope,
+ * })).content;
+ * assert.ok(content.kind === "dsseEnvelope");
+ * assert.equal(new TextDecoder().decode(content.envelope.payloadBytes), "hi");
  * ```
  */
 export type BundleContent =
@@ -122,9 +168,22 @@ export type BundleContent =
  *
  * @example Usage
  * ```ts
- * import type { SigstoreBundle } from "@stellaops/provenance";
- * const version = (b: SigstoreBundle): string => b.version;
- * console.assert(typeof version === "function");
+ * import { parseSigstoreBundle, type SigstoreBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const bundle: SigstoreBundle = parseSigstoreBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.2",
+ *   verificationMaterial: { publicKey: { hint: "k1" } },
+ *   messageSignature: {
+ *     messageDigest: { algorithm: "SHA2_256", digest: "AAEC" },
+ *     signature: "AwQ=",
+ *   },
+ * }));
+ * assert.equal(bundle.version, "0.2");
+ * assert.deepEqual(bundle.content, {
+ *   kind: "messageSignature",
+ *   messageDigest: { algorithm: "SHA2_256", digest: new Uint8Array([0, 1, 2]) },
+ *   signature: new Uint8Array([3, 4]),
+ * });
  * ```
  */
 export interface SigstoreBundle {

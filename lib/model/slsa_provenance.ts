@@ -60,9 +60,19 @@ export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
  *
  * @example Usage
  * ```ts
- * import type { BuilderInfo } from "@stellaops/provenance";
- * const builder: BuilderInfo = { id: "https://stella-ops.org/builders/orchestrator@v1" };
- * console.assert(builder.id.startsWith("https://"));
+ * import { type BuilderInfo, buildProvenance } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const builder: BuilderInfo = {
+ *   id: "https://stella-ops.org/builders/orchestrator@v1",
+ *   version: { orchestrator: "1.4.2" },
+ * };
+ * const statement = buildProvenance({
+ *   subjects: [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }],
+ *   buildType: "https://stella-ops.org/build-types/job/v1",
+ *   builder,
+ *   externalParameters: { pipeline: "release" },
+ * });
+ * assert.deepEqual(statement.predicate.runDetails.builder, builder);
  * ```
  */
 export interface BuilderInfo {
@@ -79,9 +89,22 @@ export interface BuilderInfo {
  *
  * @example Usage
  * ```ts
- * import type { BuildMetadata } from "@stellaops/provenance";
- * const metadata: BuildMetadata = { invocationId: "run-1", startedOn: "2025-01-01T00:00:00Z" };
- * console.assert(metadata.invocationId === "run-1");
+ * import { type BuildMetadata, validateProvenancePredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problemsOf = (metadata: BuildMetadata) =>
+ *   validateProvenancePredicate({
+ *     buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { a: "b" } },
+ *     runDetails: { builder: { id: "https://example.com/builder" }, metadata },
+ *   }).map((p) => [p.path, p.code]);
+ * const metadata: BuildMetadata = {
+ *   invocationId: "run-1",
+ *   startedOn: "2025-01-01T00:00:00Z",
+ *   finishedOn: "2025-01-01T00:10:00Z",
+ * };
+ * assert.deepEqual(problemsOf(metadata), []);
+ * assert.deepEqual(problemsOf({ ...metadata, finishedOn: "2024-12-31T23:59:00Z" }), [
+ *   ["/runDetails/metadata/finishedOn", "TIMES_OUT_OF_ORDER"],
+ * ]);
  * ```
  */
 export interface BuildMetadata {
@@ -98,12 +121,21 @@ export interface BuildMetadata {
  *
  * @example Usage
  * ```ts
- * import type { BuildDefinition } from "@stellaops/provenance";
+ * import { type BuildDefinition, validateProvenancePredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problemsOf = (buildDefinition: BuildDefinition) =>
+ *   validateProvenancePredicate({
+ *     buildDefinition,
+ *     runDetails: { builder: { id: "https://example.com/builder" } },
+ *   }).map((p) => [p.path, p.code]);
  * const definition: BuildDefinition = {
  *   buildType: "https://stella-ops.org/build-types/job/v1",
  *   externalParameters: { pipeline: "release" },
  * };
- * console.assert(definition.buildType.endsWith("/v1"));
+ * assert.deepEqual(problemsOf(definition), []);
+ * assert.deepEqual(problemsOf({ ...definition, externalParameters: {} }), [
+ *   ["/buildDefinition/externalParameters", "EXTERNAL_PARAMS_REQUIRED"],
+ * ]);
  * ```
  */
 export interface BuildDefinition {
@@ -122,9 +154,18 @@ export interface BuildDefinition {
  *
  * @example Usage
  * ```ts
- * import type { RunDetails } from "@stellaops/provenance";
+ * import { type RunDetails, validateProvenancePredicate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problemsOf = (runDetails: RunDetails) =>
+ *   validateProvenancePredicate({
+ *     buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { a: "b" } },
+ *     runDetails,
+ *   }).map((p) => [p.path, p.code]);
  * const run: RunDetails = { builder: { id: "https://example.com/builder" } };
- * console.assert(run.builder.id !== "");
+ * assert.deepEqual(problemsOf(run), []);
+ * assert.deepEqual(problemsOf({ builder: { id: "" } }), [
+ *   ["/runDetails/builder/id", "BUILDER_ID_REQUIRED"],
+ * ]);
  * ```
  */
 export interface RunDetails {
@@ -141,12 +182,24 @@ export interface RunDetails {
  *
  * @example Usage
  * ```ts
- * import type { ProvenancePredicate } from "@stellaops/provenance";
+ * import {
+ *   type ProvenancePredicate,
+ *   validateProvenancePredicate,
+ *   validateProvenanceStatement,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const predicate: ProvenancePredicate = {
  *   buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { a: "b" } },
  *   runDetails: { builder: { id: "https://example.com/builder" } },
  * };
- * console.assert(predicate.runDetails.builder.id !== "");
+ * assert.deepEqual(validateProvenancePredicate(predicate), []);
+ * const statement = {
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }],
+ *   predicateType: "https://slsa.dev/provenance/v1",
+ *   predicate,
+ * };
+ * assert.deepEqual(validateProvenanceStatement(statement), []);
  * ```
  */
 export interface ProvenancePredicate {
@@ -161,14 +214,24 @@ export interface ProvenancePredicate {
  *
  * @example Usage
  * ```ts
- * import type { BuildProvenanceOptions } from "@stellaops/provenance";
+ * import { buildProvenance, type BuildProvenanceOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const options: BuildProvenanceOptions = {
  *   subjects: [{ name: "app", digest: { sha256: "00".repeat(32) } }],
  *   buildType: "https://example.com/bt/v1",
  *   builder: "https://example.com/builder",
  *   externalParameters: { ref: "main" },
+ *   invocationId: "",
  * };
- * console.assert(options.subjects.length === 1);
+ * assert.deepEqual(buildProvenance(options), {
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "app", digest: { sha256: "00".repeat(32) } }],
+ *   predicateType: "https://slsa.dev/provenance/v1",
+ *   predicate: {
+ *     buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { ref: "main" } },
+ *     runDetails: { builder: { id: "https://example.com/builder" } },
+ *   },
+ * });
  * ```
  */
 export interface BuildProvenanceOptions {

@@ -73,12 +73,19 @@ export const STATEMENT_TYPES = [STATEMENT_TYPE_V1, STATEMENT_TYPE_V0_1] as const
  *
  * @example Usage
  * ```ts
- * import type { ResourceDescriptor } from "@stellaops/provenance";
+ * import { type ResourceDescriptor, validateResourceDescriptor } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const rd: ResourceDescriptor = {
  *   name: "app.tar",
  *   digest: { sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
  * };
- * console.assert(rd.name === "app.tar");
+ * assert.deepEqual(validateResourceDescriptor(rd), []);
+ * const short: ResourceDescriptor = { name: "app.tar", digest: { sha256: "e3b0" } };
+ * assert.deepEqual(validateResourceDescriptor(short, "/subject/0"), [{
+ *   path: "/subject/0/digest/sha256",
+ *   code: "DIGEST_INCORRECT_LENGTH",
+ *   message: "Give a sha256 digest of 32 bytes: the value has 2 bytes",
+ * }]);
  * ```
  */
 export interface ResourceDescriptor {
@@ -103,14 +110,19 @@ export interface ResourceDescriptor {
  *
  * @example Usage
  * ```ts
- * import type { Statement } from "@stellaops/provenance";
+ * import { type Statement, statementDigestString, validateStatement } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const statement: Statement = {
  *   _type: "https://in-toto.io/Statement/v1",
  *   subject: [{ name: "_", digest: { alg1: "abc" } }],
  *   predicateType: "https://example.com/test/v1",
  *   predicate: {},
  * };
- * console.assert(statement.subject.length === 1);
+ * assert.deepEqual(validateStatement(statement), []);
+ * assert.equal(
+ *   statementDigestString(statement),
+ *   "sha256:f13cdc1049b496e92751dfb9e43d61b32e285d833a53c921377bba2bfe604df4",
+ * );
  * ```
  */
 export interface Statement<P = JsonObject> {
@@ -129,9 +141,17 @@ export interface Statement<P = JsonObject> {
  *
  * @example Usage
  * ```ts
- * import type { ParseStatementOptions } from "@stellaops/provenance";
- * const options: ParseStatementOptions = { name: "payload", maxBytes: 1 << 20 };
- * console.assert(options.name === "payload");
+ * import { parseStatement, type ParseStatementOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const options: ParseStatementOptions = { name: "payload", maxBytes: 64 };
+ * assert.throws(() => parseStatement(`{"predicate":{"pad":"${"x".repeat(64)}"}}`, options), {
+ *   code: "JSON_TOO_LARGE",
+ *   message: 'Cannot parse JSON "payload": input is larger than the limit of 64 bytes',
+ * });
+ * assert.throws(() => parseStatement("{}", options), {
+ *   name: "ValidationError",
+ *   message: /^Invalid in-toto statement "payload": \/_type: /,
+ * });
  * ```
  */
 export interface ParseStatementOptions {

@@ -51,9 +51,14 @@ const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
  *
  * @example Usage
  * ```ts
- * import type { OrchestratorRunSubjectInput } from "@stellaops/provenance";
+ * import { orchestratorSubject, type OrchestratorRunSubjectInput } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const run: OrchestratorRunSubjectInput = { cluster: "eu-1", runId: "r-42", record: { state: "done" } };
- * console.assert(run.cluster === "eu-1");
+ * assert.deepEqual(orchestratorSubject(run), {
+ *   name: "stella://orchestrator/eu-1/runs/r-42",
+ *   digest: { sha256: "414dc96abeb5a87dbec57391eb1cf881aecf766497e6240f8f50f8319bed8e0e" },
+ * });
+ * assert.throws(() => orchestratorSubject({ ...run, runId: ".." }), RangeError);
  * ```
  */
 export interface OrchestratorRunSubjectInput {
@@ -70,9 +75,13 @@ export interface OrchestratorRunSubjectInput {
  *
  * @example Usage
  * ```ts
- * import type { JobSubjectInput } from "@stellaops/provenance";
+ * import { jobSubject, type JobSubjectInput } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const job: JobSubjectInput = { pipeline: "release", jobId: "build-7", record: { exitCode: 0 } };
- * console.assert(job.jobId === "build-7");
+ * assert.deepEqual(jobSubject(job), {
+ *   name: "stella://jobs/release/build-7",
+ *   digest: { sha256: "6041df3e9b345d68be886f995c452395674ea950cd3ca9992c13b64f3aa9cbd0" }, // sha256('{"exitCode":0}')
+ * });
  * ```
  */
 export interface JobSubjectInput {
@@ -89,9 +98,15 @@ export interface JobSubjectInput {
  *
  * @example Usage
  * ```ts
- * import type { ExportSubjectInput } from "@stellaops/provenance";
+ * import { exportSubject, type ExportSubjectInput } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const input: ExportSubjectInput = { exportId: "x-1", archive: new Uint8Array(), fileDigests: [] };
- * console.assert(input.fileDigests.length === 0);
+ * const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // SHA-256 of nothing
+ * assert.deepEqual(exportSubject(input), {
+ *   name: "stella://exports/x-1",
+ *   digest: { merkleSha256: empty, sha256: empty },
+ * });
+ * assert.throws(() => exportSubject({ ...input, fileDigests: ["AB"] }), TypeError);
  * ```
  */
 export interface ExportSubjectInput {
