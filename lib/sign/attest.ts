@@ -54,9 +54,44 @@ import type { Signer } from "./signer.ts";
  *
  * @example Usage
  * ```ts
- * import type { AttestDocument } from "@stellaops/provenance";
- * const sbom: AttestDocument = { name: "sbom.cdx.json", content: new TextEncoder().encode("{}") };
- * console.assert(sbom.mediaType === undefined);
+ * import {
+ *   attestPromotion,
+ *   type AttestDocument,
+ *   createSigner,
+ *   generateKeyPair,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const text = new TextEncoder();
+ * const sbom: AttestDocument = { name: "sbom.spdx.json", content: text.encode("{}") };
+ * const vex: AttestDocument = {
+ *   name: "vex.json",
+ *   mediaType: "application/csaf+json",
+ *   content: ReadableStream.from([text.encode("{"), text.encode("}")]),
+ * };
+ * const { statement } = await attestPromotion({
+ *   image: `registry.example/app@sha256:${"ab".repeat(32)}`,
+ *   sbom: [sbom],
+ *   vex: [vex],
+ *   from: "staging",
+ *   to: "production",
+ *   approver: ["alice"],
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ * }, [createSigner(await generateKeyPair("ed25519"))]);
+ * const sha256OfBraces = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+ * assert.deepEqual(statement.predicate.materials, [
+ *   {
+ *     name: "sbom.spdx.json",
+ *     digest: { sha256: sha256OfBraces },
+ *     mediaType: "application/spdx+json",
+ *     annotations: { role: "sbom" },
+ *   },
+ *   {
+ *     name: "vex.json",
+ *     digest: { sha256: sha256OfBraces },
+ *     mediaType: "application/csaf+json",
+ *     annotations: { role: "vex" },
+ *   },
+ * ]);
  * ```
  */
 export interface AttestDocument {
@@ -73,9 +108,35 @@ export interface AttestDocument {
  *
  * @example Usage
  * ```ts
- * import type { Attestation, PromotionPredicate } from "@stellaops/provenance";
- * const check = (a: Attestation<PromotionPredicate>): string => a.envelope.payloadType;
- * console.assert(typeof check === "function");
+ * import {
+ *   type Attestation,
+ *   attestProvenance,
+ *   createSigner,
+ *   decodeBase64,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   parseStatement,
+ *   type ProvenancePredicate,
+ *   serializeEnvelope,
+ *   trustedKeyFromPem,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const attestation: Attestation<ProvenancePredicate> = await attestProvenance({
+ *   subject: [`app.tar=sha256:${"ab".repeat(32)}`],
+ *   buildType: "https://example.com/build-types/make/v1",
+ *   builderId: "https://example.com/builders/ci@v1",
+ *   externalParameters: { target: "release" },
+ * }, [createSigner(key)]);
+ * assert.equal(attestation.envelope.payloadType, "application/vnd.in-toto+json");
+ * assert.deepEqual(parseStatement(decodeBase64(attestation.envelope.payload)), attestation.statement);
+ * const report = await verifyEnvelope(serializeEnvelope(attestation.envelope), {
+ *   now: Date.UTC(2026, 0, 1),
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ * });
+ * assert.equal(report.verified, true);
  * ```
  */
 export interface Attestation<P> {
@@ -90,7 +151,14 @@ export interface Attestation<P> {
  *
  * @example Usage
  * ```ts
- * import type { AttestPromotionOptions } from "@stellaops/provenance";
+ * import {
+ *   attestPromotion,
+ *   type AttestPromotionOptions,
+ *   createSigner,
+ *   generateKeyPair,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const signers = [createSigner(await generateKeyPair("ed25519"))];
  * const options: AttestPromotionOptions = {
  *   image: `registry.example/app@sha256:${"ab".repeat(32)}`,
  *   sbom: [{ name: "sbom.cdx.json", content: new Uint8Array() }],
@@ -99,8 +167,20 @@ export interface Attestation<P> {
  *   to: "production",
  *   approver: ["alice"],
  *   promotedAt: "2025-01-31T13:05:00Z",
+ *   ticket: "CHG-1234",
  * };
- * console.assert(options.approver.length === 1);
+ * const { statement } = await attestPromotion(options, signers);
+ * assert.deepEqual(statement.predicate.promotion, {
+ *   from: "staging",
+ *   to: "production",
+ *   promotedAt: "2025-01-31T13:05:00Z",
+ *   approvals: [{ approver: "alice" }],
+ *   ticket: "CHG-1234",
+ * });
+ * await assert.rejects(attestPromotion({ ...options, approver: [] }, signers), {
+ *   name: "ValidationError",
+ *   message: "Cannot attest promotion: /predicate/promotion/approvals: Add at least one approval",
+ * });
  * ```
  */
 export interface AttestPromotionOptions {
@@ -133,14 +213,31 @@ export interface AttestPromotionOptions {
  *
  * @example Usage
  * ```ts
- * import type { AttestProvenanceOptions } from "@stellaops/provenance";
+ * import {
+ *   attestProvenance,
+ *   type AttestProvenanceOptions,
+ *   createSigner,
+ *   generateKeyPair,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const signers = [createSigner(await generateKeyPair("ed25519"))];
  * const options: AttestProvenanceOptions = {
  *   subject: [`app.tar=sha256:${"ab".repeat(32)}`],
  *   buildType: "https://example.com/build-types/make/v1",
  *   builderId: "https://example.com/builders/ci@v1",
  *   externalParameters: { target: "release" },
  * };
- * console.assert(options.subject?.length === 1);
+ * const { statement } = await attestProvenance(options, signers);
+ * assert.deepEqual(statement.subject, [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }]);
+ * assert.deepEqual(statement.predicate.buildDefinition, {
+ *   buildType: "https://example.com/build-types/make/v1",
+ *   externalParameters: { target: "release" },
+ * });
+ * await assert.rejects(attestProvenance({ ...options, subject: ["app.tar=sha256"] }, signers), {
+ *   name: "ValidationError",
+ *   message: 'Cannot attest provenance: /subject/0: Write "app.tar=sha256" as NAME=ALG:HEX, ' +
+ *     "e.g. app.tar=sha256:<64 hex>",
+ * });
  * ```
  */
 export interface AttestProvenanceOptions {

@@ -60,9 +60,10 @@ export type AuditLogCode = typeof AUDIT_LOG_CODES[number];
  *
  * @example Usage
  * ```ts
- * import type { AuditEntry } from "@stellaops/provenance";
+ * import { type AuditEntry, MemoryAuditLog } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const entry: AuditEntry = {
- *   time: "2025-01-01T00:00:00Z",
+ *   time: "2025-01-01T01:00:00+01:00",
  *   keyid: "k1",
  *   algorithm: "ed25519",
  *   payloadType: "application/vnd.in-toto+json",
@@ -70,7 +71,15 @@ export type AuditLogCode = typeof AUDIT_LOG_CODES[number];
  *   subjects: ["sha256:" + "1".repeat(64)],
  *   actor: "ci@example.com",
  * };
- * console.assert(entry.subjects.length === 1);
+ * const log = new MemoryAuditLog();
+ * const record = await log.append(entry);
+ * assert.deepEqual(record, { seq: 1, ...entry, time: "2025-01-01T00:00:00Z", prev: null });
+ * assert.equal(
+ *   log.text(),
+ *   '{"actor":"ci@example.com","algorithm":"ed25519","keyid":"k1",' +
+ *     `"payloadSha256":"${"0".repeat(64)}","payloadType":"application/vnd.in-toto+json",` +
+ *     `"prev":null,"seq":1,"subjects":["sha256:${"1".repeat(64)}"],"time":"2025-01-01T00:00:00Z"}\n`,
+ * );
  * ```
  */
 export interface AuditEntry {
@@ -95,12 +104,25 @@ export interface AuditEntry {
  *
  * @example Usage
  * ```ts
- * import type { AuditRecord } from "@stellaops/provenance";
- * const first: AuditRecord = {
- *   seq: 1, prev: null, time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519",
- *   payloadType: null, payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
+ * import {
+ *   type AuditRecord,
+ *   encodeHex,
+ *   encodeUtf8,
+ *   MemoryAuditLog,
+ *   sha256,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry = {
+ *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
+ *   payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
  * };
- * console.assert(first.prev === null);
+ * const log = new MemoryAuditLog();
+ * const first: AuditRecord = await log.append(entry);
+ * const second: AuditRecord = await log.append(entry);
+ * assert.deepEqual([first.seq, first.prev], [1, null]);
+ * const firstLine = log.text().split("\n")[0] ?? "";
+ * assert.equal(second.seq, 2);
+ * assert.equal(second.prev, encodeHex(sha256(encodeUtf8(firstLine))));
  * ```
  */
 export interface AuditRecord extends AuditEntry {
@@ -117,9 +139,28 @@ export interface AuditRecord extends AuditEntry {
  *
  * @example Usage
  * ```ts
- * import type { AuditAppendPlan } from "@stellaops/provenance";
- * const show = (plan: AuditAppendPlan) => `${plan.keepBytes}+${plan.line.length}`;
- * console.assert(typeof show === "function");
+ * import {
+ *   type AuditAppendPlan,
+ *   canonicalize,
+ *   decodeUtf8,
+ *   encodeUtf8,
+ *   MemoryAuditLog,
+ *   planAuditAppend,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry = {
+ *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
+ *   payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
+ * };
+ * const log = new MemoryAuditLog();
+ * await log.append(entry);
+ * const complete = log.text();
+ * const plan: AuditAppendPlan = planAuditAppend(encodeUtf8(complete + '{"seq":2,"ti'), entry);
+ * assert.equal(plan.keepBytes, encodeUtf8(complete).length);
+ * assert.equal(plan.repairedTornTail, true);
+ * assert.equal(plan.record.seq, 2);
+ * assert.equal(plan.record.repairedTornTail, true);
+ * assert.equal(decodeUtf8(plan.line), canonicalize(plan.record) + "\n");
  * ```
  */
 export interface AuditAppendPlan {
@@ -138,9 +179,25 @@ export interface AuditAppendPlan {
  *
  * @example Usage
  * ```ts
- * import type { PlanAuditAppendOptions } from "@stellaops/provenance";
- * const options: PlanAuditAppendOptions = { tailOffset: 4096 };
- * console.assert(options.tailOffset === 4096);
+ * import {
+ *   MemoryAuditLog,
+ *   planAuditAppend,
+ *   type PlanAuditAppendOptions,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry = {
+ *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
+ *   payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
+ * };
+ * const log = new MemoryAuditLog();
+ * await log.append(entry);
+ * await log.append(entry);
+ * const bytes = log.bytes();
+ * const options: PlanAuditAppendOptions = { tailOffset: bytes.indexOf(0x0a) + 1 };
+ * const fromTail = planAuditAppend(bytes.subarray(options.tailOffset), entry, options);
+ * assert.deepEqual(fromTail, planAuditAppend(bytes, entry));
+ * assert.equal(fromTail.keepBytes, bytes.length);
+ * assert.equal(fromTail.record.seq, 3);
  * ```
  */
 export interface PlanAuditAppendOptions {
@@ -157,9 +214,28 @@ export interface PlanAuditAppendOptions {
  *
  * @example Usage
  * ```ts
- * import type { VerifyAuditLogOptions } from "@stellaops/provenance";
- * const options: VerifyAuditLogOptions = { trustedHead: "ab".repeat(32) };
- * console.assert(options.trustedHead?.length === 64);
+ * import {
+ *   encodeUtf8,
+ *   MemoryAuditLog,
+ *   verifyAuditLog,
+ *   type VerifyAuditLogOptions,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry = {
+ *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
+ *   payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
+ * };
+ * const log = new MemoryAuditLog();
+ * await log.append(entry);
+ * await log.append(entry);
+ * const head = verifyAuditLog(log.bytes()).head;
+ * assert.ok(head !== null);
+ * const options: VerifyAuditLogOptions = { trustedHead: head };
+ * assert.equal(verifyAuditLog(log.bytes(), options).ok, true);
+ * const truncated = encodeUtf8(log.text().split("\n")[0] + "\n");
+ * assert.equal(verifyAuditLog(truncated).ok, true);
+ * const report = verifyAuditLog(truncated, options);
+ * assert.deepEqual([report.ok, report.code, report.index], [false, "AUDIT_TRUNCATED", 2]);
  * ```
  */
 export interface VerifyAuditLogOptions {
@@ -176,12 +252,28 @@ export interface VerifyAuditLogOptions {
  *
  * @example Usage
  * ```ts
- * import type { AuditLogReport } from "@stellaops/provenance";
- * const report: AuditLogReport = {
+ * import {
+ *   type AuditLogReport,
+ *   encodeUtf8,
+ *   MemoryAuditLog,
+ *   verifyAuditLog,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const empty: AuditLogReport = verifyAuditLog(new Uint8Array());
+ * assert.deepEqual(empty, {
  *   ok: true, code: null, index: null, message: "Audit log intact: 0 records", records: 0,
  *   head: null, tornTail: false,
- * };
- * console.assert(report.ok);
+ * });
+ * const log = new MemoryAuditLog();
+ * await log.append({
+ *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
+ *   payloadSha256: "0".repeat(64), subjects: [], actor: "ci",
+ * });
+ * const torn = verifyAuditLog(encodeUtf8(log.text() + '{"seq"'));
+ * assert.deepEqual(
+ *   [torn.ok, torn.code, torn.index, torn.records, torn.tornTail],
+ *   [true, "AUDIT_TORN_TAIL", 2, 1, true],
+ * );
  * ```
  */
 export interface AuditLogReport {
@@ -206,9 +298,36 @@ export interface AuditLogReport {
  *
  * @example Usage
  * ```ts
- * import { MemoryAuditLog, type AuditSink } from "@stellaops/provenance";
- * const sink: AuditSink = new MemoryAuditLog();
- * console.assert(typeof sink.append === "function");
+ * import {
+ *   type AuditEntry,
+ *   AuditedSigner,
+ *   type AuditRecord,
+ *   type AuditSink,
+ *   MemoryAuditLog,
+ *   type Signer,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const inner: Signer = {
+ *   keyid: "k",
+ *   algorithm: "hmac-sha256",
+ *   sign: () => Promise.resolve(new Uint8Array(32)),
+ * };
+ * const memory = new MemoryAuditLog();
+ * const actors: string[] = [];
+ * const sink: AuditSink = {
+ *   append(entry: AuditEntry): Promise<AuditRecord> {
+ *     actors.push(entry.actor);
+ *     return memory.append(entry);
+ *   },
+ * };
+ * const data = new TextEncoder().encode("hi");
+ * await new AuditedSigner(inner, sink, { actor: "ci", time: "2025-01-01T00:00:00Z" }).sign(data);
+ * assert.deepEqual(actors, ["ci"]);
+ * const full: AuditSink = { append: () => Promise.reject(new Error("disk full")) };
+ * const refused = new AuditedSigner(inner, full, { actor: "ci", time: "2025-01-01T00:00:00Z" });
+ * await assert.rejects(refused.sign(data), {
+ *   message: "Cannot sign: audit record could not be written: disk full",
+ * });
  * ```
  */
 export interface AuditSink {
@@ -707,9 +826,29 @@ export class MemoryAuditLog implements AuditSink {
  *
  * @example Usage
  * ```ts
- * import type { AuditedSignerOptions } from "@stellaops/provenance";
- * const options: AuditedSignerOptions = { actor: "ci@example.com", time: "2025-01-01T00:00:00Z" };
- * console.assert(options.actor.length > 0);
+ * import {
+ *   AuditedSigner,
+ *   type AuditedSignerOptions,
+ *   MemoryAuditLog,
+ *   type Signer,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const inner: Signer = {
+ *   keyid: "k",
+ *   algorithm: "hmac-sha256",
+ *   sign: () => Promise.resolve(new Uint8Array(32)),
+ * };
+ * const times = ["2025-01-01T00:00:00Z", "2025-01-01T00:05:00Z"];
+ * const options: AuditedSignerOptions = { actor: "ci@example.com", time: () => times.shift() ?? "" };
+ * const log = new MemoryAuditLog();
+ * const signer = new AuditedSigner(inner, log, options);
+ * await signer.sign(new TextEncoder().encode("a"));
+ * await signer.sign(new TextEncoder().encode("b"));
+ * const records = log.text().trimEnd().split("\n").map((line) => JSON.parse(line));
+ * assert.deepEqual(records.map((r) => [r.seq, r.actor, r.time]), [
+ *   [1, "ci@example.com", "2025-01-01T00:00:00Z"],
+ *   [2, "ci@example.com", "2025-01-01T00:05:00Z"],
+ * ]);
  * ```
  */
 export interface AuditedSignerOptions {

@@ -40,13 +40,28 @@ import type { Signer } from "./signer.ts";
  *
  * @example Usage
  * ```ts
- * import type { AppendCustodyEventOptions } from "@stellaops/provenance";
+ * import {
+ *   appendCustodyEvent,
+ *   type AppendCustodyEventOptions,
+ *   createSigner,
+ *   generateKeyPair,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const options: AppendCustodyEventOptions = {
  *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
  *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
- *   signers: [],
+ *   signers: [createSigner(await generateKeyPair("ed25519"))],
  * };
- * console.assert(options.sequence === undefined);
+ * const first = await appendCustodyEvent(null, options);
+ * assert.deepEqual(first.statement.predicate, {
+ *   sequence: 0,
+ *   previous: null,
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ * });
+ * await assert.rejects(appendCustodyEvent(null, { ...options, sequence: 1 }), {
+ *   name: "RangeError",
+ *   message: "Pass sequence 0 or none: a new timeline starts at 0, got 1",
+ * });
  * ```
  */
 export interface AppendCustodyEventOptions {
@@ -73,9 +88,22 @@ export interface AppendCustodyEventOptions {
  *
  * @example Usage
  * ```ts
- * import type { AppendedCustodyEvent } from "@stellaops/provenance";
- * const size = (entry: AppendedCustodyEvent): number => entry.bytes.length;
- * console.assert(typeof size === "function");
+ * import {
+ *   appendCustodyEvent,
+ *   type AppendedCustodyEvent,
+ *   createSigner,
+ *   generateKeyPair,
+ *   parseCustodyEntry,
+ *   serializeEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry: AppendedCustodyEvent = await appendCustodyEvent(null, {
+ *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ *   signers: [createSigner(await generateKeyPair("ed25519"))],
+ * });
+ * assert.equal(new TextDecoder().decode(entry.bytes), serializeEnvelope(entry.envelope));
+ * assert.deepEqual(parseCustodyEntry(entry.bytes).statement, entry.statement);
  * ```
  */
 export interface AppendedCustodyEvent {

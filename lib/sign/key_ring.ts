@@ -42,15 +42,21 @@ export type KeyStatus = typeof KEY_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import type { KeyRingEntry } from "@stellaops/provenance";
+ * import { keyActiveAt, type KeyRingEntry, validateKeyRing } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const entry: KeyRingEntry = {
- *   keyid: "ab".repeat(32),
+ *   keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
  *   algorithm: "ed25519",
- *   publicKey: "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----\n",
+ *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n",
  *   validFrom: "2025-01-01T00:00:00Z",
  *   status: "active",
  * };
- * console.assert(entry.status === "active");
+ * assert.deepEqual(validateKeyRing({ keys: [entry] }), []);
+ * assert.equal(keyActiveAt({ keys: [entry] }, entry.keyid, "2025-01-01T00:00:00Z"), true);
+ * assert.equal(keyActiveAt({ keys: [entry] }, entry.keyid, "2024-12-31T23:59:59Z"), false);
+ * assert.deepEqual(validateKeyRing({ keys: [{ ...entry, keyid: "ab".repeat(32) }] }).map((p) => p.code), [
+ *   "KEYRING_KEYID_MISMATCH",
+ * ]);
  * ```
  */
 export interface KeyRingEntry {
@@ -75,9 +81,19 @@ export interface KeyRingEntry {
  *
  * @example Usage
  * ```ts
- * import type { KeyRing } from "@stellaops/provenance";
- * const ring: KeyRing = { keys: [] };
- * console.assert(ring.keys.length === 0);
+ * import { formatKeyRing, type KeyRing, parseKeyRing } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const ring: KeyRing = {
+ *   keys: [{
+ *     keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
+ *     algorithm: "ed25519",
+ *     publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n",
+ *     validFrom: "2025-01-01T00:00:00Z",
+ *     status: "active",
+ *   }],
+ * };
+ * assert.equal(formatKeyRing({ keys: [] }), '{"keys":[]}\n');
+ * assert.deepEqual(parseKeyRing(formatKeyRing(ring)), ring);
  * ```
  */
 export interface KeyRing {
@@ -90,9 +106,19 @@ export interface KeyRing {
  *
  * @example Usage
  * ```ts
- * import type { NewRingKey } from "@stellaops/provenance";
- * const key: NewRingKey = { keyid: "cd".repeat(32), algorithm: "ecdsa-p256-sha256", publicKey: "-----BEGIN PUBLIC KEY-----\n..." };
- * console.assert(key.algorithm === "ecdsa-p256-sha256");
+ * import { type NewRingKey, rotateKeyRing } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key: NewRingKey = {
+ *   keyid: "47dea58ea00fae9417ee19d76755bfef690899021132effb04fe1f9e4f0c8059",
+ *   algorithm: "ed25519",
+ *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAgTl3Dqh9F19Wo1Rmw0x+zMuNipG07jeiXfYPW4/Js5Q=\n-----END PUBLIC KEY-----\n",
+ * };
+ * const ring = rotateKeyRing({ keys: [] }, key, "2025-02-01T00:00:00+01:00");
+ * assert.deepEqual(ring.keys, [{ ...key, validFrom: "2025-01-31T23:00:00Z", status: "active" }]);
+ * assert.throws(
+ *   () => rotateKeyRing({ keys: [] }, { ...key, keyid: "ab".repeat(32) }, "2025-02-01T00:00:00Z"),
+ *   { name: "ValidationError" },
+ * );
  * ```
  */
 export interface NewRingKey {
@@ -109,9 +135,32 @@ export interface NewRingKey {
  *
  * @example Usage
  * ```ts
- * import type { RotateKeyRingOptions } from "@stellaops/provenance";
+ * import { rotateKeyRing, type RotateKeyRingOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const ring = {
+ *   keys: [{
+ *     keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
+ *     algorithm: "ed25519" as const,
+ *     publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n",
+ *     validFrom: "2025-01-01T00:00:00Z",
+ *     status: "active" as const,
+ *   }],
+ * };
+ * const newKey = {
+ *   keyid: "47dea58ea00fae9417ee19d76755bfef690899021132effb04fe1f9e4f0c8059",
+ *   algorithm: "ed25519" as const,
+ *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAgTl3Dqh9F19Wo1Rmw0x+zMuNipG07jeiXfYPW4/Js5Q=\n-----END PUBLIC KEY-----\n",
+ * };
  * const options: RotateKeyRingOptions = { overlap: 24 * 60 * 60 * 1000 };
- * console.assert(options.overlap === 86_400_000);
+ * const next = rotateKeyRing(ring, newKey, "2025-02-01T00:00:00Z", options);
+ * assert.deepEqual(next.keys.map((k) => [k.status, k.validUntil]), [
+ *   ["retired", "2025-02-02T00:00:00Z"],
+ *   ["active", undefined],
+ * ]);
+ * assert.throws(() => rotateKeyRing(ring, newKey, "2025-02-01T00:00:00Z", { overlap: -1 }), {
+ *   name: "RangeError",
+ *   message: "Pass overlap as a non-negative integer number of milliseconds",
+ * });
  * ```
  */
 export interface RotateKeyRingOptions {
@@ -127,9 +176,17 @@ export interface RotateKeyRingOptions {
  *
  * @example Usage
  * ```ts
- * import type { ParseKeyRingOptions } from "@stellaops/provenance";
- * const options: ParseKeyRingOptions = { name: "ring.json" };
- * console.assert(options.name === "ring.json");
+ * import { parseKeyRing, type ParseKeyRingOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const options: ParseKeyRingOptions = { name: "ring.json", maxBytes: 64 };
+ * assert.deepEqual(parseKeyRing('{"keys":[]}', options), { keys: [] });
+ * assert.throws(() => parseKeyRing('{"keys":[{}]}', options), {
+ *   code: "KEYRING_INVALID",
+ *   message: /^Cannot parse key ring "ring\.json": \/keys\/0\/keyid: Add "keyid" to key 0;/,
+ * });
+ * assert.throws(() => parseKeyRing(`{"keys":[],"pad":"${"x".repeat(64)}"}`, options), {
+ *   code: "JSON_TOO_LARGE",
+ * });
  * ```
  */
 export interface ParseKeyRingOptions {

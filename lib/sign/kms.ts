@@ -37,12 +37,30 @@ import type { SignatureAlgorithm, Signer, Verifier } from "./signer.ts";
  *
  * @example Usage
  * ```ts
- * import type { KeyManagementService } from "@stellaops/provenance";
+ * import {
+ *   createKmsSigner,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KeyManagementService,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const inside = createSigner(key); // stands in for the key the KMS holds
  * const kms: KeyManagementService = {
- *   getPublicKey: () => Promise.reject(new Error("offline")),
- *   signDigest: () => Promise.reject(new Error("offline")),
+ *   getPublicKey: () => Promise.resolve(exportPublicKeyPem(key)),
+ *   signDigest: () => Promise.reject(new Error("Ed25519 keys sign messages")),
+ *   signMessage: (_ref, message) => inside.sign(message),
  * };
- * console.assert(typeof kms.signDigest === "function");
+ * const data = new TextEncoder().encode("hello");
+ * const signer = await createKmsSigner(kms, "test://key-1");
+ * assert.deepEqual(await signer.sign(data), await inside.sign(data)); // Ed25519 is deterministic
+ * const broken: KeyManagementService = { ...kms, signMessage: () => Promise.resolve(new Uint8Array(64)) };
+ * await assert.rejects((await createKmsSigner(broken, "test://key-1")).sign(data), {
+ *   message: 'Cannot sign with KMS key "test://key-1": the KMS returned a signature that does ' +
+ *     "not verify against its public key",
+ * });
  * ```
  */
 export interface KeyManagementService {
@@ -81,9 +99,29 @@ export interface KeyManagementService {
  *
  * @example Usage
  * ```ts
- * import type { CreateKmsSignerOptions } from "@stellaops/provenance";
- * const options: CreateKmsSignerOptions = { algorithm: "rsa-pkcs1-sha256" };
- * console.assert(options.algorithm === "rsa-pkcs1-sha256");
+ * import {
+ *   createKmsSigner,
+ *   type CreateKmsSignerOptions,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KeyManagementService,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const kms: KeyManagementService = {
+ *   getPublicKey: () => Promise.resolve(exportPublicKeyPem(key)),
+ *   signDigest: () => Promise.reject(new Error("Ed25519 keys sign messages")),
+ *   signMessage: () => Promise.resolve(new Uint8Array(64)), // not a valid signature
+ * };
+ * const options: CreateKmsSignerOptions = { keyid: "kms-key-1", verifySignatures: false };
+ * const signer = await createKmsSigner(kms, "test://key-1", options);
+ * assert.equal(signer.keyid, "kms-key-1");
+ * assert.deepEqual(await signer.sign(new Uint8Array([1])), new Uint8Array(64)); // returned unchecked
+ * await assert.rejects(createKmsSigner(kms, "test://key-1", { algorithm: "rsa-pkcs1-sha256" }), {
+ *   name: "TypeError",
+ *   message: 'Cannot use algorithm "rsa-pkcs1-sha256" with a ed25519 key: use ed25519',
+ * });
  * ```
  */
 export interface CreateKmsSignerOptions {

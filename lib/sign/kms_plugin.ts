@@ -117,9 +117,11 @@ export class KmsPluginError extends Error {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginKeyRef } from "@stellaops/provenance";
- * const ref: KmsPluginKeyRef = { pluginName: "hsm", executable: "sigstore-kms-hsm", keyResourceId: "slot-1" };
- * console.assert(ref.executable.endsWith(ref.pluginName));
+ * import { type KmsPluginKeyRef, parseKmsPluginKeyRef } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const ref: KmsPluginKeyRef = parseKmsPluginKeyRef("hsm://slot-1");
+ * assert.deepEqual(ref, { pluginName: "hsm", executable: "sigstore-kms-hsm", keyResourceId: "slot-1" });
+ * assert.throws(() => parseKmsPluginKeyRef("hsm://"), { code: "KMS_KEY_REF_INVALID" });
  * ```
  */
 export interface KmsPluginKeyRef {
@@ -136,9 +138,13 @@ export interface KmsPluginKeyRef {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginRpcOptions } from "@stellaops/provenance";
- * const rpc: KmsPluginRpcOptions = { keyVersion: "3" };
- * console.assert(rpc.keyVersion === "3");
+ * import { encodeKmsPluginRequest, type KmsPluginRpcOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const rpcOptions: KmsPluginRpcOptions = { keyVersion: "3" };
+ * const { args } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, { method: "publicKey", rpcOptions });
+ * assert.deepEqual(JSON.parse(args[1]).publicKey, {
+ *   publicKeyOptions: { rpcOptions: { keyVersion: "3", remoteVerification: false } },
+ * });
  * ```
  */
 export interface KmsPluginRpcOptions {
@@ -155,9 +161,22 @@ export interface KmsPluginRpcOptions {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginInit } from "@stellaops/provenance";
- * const init: KmsPluginInit = { keyResourceId: "slot-1", hashAlgorithm: "sha256" };
- * console.assert(init.keyResourceId === "slot-1");
+ * import { encodeKmsPluginRequest, type KmsPluginInit } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const init: KmsPluginInit = {
+ *   keyResourceId: "slot-1",
+ *   hashAlgorithm: null, // Ed25519: no pre-hash
+ *   ctxDeadline: "2025-01-01T01:00:30+01:00",
+ *   rpcOptions: { remoteVerification: true },
+ * };
+ * const { args } = encodeKmsPluginRequest(init, { method: "defaultAlgorithm" });
+ * assert.deepEqual(JSON.parse(args[1]).initOptions, {
+ *   ctxDeadline: "2025-01-01T00:00:30Z",
+ *   hashFunc: 0,
+ *   keyResourceID: "slot-1",
+ *   protocolVersion: "1",
+ *   rpcOptions: { keyVersion: "", remoteVerification: true },
+ * });
  * ```
  */
 export interface KmsPluginInit {
@@ -176,9 +195,17 @@ export interface KmsPluginInit {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginCall } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest, type KmsPluginCall } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const call: KmsPluginCall = { method: "signMessage", digest: new Uint8Array(32), hashAlgorithm: "sha256" };
- * console.assert(call.method === "signMessage");
+ * const { args, stdin } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, call);
+ * assert.deepEqual(JSON.parse(args[1]).signMessage.signOptions.messageOptions, {
+ *   digest: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+ *   hashFunc: 5,
+ * });
+ * assert.equal(stdin.length, 0);
+ * const whole: KmsPluginCall = { method: "signMessage", message: new TextEncoder().encode("hi") };
+ * assert.deepEqual(encodeKmsPluginRequest({ keyResourceId: "slot-1" }, whole).stdin, new Uint8Array([104, 105]));
  * ```
  */
 export type KmsPluginCall =
@@ -210,9 +237,21 @@ export type KmsPluginCall =
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginInvocation } from "@stellaops/provenance";
- * const inv: KmsPluginInvocation = { args: ["1", "{}"], stdin: new Uint8Array() };
- * console.assert(inv.args[0] === "1");
+ * import { encodeKmsPluginRequest, type KmsPluginInvocation } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const invocation: KmsPluginInvocation = encodeKmsPluginRequest(
+ *   { keyResourceId: "slot-1" },
+ *   { method: "supportedAlgorithms" },
+ * );
+ * assert.deepEqual(invocation, {
+ *   args: [
+ *     "1",
+ *     '{"initOptions":{"hashFunc":5,"keyResourceID":"slot-1","protocolVersion":"1",' +
+ *     '"rpcOptions":{"keyVersion":"","remoteVerification":false}},' +
+ *     '"methodName":"supportedAlgorithms","supportedAlgorithms":{}}',
+ *   ],
+ *   stdin: new Uint8Array(),
+ * });
  * ```
  */
 export interface KmsPluginInvocation {
@@ -227,9 +266,18 @@ export interface KmsPluginInvocation {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginResults } from "@stellaops/provenance";
- * const result: KmsPluginResults["defaultAlgorithm"] = { defaultAlgorithm: "ecdsa-p256-sha256" };
- * console.assert(result.defaultAlgorithm.length > 0);
+ * import { decodeKmsPluginResponse, type KmsPluginResults } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const stdout = new TextEncoder().encode('{"defaultAlgorithm":{"defaultAlgorithm":"ecdsa-p256-sha256"}}');
+ * const result: KmsPluginResults["defaultAlgorithm"] =
+ *   decodeKmsPluginResponse("defaultAlgorithm", stdout, "sigstore-kms-hsm");
+ * assert.deepEqual(result, { defaultAlgorithm: "ecdsa-p256-sha256" });
+ * const mistyped = new TextEncoder().encode('{"defaultAlgorithm":{"defaultAlgorithm":1}}');
+ * assert.throws(() => decodeKmsPluginResponse("defaultAlgorithm", mistyped, "sigstore-kms-hsm"), {
+ *   code: "KMS_PLUGIN_RESPONSE_INVALID",
+ *   message: 'Cannot read the response of KMS plugin "sigstore-kms-hsm" to defaultAlgorithm: ' +
+ *     '"defaultAlgorithm.defaultAlgorithm" is not a string',
+ * });
  * ```
  */
 export interface KmsPluginResults {

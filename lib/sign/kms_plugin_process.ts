@@ -38,9 +38,25 @@ import {
  *
  * @example Usage
  * ```ts
- * import type { KmsPluginProcessOptions } from "@stellaops/provenance";
- * const options: KmsPluginProcessOptions = { path: "/usr/local/bin:/usr/bin", env: { HOME: "/home/ci" }, timeoutMs: 30_000 };
- * console.assert(options.timeoutMs === 30_000);
+ * import { invokeKmsPlugin, type KmsPluginProcessOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * const script = `#!/bin/sh\nprintf '{"defaultAlgorithm":{"defaultAlgorithm":"%s"}}' "$KMS_ALGORITHM"\n`;
+ * await Deno.writeTextFile(`${dir}/sigstore-kms-env`, script, { mode: 0o755 });
+ * const options: KmsPluginProcessOptions = {
+ *   env: { KMS_ALGORITHM: "ed25519" }, // the plugin's whole environment
+ *   timeoutMs: 30_000,
+ *   stderr: "null",
+ * };
+ * const call = { method: "defaultAlgorithm" } as const;
+ * const result = await invokeKmsPlugin(`${dir}/sigstore-kms-env`, { keyResourceId: "k" }, call, options);
+ * assert.deepEqual(result, { defaultAlgorithm: "ed25519" });
+ * const bare = { ...options, env: {} }; // nothing is inherited from this process
+ * assert.deepEqual(
+ *   await invokeKmsPlugin(`${dir}/sigstore-kms-env`, { keyResourceId: "k" }, call, bare),
+ *   { defaultAlgorithm: "" },
+ * );
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export interface KmsPluginProcessOptions {

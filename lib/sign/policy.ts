@@ -46,9 +46,17 @@ import type { SignatureAlgorithm, Signer } from "./signer.ts";
  *
  * @example Usage
  * ```ts
- * import type { RequiredClaim } from "@stellaops/provenance";
+ * import { evaluatePolicy, type RequiredClaim } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const claim: RequiredClaim = { pointer: "/predicateType", equals: "https://slsa.dev/provenance/v1" };
- * console.assert(claim.pointer.startsWith("/"));
+ * const policy = { requiredClaims: [claim] };
+ * assert.deepEqual(evaluatePolicy({ predicateType: "https://slsa.dev/provenance/v1" }, policy), []);
+ * assert.deepEqual(evaluatePolicy({ predicateType: "https://example.com/other" }, policy), [{
+ *   path: "/predicateType",
+ *   code: "CLAIM_MISMATCH",
+ *   message: 'Change claim "/predicateType": expected it to equal "https://slsa.dev/provenance/v1", ' +
+ *     'found "https://example.com/other"',
+ * }]);
  * ```
  */
 export interface RequiredClaim {
@@ -69,9 +77,22 @@ export interface RequiredClaim {
  *
  * @example Usage
  * ```ts
- * import type { ClaimPolicy } from "@stellaops/provenance";
- * const policy: ClaimPolicy = { requiredClaims: [{ pointer: "/predicate/builder/id", present: true }] };
- * console.assert(policy.requiredClaims?.length === 1);
+ * import { type ClaimPolicy, evaluatePolicy } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const policy: ClaimPolicy = {
+ *   requiredClaims: [
+ *     { pointer: "/predicate/builder/id", pattern: "https://ci\\.example\\.com/.*" },
+ *     { pointer: "/predicate/debug", present: false },
+ *   ],
+ * };
+ * const statement = { predicate: { builder: { id: "https://ci.example.com/runner" } } };
+ * assert.deepEqual(evaluatePolicy(statement, policy), []);
+ * const debug = { predicate: { builder: { id: "laptop" }, debug: true } };
+ * assert.deepEqual(evaluatePolicy(debug, policy).map((p) => [p.path, p.code]), [
+ *   ["/predicate/builder/id", "CLAIM_MISMATCH"],
+ *   ["/predicate/debug", "CLAIM_MISMATCH"],
+ * ]);
+ * assert.deepEqual(evaluatePolicy(debug, {}), []); // no claims: anything may be signed
  * ```
  */
 export interface ClaimPolicy {
@@ -84,9 +105,16 @@ export interface ClaimPolicy {
  *
  * @example Usage
  * ```ts
- * import type { ParsePolicyOptions } from "@stellaops/provenance";
- * const options: ParsePolicyOptions = { name: "policy.json" };
- * console.assert(options.name === "policy.json");
+ * import { parsePolicy, type ParsePolicyOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const options: ParsePolicyOptions = { name: "policy.json", maxBytes: 1024 };
+ * assert.deepEqual(parsePolicy('{"requiredClaims":[]}', options), { requiredClaims: [] });
+ * assert.throws(() => parsePolicy('{"requiredClaims":[{"pointer":"a"}]}', options), {
+ *   code: "POLICY_INVALID",
+ *   message: 'Cannot parse policy "policy.json": /requiredClaims/0/pointer: Fix "pointer" of ' +
+ *     'required claim 0: Cannot parse JSON Pointer: must be empty or start with "/"',
+ * });
+ * assert.throws(() => parsePolicy(" ".repeat(1025), options), { code: "JSON_TOO_LARGE" });
  * ```
  */
 export interface ParsePolicyOptions {

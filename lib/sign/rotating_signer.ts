@@ -16,9 +16,32 @@ import type { SignatureAlgorithm, Signer } from "./signer.ts";
  *
  * @example Usage
  * ```ts
- * import type { RotationEvent } from "@stellaops/provenance";
- * const event: RotationEvent = { previousKeyid: "old", keyid: "new", time: "2025-02-01T00:00:00Z" };
- * console.assert(event.keyid !== event.previousKeyid);
+ * import {
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type PrivateKey,
+ *   RotatingSigner,
+ *   rotateKeyRing,
+ *   type RotationEvent,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
+ * assert.ok(a.kind === "private" && b.kind === "private");
+ * const ringKey = (k: PrivateKey) => ({
+ *   keyid: k.keyid,
+ *   algorithm: "ed25519" as const,
+ *   publicKey: exportPublicKeyPem(k),
+ * });
+ * const first = rotateKeyRing({ keys: [] }, ringKey(a), "2025-01-01T00:00:00Z");
+ * const ring = rotateKeyRing(first, ringKey(b), "2025-02-01T00:00:00Z");
+ * const events: RotationEvent[] = [];
+ * const signer = new RotatingSigner(ring, [createSigner(a), createSigner(b)], {
+ *   onRotate: (event) => void events.push(event),
+ * });
+ * await signer.sign(new Uint8Array(), "2025-01-20T00:00:00Z");
+ * await signer.sign(new Uint8Array(), "2025-02-01T01:00:00+01:00");
+ * assert.deepEqual(events, [{ previousKeyid: a.keyid, keyid: b.keyid, time: "2025-02-01T00:00:00Z" }]);
  * ```
  */
 export interface RotationEvent {
@@ -35,10 +58,35 @@ export interface RotationEvent {
  *
  * @example Usage
  * ```ts
- * import type { RotatingSignerOptions } from "@stellaops/provenance";
- * const seen: string[] = [];
- * const options: RotatingSignerOptions = { onRotate: (e) => void seen.push(e.keyid) };
- * console.assert(typeof options.onRotate === "function");
+ * import {
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type PrivateKey,
+ *   RotatingSigner,
+ *   type RotatingSignerOptions,
+ *   rotateKeyRing,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
+ * assert.ok(a.kind === "private" && b.kind === "private");
+ * const ringKey = (k: PrivateKey) => ({
+ *   keyid: k.keyid,
+ *   algorithm: "ed25519" as const,
+ *   publicKey: exportPublicKeyPem(k),
+ * });
+ * const first = rotateKeyRing({ keys: [] }, ringKey(a), "2025-01-01T00:00:00Z");
+ * const ring = rotateKeyRing(first, ringKey(b), "2025-02-01T00:00:00Z");
+ * const options: RotatingSignerOptions = {
+ *   onRotate: (event) => {
+ *     throw new Error(`Rotation to ${event.keyid} not approved`);
+ *   },
+ * };
+ * const signer = new RotatingSigner(ring, [createSigner(a), createSigner(b)], options);
+ * assert.equal((await signer.sign(new Uint8Array(), "2025-01-20T00:00:00Z")).keyid, a.keyid);
+ * await assert.rejects(signer.sign(new Uint8Array(), "2025-02-02T00:00:00Z"), {
+ *   message: `Rotation to ${b.keyid} not approved`,
+ * });
  * ```
  */
 export interface RotatingSignerOptions {
@@ -54,9 +102,29 @@ export interface RotatingSignerOptions {
  *
  * @example Usage
  * ```ts
- * import type { RotatingSignature } from "@stellaops/provenance";
- * const s: RotatingSignature = { keyid: "k", algorithm: "ed25519", signature: new Uint8Array(64) };
- * console.assert(s.signature.length === 64);
+ * import {
+ *   createSigner,
+ *   createVerifier,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   RotatingSigner,
+ *   type RotatingSignature,
+ *   rotateKeyRing,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const ring = rotateKeyRing({ keys: [] }, {
+ *   keyid: key.keyid,
+ *   algorithm: "ed25519",
+ *   publicKey: exportPublicKeyPem(key),
+ * }, "2025-01-01T00:00:00Z");
+ * const data = new TextEncoder().encode("hello");
+ * const signature: RotatingSignature = await new RotatingSigner(ring, [createSigner(key)])
+ *   .sign(data, "2025-01-15T00:00:00Z");
+ * assert.equal(signature.keyid, key.keyid);
+ * assert.equal(signature.algorithm, "ed25519");
+ * assert.equal(await createVerifier(key.publicKey).verify(data, signature.signature), true);
  * ```
  */
 export interface RotatingSignature {

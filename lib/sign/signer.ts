@@ -19,13 +19,23 @@ export type { SignatureAlgorithm } from "../keys/key.ts";
  *
  * @example Usage
  * ```ts
- * import type { Signer } from "@stellaops/provenance";
- * const fake: Signer = {
- *   keyid: "test",
+ * import { encodeBase64, preAuthEncoding, sha256, signEnvelope, type Signer } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A toy scheme for illustration (an HSM or a signing service goes here): sig = SHA-256(data).
+ * const seen: Uint8Array[] = [];
+ * const signer: Signer = {
+ *   keyid: "toy",
  *   algorithm: "hmac-sha256",
- *   sign: (data) => Promise.resolve(new Uint8Array(data.length)),
+ *   sign: (data) => {
+ *     seen.push(data);
+ *     return Promise.resolve(sha256(data));
+ *   },
  * };
- * console.assert(fake.keyid === "test");
+ * const payload = new TextEncoder().encode("hi");
+ * const envelope = await signEnvelope({ payloadType: "text/plain", payload }, [signer]);
+ * const pae = preAuthEncoding("text/plain", payload);
+ * assert.deepEqual(seen, [pae]); // a Signer only ever sees the PAE bytes
+ * assert.deepEqual(envelope.signatures, [{ keyid: "toy", sig: encodeBase64(sha256(pae)) }]);
  * ```
  */
 export interface Signer {
@@ -47,13 +57,30 @@ export interface Signer {
  *
  * @example Usage
  * ```ts
- * import type { Verifier } from "@stellaops/provenance";
- * const fake: Verifier = {
- *   keyid: "test",
+ * import {
+ *   createEnvelope,
+ *   equalBytes,
+ *   preAuthEncoding,
+ *   serializeEnvelope,
+ *   sha256,
+ *   type Verifier,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A toy scheme for illustration: a signature is valid when it equals SHA-256(data).
+ * const verifier: Verifier = {
+ *   keyid: "toy",
  *   algorithm: "hmac-sha256",
- *   verify: (_data, sig) => Promise.resolve(sig.length === 32),
+ *   verify: (data, sig) => Promise.resolve(equalBytes(sig, sha256(data))),
  * };
- * console.assert(fake.algorithm === "hmac-sha256");
+ * const payload = new TextEncoder().encode("hi");
+ * const envelopeWith = (sig: Uint8Array) =>
+ *   serializeEnvelope(createEnvelope("text/plain", payload, [{ keyid: "toy", sig }]));
+ * const options = { now: Date.UTC(2026, 0, 1), keys: [{ keyid: "toy", verifiers: [verifier] }] };
+ * const good = await verifyEnvelope(envelopeWith(sha256(preAuthEncoding("text/plain", payload))), options);
+ * assert.deepEqual([good.verified, good.keyids], [true, ["toy"]]);
+ * const bad = await verifyEnvelope(envelopeWith(sha256(payload)), options);
+ * assert.deepEqual([bad.verified, bad.code], [false, "SIGNATURE_INVALID"]);
  * ```
  */
 export interface Verifier {
