@@ -40,9 +40,23 @@ export const FULCIO_OIDS = {
  *
  * @example Usage
  * ```ts
- * import type { FulcioIdentity } from "@stellaops/provenance";
- * const id: FulcioIdentity = { subjects: ["a@example.com"], issuer: "https://accounts.google.com" };
- * console.assert(id.subjects.length === 1);
+ * import {
+ *   decodeBase64,
+ *   type FulcioIdentity,
+ *   fulcioIdentity,
+ *   parseCertificate,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A Fulcio-style leaf (test issuer): SAN email alice@example.com, OIDC issuer extension .1.8.
+ * const leaf = parseCertificate(decodeBase64(
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==",
+ * ));
+ * const identity: FulcioIdentity = fulcioIdentity(leaf);
+ * assert.deepEqual(identity, { subjects: ["alice@example.com"], issuer: "https://accounts.example.com" });
  * ```
  */
 export interface FulcioIdentity {

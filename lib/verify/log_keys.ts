@@ -40,17 +40,37 @@ const KEY_DETAILS: Readonly<Record<string, AsymmetricKeyType>> = {
  *
  * @example Usage
  * ```ts
- * import type { TransparencyLogKey } from "@stellaops/provenance";
- * const key: TransparencyLogKey = {
- *   logId: "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d",
- *   name: "rekor.sigstore.dev",
- *   baseUrl: "https://rekor.sigstore.dev",
+ * import {
+ *   decodeBase64,
+ *   isValidAt,
+ *   logKeysFromTrustedRoot,
+ *   type TransparencyLogKey,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const [key] = logKeysFromTrustedRoot(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+ *   tlogs: [{
+ *     baseUrl: "https://log2025-1.rekor.sigstore.dev",
+ *     hashAlgorithm: "SHA2_256",
+ *     publicKey: {
+ *       rawBytes: "MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=",
+ *       keyDetails: "PKIX_ED25519",
+ *       validFor: { start: "2025-09-23T00:00:00Z" },
+ *     },
+ *     logId: { keyId: "zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A=" },
+ *   }],
+ * }));
+ * const expected: TransparencyLogKey = {
+ *   logId: "cf1199155bddd051268d1f16ac5c0c75c009f6fb5a63f4177f8e18d7051e3fa0",
+ *   name: "log2025-1.rekor.sigstore.dev",
+ *   baseUrl: "https://log2025-1.rekor.sigstore.dev",
  *   hashAlgorithm: "SHA2_256",
- *   publicKey: new Uint8Array(91),
- *   keyDetails: "PKIX_ECDSA_P256_SHA_256",
- *   validFrom: 1610452407000,
+ *   publicKey: decodeBase64("MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244="),
+ *   keyDetails: "PKIX_ED25519",
+ *   validFrom: Date.UTC(2025, 8, 23),
  * };
- * console.assert(key.name === "rekor.sigstore.dev");
+ * assert.deepEqual(key, expected);
+ * assert.equal(isValidAt(expected, Date.UTC(2025, 8, 22)), false);
  * ```
  */
 export interface TransparencyLogKey {

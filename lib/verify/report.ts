@@ -20,9 +20,19 @@ export type TimeSource = typeof TIME_SOURCES[number];
  *
  * @example Usage
  * ```ts
- * import type { Check } from "@stellaops/provenance";
- * const check: Check = { id: "envelope.parse", ok: false, code: "ENVELOPE_MALFORMED", message: "Cannot parse envelope" };
- * console.assert(!check.ok);
+ * import { type Check, verifyEnvelope } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const report = await verifyEnvelope('{"payloadType":"text/plain"}', {
+ *   now: Date.UTC(2026, 0, 1),
+ *   name: "a.dsse.json",
+ * });
+ * const check: Check | undefined = report.checks[0];
+ * assert.deepEqual(check, {
+ *   id: "envelope.parse",
+ *   ok: false,
+ *   code: "ENVELOPE_MALFORMED",
+ *   message: 'Cannot parse envelope "a.dsse.json": field "payload" is missing',
+ * });
  * ```
  */
 export interface Check {
@@ -151,14 +161,43 @@ export interface IdentityReport {
  *
  * @example Usage
  * ```ts
- * import type { VerificationReport } from "@stellaops/provenance";
- * const report: VerificationReport = {
- *   verified: false,
- *   checks: [{ id: "envelope.parse", ok: false, code: "ENVELOPE_MALFORMED", message: "Cannot parse" }],
- *   keyids: [],
+ * import {
+ *   createSigner,
+ *   encodeUtf8,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   serializeEnvelope,
+ *   signEnvelope,
+ *   trustedKeyFromPem,
+ *   type VerificationReport,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const envelope = await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [
+ *   createSigner(key),
+ * ]);
+ * const report: VerificationReport = await verifyEnvelope(serializeEnvelope(envelope), {
+ *   now: Date.UTC(2026, 0, 1),
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ * });
+ * assert.deepEqual(report, {
+ *   verified: true,
+ *   checks: [
+ *     { id: "envelope.parse", ok: true },
+ *     { id: "envelope.signatures", ok: true },
+ *     { id: "time.window", ok: true },
+ *     { id: "payload.type", ok: true },
+ *   ],
+ *   payload: {
+ *     type: "text/plain",
+ *     sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4", // SHA-256("hi")
+ *   },
+ *   signatures: [{ index: 0, keyidHint: key.keyid, verifiedBy: key.keyid }],
+ *   keyids: [key.keyid],
  *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
- * };
- * console.assert(report.verified === false);
+ * });
  * ```
  */
 export interface VerificationReport {
@@ -225,9 +264,20 @@ export function fail(id: string, code: FailureCode, message: string): Check {
  *
  * @example Usage
  * ```ts
- * import type { VerificationSummary } from "@stellaops/provenance";
- * const summary: VerificationSummary = { total: 2, verified: 1, failed: 1, codes: { KEY_UNTRUSTED: 1 } };
- * console.assert(summary.total === summary.verified + summary.failed);
+ * import { summarizeReports, type VerificationSummary, verifyEnvelope } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const now = Date.UTC(2026, 0, 1);
+ * const reports = [
+ *   await verifyEnvelope("{}", { now }),
+ *   await verifyEnvelope('{"payloadType":"t","payload":"","signatures":[{"sig":"AA=="}]}', { now }),
+ * ];
+ * const summary: VerificationSummary = summarizeReports(reports);
+ * assert.deepEqual(summary, {
+ *   total: 2,
+ *   verified: 0,
+ *   failed: 2,
+ *   codes: { ENVELOPE_MALFORMED: 1, SIGNATURE_INVALID: 1 },
+ * });
  * ```
  */
 export interface VerificationSummary {

@@ -80,9 +80,40 @@ import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeSigners } from "./ve
  *
  * @example Usage
  * ```ts
- * import type { VerifyTimelineOptions } from "@stellaops/provenance";
- * const options: VerifyTimelineOptions = { now: Date.UTC(2026, 2, 1), merkleRoot: "sha256:" + "ab".repeat(32) };
- * console.assert(options.keys === undefined);
+ * import {
+ *   appendCustodyEvent,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   timelineMerkleRoot,
+ *   trustedKeyFromPem,
+ *   verifyTimeline,
+ *   type VerifyTimelineOptions,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const signers = [createSigner(key)];
+ * const e0 = await appendCustodyEvent(null, {
+ *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ *   signers,
+ * });
+ * const e1 = await appendCustodyEvent(e0.bytes, {
+ *   event: { type: "stored", actor: "locker", at: "2026-02-10T12:00:00Z" },
+ *   signers,
+ * });
+ * const entries = [e0.bytes, e1.bytes];
+ * const options: VerifyTimelineOptions = {
+ *   now: Date.UTC(2026, 2, 1),
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   merkleRoot: timelineMerkleRoot(entries),
+ * };
+ * assert.equal((await verifyTimeline(entries, options)).verified, true);
+ * const wrongAnchor = await verifyTimeline(entries, { ...options, merkleRoot: "ab".repeat(32) });
+ * assert.equal(wrongAnchor.code, "MERKLE_ROOT_MISMATCH");
+ * const late = await verifyTimeline(entries, { ...options, notAfter: Date.UTC(2026, 1, 10, 10) });
+ * assert.deepEqual(late.firstFailure, { index: 1, code: "SIGNED_AFTER_NOT_AFTER" });
  * ```
  */
 export interface VerifyTimelineOptions {
@@ -127,9 +158,40 @@ export interface VerifyTimelineOptions {
  *
  * @example Usage
  * ```ts
- * import type { TimelineEntryReport } from "@stellaops/provenance";
- * const failing = (entries: TimelineEntryReport[]) => entries.filter((e) => !e.verified).map((e) => e.index);
- * console.assert(failing([]).length === 0);
+ * import {
+ *   appendCustodyEvent,
+ *   createSigner,
+ *   encodeHex,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   sha256,
+ *   type TimelineEntryReport,
+ *   trustedKeyFromPem,
+ *   verifyTimeline,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const e0 = await appendCustodyEvent(null, {
+ *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ *   signers: [createSigner(key)],
+ * });
+ * const report = await verifyTimeline([e0.bytes], {
+ *   now: Date.UTC(2026, 2, 1),
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ * });
+ * const entry: TimelineEntryReport | undefined = report.entries[0];
+ * assert.deepEqual({ ...entry, report: null }, {
+ *   index: 0,
+ *   verified: true,
+ *   sha256: encodeHex(sha256(e0.bytes)),
+ *   sequence: 0,
+ *   eventType: "collected",
+ *   eventAt: "2026-02-10T09:00:00Z",
+ *   report: null,
+ * });
+ * assert.deepEqual(entry?.report.time, { value: "2026-02-10T09:00:00Z", source: "signed-at" });
  * ```
  */
 export interface TimelineEntryReport {
@@ -156,10 +218,37 @@ export interface TimelineEntryReport {
  *
  * @example Usage
  * ```ts
- * import type { TimelineReport } from "@stellaops/provenance";
- * const where = (r: TimelineReport): string =>
- *   r.firstFailure === undefined ? (r.code ?? "verified") : `${r.firstFailure.code} at entry ${r.firstFailure.index}`;
- * console.assert(typeof where === "function");
+ * import {
+ *   appendCustodyEvent,
+ *   createSigner,
+ *   generateKeyPair,
+ *   type TimelineReport,
+ *   timelineMerkleRoot,
+ *   verifyTimeline,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const subject = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
+ * const e0 = await appendCustodyEvent(null, {
+ *   subject,
+ *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
+ *   signers: [createSigner(key)],
+ * });
+ * // The custodian's key is not passed: every entry fails on trust, the rest is still reported.
+ * const report: TimelineReport = await verifyTimeline([e0.bytes], { now: Date.UTC(2026, 2, 1) });
+ * assert.equal(report.verified, false);
+ * assert.equal(report.code, "KEY_UNTRUSTED");
+ * assert.deepEqual(report.firstFailure, { index: 0, code: "KEY_UNTRUSTED" });
+ * assert.deepEqual(report.subject, subject);
+ * assert.equal(report.merkleRoot, timelineMerkleRoot([e0.bytes]));
+ * assert.deepEqual(report.checks.map((c) => [c.id, c.ok]), [
+ *   ["timeline.entries", false],
+ *   ["timeline.sequence", true],
+ *   ["timeline.links", true],
+ *   ["timeline.times", true],
+ *   ["timeline.subject", true],
+ * ]);
  * ```
  */
 export interface TimelineReport {

@@ -91,13 +91,30 @@ const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
  *
  * @example Usage
  * ```ts
- * import type { MessageImprint } from "@stellaops/provenance";
- * const imprint: MessageImprint = {
- *   hashAlgorithm: { oid: "2.16.840.1.101.3.4.2.1" },
+ * import {
+ *   decodeBase64,
+ *   encodeUtf8,
+ *   type MessageImprint,
+ *   parseTimestampResponse,
+ *   sha256,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const imprint: MessageImprint = token.tstInfo.messageImprint;
+ * assert.deepEqual(imprint, {
+ *   hashAlgorithm: { oid: "2.16.840.1.101.3.4.2.1" }, // id-sha256
  *   digestAlgorithm: "sha256",
- *   hashedMessage: new Uint8Array(32),
- * };
- * console.assert(imprint.digestAlgorithm === "sha256");
+ *   hashedMessage: sha256(encodeUtf8("signature bytes")),
+ * });
  * ```
  */
 export interface MessageImprint {
@@ -114,9 +131,24 @@ export interface MessageImprint {
  *
  * @example Usage
  * ```ts
- * import type { TimestampAccuracy } from "@stellaops/provenance";
- * const accuracy: TimestampAccuracy = { seconds: 1, millis: 500, micros: 0 };
- * console.assert(accuracy.seconds === 1);
+ * import {
+ *   decodeBase64,
+ *   parseTimestampResponse,
+ *   type TimestampAccuracy,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const accuracy: TimestampAccuracy | undefined = token.tstInfo.accuracy;
+ * assert.deepEqual(accuracy, { seconds: 1, millis: 500, micros: 0 }); // genTime ± 1.5 s
  * ```
  */
 export interface TimestampAccuracy {
@@ -133,9 +165,28 @@ export interface TimestampAccuracy {
  *
  * @example Usage
  * ```ts
- * import { parseTimestampResponse, type TstInfo } from "@stellaops/provenance";
- * const policyOf = (bytes: Uint8Array): TstInfo["policy"] => parseTimestampResponse(bytes).tstInfo.policy;
- * console.assert(typeof policyOf === "function");
+ * import {
+ *   decodeBase64,
+ *   parseTimestampResponse,
+ *   type TstInfo,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const info: TstInfo = token.tstInfo;
+ * assert.equal(info.genTime, Date.UTC(2026, 0, 1));
+ * assert.deepEqual(
+ *   [info.version, info.policy, info.serialNumber, info.nonce, info.ordering, info.hasExtensions],
+ *   [1, "1.2.3.4.1", 42n, 7n, false, false],
+ * );
  * ```
  */
 export interface TstInfo {
@@ -166,9 +217,31 @@ export interface TstInfo {
  *
  * @example Usage
  * ```ts
- * import type { EssCertId } from "@stellaops/provenance";
- * const id: EssCertId = { hashAlgorithm: { oid: "2.16.840.1.101.3.4.2.1" }, certHash: new Uint8Array(32) };
- * console.assert(id.issuerSerial === undefined);
+ * import {
+ *   decodeBase64,
+ *   encodeHex,
+ *   type EssCertId,
+ *   parseTimestampResponse,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * // The SigningCertificateV2 attribute names the TSA certificate by its SHA-256.
+ * const id: EssCertId | undefined = token.signer.signingCertificateV2?.[0];
+ * assert.deepEqual(id?.hashAlgorithm, { oid: "2.16.840.1.101.3.4.2.1" });
+ * assert.equal(
+ *   encodeHex(id?.certHash ?? new Uint8Array()),
+ *   "3f29388e7e29865e3eb6fac6dec750a761a0f20c10d1b00f5af59a85298c9aaa",
+ * );
+ * assert.equal(id?.issuerSerial, undefined);
  * ```
  */
 export interface EssCertId {
@@ -188,9 +261,26 @@ export interface EssCertId {
  *
  * @example Usage
  * ```ts
- * import type { SignerIdentifier } from "@stellaops/provenance";
- * const sid: SignerIdentifier = { subjectKeyIdentifier: new Uint8Array(20) };
- * console.assert("subjectKeyIdentifier" in sid);
+ * import {
+ *   decodeBase64,
+ *   encodeHex,
+ *   parseTimestampResponse,
+ *   type SignerIdentifier,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const sid: SignerIdentifier = token.signer.sid;
+ * assert.ok("subjectKeyIdentifier" in sid);
+ * assert.equal(encodeHex(sid.subjectKeyIdentifier), "84d9215aae8a4a8237130b1acfd8ff303b40974f");
  * ```
  */
 export type SignerIdentifier =
@@ -202,9 +292,28 @@ export type SignerIdentifier =
  *
  * @example Usage
  * ```ts
- * import { parseTimestampResponse, type TimestampSignerInfo } from "@stellaops/provenance";
- * const signerOf = (bytes: Uint8Array): TimestampSignerInfo => parseTimestampResponse(bytes).signer;
- * console.assert(typeof signerOf === "function");
+ * import {
+ *   decodeBase64,
+ *   parseTimestampResponse,
+ *   sha256,
+ *   type TimestampSignerInfo,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const signer: TimestampSignerInfo = token.signer;
+ * assert.equal(signer.contentType, "1.2.840.113549.1.9.16.1.4"); // id-ct-TSTInfo
+ * assert.deepEqual(signer.messageDigest, sha256(token.tstInfoDer)); // binds the signature to the TSTInfo
+ * assert.deepEqual(signer.signatureAlgorithm, { oid: "1.2.840.10045.4.3.2" }); // ecdsa-with-SHA256
+ * assert.equal(signer.signedAttributes[0], 0x31); // the DER SET OF the signature covers
  * ```
  */
 export interface TimestampSignerInfo {
@@ -234,12 +343,33 @@ export interface TimestampSignerInfo {
  *
  * @example Usage
  * ```ts
- * import { parseTimestampResponse, type TimestampToken } from "@stellaops/provenance";
- * const genTimeOf = (bytes: Uint8Array): number => {
- *   const token: TimestampToken = parseTimestampResponse(bytes);
- *   return token.tstInfo.genTime;
- * };
- * console.assert(typeof genTimeOf === "function");
+ * import {
+ *   decodeBase64,
+ *   encodeUtf8,
+ *   formatRfc3339,
+ *   parseTimestampResponse,
+ *   type TimestampToken,
+ *   verifyTimestamp,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
+ * const token = parseTimestampResponse(decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * ));
+ * const parsed: TimestampToken = token;
+ * assert.equal(parsed.status, undefined); // a bare token, not a TimeStampResp
+ * assert.equal(parsed.certificates.length, 0);
+ * assert.equal(formatRfc3339(parsed.tstInfo.genTime), "2026-01-01T00:00:00Z");
+ * // Parsing verifies nothing: verifyTimestamp checks the imprint, signer and chain.
+ * const result = await verifyTimestamp(parsed.token, { data: encodeUtf8("other bytes"), roots: [] });
+ * assert.equal(result.verified, false);
+ * assert.equal(result.checks.find((c) => c.id === "timestamp.imprint")?.code, "TIMESTAMP_IMPRINT_MISMATCH");
  * ```
  */
 export interface TimestampToken {

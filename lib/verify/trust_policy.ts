@@ -51,9 +51,31 @@ import { type RequiredClaim, validatePolicy } from "../sign/policy.ts";
  *
  * @example Usage
  * ```ts
- * import type { TrustedKey } from "@stellaops/provenance";
- * const key: TrustedKey = { keyid: "abc", verifiers: [], validFrom: Date.UTC(2026, 0, 1) };
- * console.assert(key.verifiers.length === 0);
+ * import {
+ *   createSigner,
+ *   createVerifier,
+ *   encodeUtf8,
+ *   generateKeyPair,
+ *   serializeEnvelope,
+ *   signEnvelope,
+ *   type TrustedKey,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const trusted: TrustedKey = {
+ *   keyid: "release",
+ *   verifiers: [createVerifier(key.publicKey)],
+ *   validFrom: Date.UTC(2026, 0, 1),
+ * };
+ * const envelope = serializeEnvelope(
+ *   await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [createSigner(key)]),
+ * );
+ * const inside = await verifyEnvelope(envelope, { now: Date.UTC(2026, 1, 1), keys: [trusted] });
+ * assert.deepEqual([inside.verified, inside.keyids], [true, ["release"]]);
+ * const before = await verifyEnvelope(envelope, { now: Date.UTC(2025, 11, 1), keys: [trusted] });
+ * assert.deepEqual([before.verified, before.code], [false, "KEY_NOT_VALID_AT_TIME"]);
  * ```
  */
 export interface TrustedKey {
@@ -82,9 +104,31 @@ export interface TrustedKey {
  *
  * @example Usage
  * ```ts
- * import type { TrustPolicy } from "@stellaops/provenance";
- * const policy: TrustPolicy = { keys: [], threshold: 2, allowedPredicateTypes: ["stella.ops/promotion@v1"] };
- * console.assert(policy.threshold === 2);
+ * import {
+ *   createSigner,
+ *   encodeUtf8,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   serializeEnvelope,
+ *   signEnvelope,
+ *   trustedKeyFromPem,
+ *   type TrustPolicy,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
+ * assert.ok(a.kind === "private" && b.kind === "private");
+ * const trust: TrustPolicy = {
+ *   keys: [a, b].map((key) => trustedKeyFromPem(exportPublicKeyPem(key))),
+ *   threshold: 2,
+ * };
+ * const payload = { payloadType: "text/plain", payload: encodeUtf8("hi") };
+ * const now = Date.UTC(2026, 0, 1);
+ * const one = await signEnvelope(payload, [createSigner(a)]);
+ * const onlyOne = await verifyEnvelope(serializeEnvelope(one), { now, trust });
+ * assert.deepEqual([onlyOne.verified, onlyOne.code], [false, "THRESHOLD_NOT_MET"]);
+ * const both = await signEnvelope(payload, [createSigner(a), createSigner(b)]);
+ * assert.equal((await verifyEnvelope(serializeEnvelope(both), { now, trust })).verified, true);
  * ```
  */
 export interface TrustPolicy {
@@ -111,9 +155,26 @@ export type SignatureEncoding = typeof SIGNATURE_ENCODINGS[number];
  *
  * @example Usage
  * ```ts
- * import type { TrustPolicyKeyEntry } from "@stellaops/provenance";
- * const entry: TrustPolicyKeyEntry = { publicKey: "-----BEGIN PUBLIC KEY-----\n...", revokedAt: "2026-06-01T00:00:00Z" };
- * console.assert(entry.revokedAt !== undefined);
+ * import {
+ *   loadTrustPolicy,
+ *   type TrustPolicyKeyEntry,
+ *   validateTrustPolicy,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const entry: TrustPolicyKeyEntry = {
+ *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n",
+ *   name: "release key 2026",
+ *   revokedAt: "2026-06-01T00:00:00Z",
+ * };
+ * assert.deepEqual(validateTrustPolicy({ keys: [entry] }), []);
+ * const [key] = loadTrustPolicy({ keys: [entry] }).keys;
+ * assert.equal(key?.keyid, "06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9");
+ * assert.equal(key?.revokedAt, Date.UTC(2026, 5, 1));
+ * assert.deepEqual(validateTrustPolicy({ keys: [{ ...entry, revokedAt: "June 2026" }] }), [{
+ *   path: "/keys/0/revokedAt",
+ *   code: "TIME_INVALID",
+ *   message: "Use an RFC 3339 time such as 2026-01-01T00:00:00Z",
+ * }]);
  * ```
  */
 export interface TrustPolicyKeyEntry {
@@ -142,9 +203,28 @@ export interface TrustPolicyKeyEntry {
  *
  * @example Usage
  * ```ts
- * import type { TrustPolicyDocument } from "@stellaops/provenance";
- * const doc: TrustPolicyDocument = { version: 1, keys: [], threshold: 1 };
- * console.assert(doc.keys.length === 0);
+ * import {
+ *   loadTrustPolicy,
+ *   parseTrustPolicy,
+ *   type TrustPolicyDocument,
+ *   validateTrustPolicy,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const doc: TrustPolicyDocument = {
+ *   version: 1,
+ *   keys: [],
+ *   threshold: 1,
+ *   allowedPredicateTypes: ["stella.ops/promotion@v1"],
+ * };
+ * assert.deepEqual(parseTrustPolicy(JSON.stringify(doc)), doc);
+ * assert.deepEqual(loadTrustPolicy(doc), {
+ *   keys: [],
+ *   threshold: 1,
+ *   allowedPredicateTypes: ["stella.ops/promotion@v1"],
+ * });
+ * assert.deepEqual(validateTrustPolicy({ ...doc, version: 2 }).map((p) => [p.path, p.code]), [
+ *   ["/version", "VERSION_UNSUPPORTED"],
+ * ]);
  * ```
  */
 export interface TrustPolicyDocument {
@@ -380,9 +460,25 @@ export function parseTrustPolicy(
  *
  * @example Usage
  * ```ts
- * import type { TrustedKeyOptions } from "@stellaops/provenance";
- * const options: TrustedKeyOptions = { signatureEncoding: "any", name: "key.pub" };
- * console.assert(options.signatureEncoding === "any");
+ * import { trustedKeyFromPem, type TrustedKeyOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";
+ * const options: TrustedKeyOptions = {
+ *   keyid: "release-2026",
+ *   name: "key.pub",
+ *   validUntil: "2027-01-01T00:00:00Z",
+ * };
+ * const key = trustedKeyFromPem(pem, options);
+ * assert.deepEqual([key.keyid, key.validUntil], ["release-2026", Date.UTC(2027, 0, 1)]);
+ * assert.deepEqual(key.verifiers.map((v) => v.algorithm), ["ed25519"]);
+ * assert.throws(() => trustedKeyFromPem(pem, { ...options, algorithm: "rsa-pss-sha256" }), {
+ *   name: "TypeError",
+ *   message: 'Cannot verify "rsa-pss-sha256" signatures with a ed25519 key',
+ * });
+ * assert.throws(() => trustedKeyFromPem(pem.replace("MCow", "AAAA"), options), {
+ *   code: "KEY_INVALID",
+ *   message: /^Cannot import key "key\.pub": /,
+ * });
  * ```
  */
 export type TrustedKeyOptions = Omit<TrustPolicyKeyEntry, "publicKey">;

@@ -24,9 +24,32 @@ import { logKeysFromTrustedRoot, type TransparencyLogKey } from "./log_keys.ts";
  *
  * @example Usage
  * ```ts
- * import type { TrustedAuthority } from "@stellaops/provenance";
- * const root = (a: TrustedAuthority) => a.chain[a.chain.length - 1];
- * console.assert(typeof root === "function");
+ * import { isValidAt, parseTrustedRoot, type TrustedAuthority } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The certificate (DER, base64) of a test TSA, "CN=Example TSA".
+ * const tsaCertificate =
+ *   "MIIBlzCCATygAwIBAgIBATAKBggqhkjOPQQDAjAvMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEUMBIGA1UEAwwLRX" +
+ *   "hhbXBsZSBUU0EwHhcNMjUwMTAxMDAwMDAwWhcNMzAwMTAxMDAwMDAwWjAvMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVz" +
+ *   "dDEUMBIGA1UEAwwLRXhhbXBsZSBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ/rbvrFLyeMjSJUfFo9GXfmf" +
+ *   "Xp3Qa5BQBvOALrPadeb2VhNEe7Tnt16csCPf8zdFln69shdXPXInXcMNdsPgm+o0kwRzAOBgNVHQ8BAf8EBAMCB4Aw" +
+ *   "FgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFITZIVquikqCNxMLGs/Y/zA7QJdPMAoGCCqGSM49BAMCA0" +
+ *   "kAMEYCIQCfXqs5KO3onyUUyfztMiHc8eD3ecLF3ceTyrAZXEGpiwIhANvPpwBKEnyREUFXFARqKuYGR2Wcyka0b78a" +
+ *   "8DpSaYXk";
+ * const root = parseTrustedRoot(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+ *   timestampAuthorities: [{
+ *     uri: "https://tsa.example",
+ *     certChain: { certificates: [{ rawBytes: tsaCertificate }] },
+ *     validFor: { start: "2025-01-01T00:00:00Z", end: "2030-01-01T00:00:00Z" },
+ *   }],
+ * }));
+ * const authority: TrustedAuthority | undefined = root.timestampAuthorities[0];
+ * assert.ok(authority !== undefined);
+ * assert.equal(authority.uri, "https://tsa.example");
+ * assert.deepEqual(authority.chain.map((c) => c.subject.text), ["CN=Example TSA,O=StellaOps Test"]);
+ * assert.deepEqual([authority.validFrom, authority.validUntil], [Date.UTC(2025, 0, 1), Date.UTC(2030, 0, 1)]);
+ * assert.equal(isValidAt(authority, Date.UTC(2030, 0, 1)), true); // closed window
+ * assert.equal(isValidAt(authority, Date.UTC(2030, 0, 1) + 1), false);
  * ```
  */
 export interface TrustedAuthority {
@@ -45,9 +68,46 @@ export interface TrustedAuthority {
  *
  * @example Usage
  * ```ts
- * import type { TrustedRoot } from "@stellaops/provenance";
- * const count = (r: TrustedRoot): number => r.tlogs.length;
- * console.assert(typeof count === "function");
+ * import {
+ *   decodeBase64,
+ *   encodeUtf8,
+ *   parseTrustedRoot,
+ *   type TrustedRoot,
+ *   verifyTimestamp,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The certificate (DER, base64) of a test TSA, "CN=Example TSA".
+ * const tsaCertificate =
+ *   "MIIBlzCCATygAwIBAgIBATAKBggqhkjOPQQDAjAvMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEUMBIGA1UEAwwLRX" +
+ *   "hhbXBsZSBUU0EwHhcNMjUwMTAxMDAwMDAwWhcNMzAwMTAxMDAwMDAwWjAvMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVz" +
+ *   "dDEUMBIGA1UEAwwLRXhhbXBsZSBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ/rbvrFLyeMjSJUfFo9GXfmf" +
+ *   "Xp3Qa5BQBvOALrPadeb2VhNEe7Tnt16csCPf8zdFln69shdXPXInXcMNdsPgm+o0kwRzAOBgNVHQ8BAf8EBAMCB4Aw" +
+ *   "FgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFITZIVquikqCNxMLGs/Y/zA7QJdPMAoGCCqGSM49BAMCA0" +
+ *   "kAMEYCIQCfXqs5KO3onyUUyfztMiHc8eD3ecLF3ceTyrAZXEGpiwIhANvPpwBKEnyREUFXFARqKuYGR2Wcyka0b78a" +
+ *   "8DpSaYXk";
+ * const root: TrustedRoot = parseTrustedRoot(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+ *   timestampAuthorities: [{
+ *     uri: "https://tsa.example",
+ *     certChain: { certificates: [{ rawBytes: tsaCertificate }] },
+ *     validFor: { start: "2025-01-01T00:00:00Z", end: "2030-01-01T00:00:00Z" },
+ *   }],
+ * }));
+ * assert.deepEqual([root.certificateAuthorities.length, root.tlogs.length, root.ctlogs.length], [0, 0, 0]);
+ * // An RFC 3161 token that TSA issued over "signature bytes": it verifies against the root's TSAs.
+ * const token = decodeBase64(
+ *   "MIIBoAYJKoZIhvcNAQcCoIIBkTCCAY0CAQMxDTALBglghkgBZQMEAgEwbQYLKoZIhvcNAQkQAQSgXgRcMFoCAQEGBC" +
+ *   "oDBAEwLzALBglghkgBZQMEAgEEIPTC/uRwcpvMYNkO38aHu1s+N3zTHTnn+tzG2ZeP8Y30AgEqGA8yMDI2MDEwMTAw" +
+ *   "MDAwMFowBwIBAYACAfQCAQcxggEIMIIBBAIBA4AUhNkhWq6KSoI3Ewsaz9j/MDtAl08wCwYJYIZIAWUDBAIBoIGGMB" +
+ *   "oGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAvBgkqhkiG9w0BCQQxIgQgZ9QTVb0srDiksOyXEtdi7SAvWN2sZ5JH" +
+ *   "c43o7Kf9/Q0wNwYLKoZIhvcNAQkQAi8xKDAmMCQwIgQgPyk4jn4phl4+tvrG3sdQp2Gg8gwQ0bAPWvWahSmMmqowCg" +
+ *   "YIKoZIzj0EAwIERzBFAiEA25mWf4+AGEsZuhZd0INobgYeQ+A4MJQBPzap/b8VwWECIAEdoncqIblhQI0Qg9J3Yvp5" +
+ *   "zz9u01o4VAiJHDZx7+uy",
+ * );
+ * const roots = root.timestampAuthorities.map((authority) => authority.chain.at(-1)!.der);
+ * const result = await verifyTimestamp(token, { data: encodeUtf8("signature bytes"), roots });
+ * assert.equal(result.verified, true);
+ * assert.equal(result.genTime, Date.UTC(2026, 0, 1));
  * ```
  */
 export interface TrustedRoot {

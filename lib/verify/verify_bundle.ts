@@ -89,9 +89,42 @@ const MAX_TIMESTAMPS = 32;
  *
  * @example Usage
  * ```ts
- * import type { CertificateIdentityPolicy } from "@stellaops/provenance";
- * const policy: CertificateIdentityPolicy = { subject: /^https:\/\/github\.com\/org\//, issuer: "https://token.actions.githubusercontent.com" };
- * console.assert(policy.issuer !== undefined);
+ * import { type CertificateIdentityPolicy, verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A Fulcio-style test leaf for alice@example.com, OIDC issuer https://accounts.example.com.
+ * const leaf =
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
+ * const bundle = JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { certificate: { rawBytes: leaf } },
+ *   messageSignature: { signature: "AAEC" },
+ * });
+ * const identityCheck = async (identity: CertificateIdentityPolicy) => {
+ *   const report = await verifyBundle(bundle, {
+ *     trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *     identity,
+ *     artifact: new Uint8Array(),
+ *     now: Date.UTC(2026, 0, 1, 0, 5),
+ *   });
+ *   assert.equal(report.verified, false); // no tlog entry, untrusted issuer: only the identity is shown
+ *   return report.checks.find((check) => check.id === "cert.identity");
+ * };
+ * const exact: CertificateIdentityPolicy = {
+ *   subject: "alice@example.com",
+ *   issuer: "https://accounts.example.com",
+ * };
+ * assert.deepEqual(await identityCheck(exact), { id: "cert.identity", ok: true });
+ * const regexp: CertificateIdentityPolicy = { subject: /@example\.org$/, issuer: exact.issuer };
+ * assert.deepEqual(await identityCheck(regexp), {
+ *   id: "cert.identity",
+ *   ok: false,
+ *   code: "CERTIFICATE_IDENTITY_MISMATCH",
+ *   message: 'Reject certificate: its subject ["alice@example.com"] is not /@example\\.org$/',
+ * });
  * ```
  */
 export interface CertificateIdentityPolicy {

@@ -123,11 +123,36 @@ export interface VerifyEnvelopeOptions {
  *
  * @example Usage
  * ```ts
- * import { verifyEnvelope } from "@stellaops/provenance";
+ * import {
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   serializeEnvelope,
+ *   signEnvelope,
+ *   trustedKeyFromPem,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const report = await verifyEnvelope("{}", { now: Date.UTC(2026, 0, 1) });
- * assert.equal(report.verified, false);
- * assert.equal(report.code, "ENVELOPE_MALFORMED");
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const envelope = await signEnvelope({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }],
+ *   predicateType: "https://example.com/predicate/v1",
+ *   predicate: {},
+ * }, [createSigner(key)]);
+ * const options = { now: Date.UTC(2026, 0, 1), keys: [trustedKeyFromPem(exportPublicKeyPem(key))] };
+ * const report = await verifyEnvelope(serializeEnvelope(envelope), options);
+ * assert.equal(report.verified, true);
+ * assert.deepEqual(report.keyids, [key.keyid]);
+ * assert.equal(report.statement?.predicateType, "https://example.com/predicate/v1");
+ * const tampered = serializeEnvelope({ ...envelope, payload: envelope.payload.slice(4) });
+ * const rejected = await verifyEnvelope(tampered, options);
+ * assert.deepEqual([rejected.verified, rejected.code], [false, "SIGNATURE_INVALID"]);
+ * const untrusted = await verifyEnvelope(serializeEnvelope(envelope), { now: options.now });
+ * assert.deepEqual([untrusted.verified, untrusted.code], [false, "KEY_UNTRUSTED"]);
+ * const malformed = await verifyEnvelope("{}", { now: options.now });
+ * assert.deepEqual([malformed.verified, malformed.code], [false, "ENVELOPE_MALFORMED"]);
  * ```
  */
 export async function verifyEnvelope(

@@ -52,9 +52,17 @@ import { verifyEnvelope } from "./verify_envelope.ts";
  *
  * @example Usage
  * ```ts
- * import type { VerifyManyItem } from "@stellaops/provenance";
- * const item: VerifyManyItem = { name: "a.dsse.json", bytes: new TextEncoder().encode("{}") };
- * console.assert(item.bytes.length === 2);
+ * import { verifyMany, type VerifyManyItem } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const items: VerifyManyItem[] = [
+ *   { name: "a.dsse.json", bytes: new TextEncoder().encode("{}") },
+ *   { name: "b.dsse.json", bytes: new TextEncoder().encode("[]") },
+ * ];
+ * const { reports } = await verifyMany(items, { now: Date.UTC(2026, 0, 1) });
+ * assert.deepEqual(reports.map((r) => [r.name, r.report.checks[0]?.message]), [
+ *   ["a.dsse.json", 'Cannot parse envelope "a.dsse.json": field "payloadType" is missing'],
+ *   ["b.dsse.json", 'Cannot parse envelope "b.dsse.json": expected a JSON object, got an array'],
+ * ]);
  * ```
  */
 export interface VerifyManyItem {
@@ -71,9 +79,27 @@ export interface VerifyManyItem {
  *
  * @example Usage
  * ```ts
- * import type { VerifyManyKey } from "@stellaops/provenance";
- * const key: VerifyManyKey = { pem: "-----BEGIN PUBLIC KEY-----\n...", options: { signatureEncoding: "any" } };
- * console.assert(key.options?.signatureEncoding === "any");
+ * import {
+ *   createSigner,
+ *   encodeUtf8,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   serializeEnvelope,
+ *   signEnvelope,
+ *   verifyMany,
+ *   type VerifyManyKey,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ecdsa-p256");
+ * assert.ok(key.kind === "private");
+ * const signer = createSigner(key, { ecdsaSignatureFormat: "p1363" }); // raw r ‖ s, not DER
+ * const envelope = await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [signer]);
+ * const items = [{ name: "a.dsse.json", bytes: encodeUtf8(serializeEnvelope(envelope)) }];
+ * const now = Date.UTC(2026, 0, 1);
+ * const strict: VerifyManyKey = { pem: exportPublicKeyPem(key) }; // accepts DER signatures only
+ * const cliKey: VerifyManyKey = { pem: exportPublicKeyPem(key), options: { signatureEncoding: "any" } };
+ * assert.deepEqual((await verifyMany(items, { now, keys: [strict] })).summary.codes, { SIGNATURE_INVALID: 1 });
+ * assert.equal((await verifyMany(items, { now, keys: [cliKey] })).summary.verified, 1);
  * ```
  */
 export interface VerifyManyKey {
@@ -89,9 +115,20 @@ export interface VerifyManyKey {
  *
  * @example Usage
  * ```ts
- * import type { VerifyManyOptions } from "@stellaops/provenance";
- * const options: VerifyManyOptions = { now: Date.UTC(2026, 0, 1), keys: [], concurrency: 2 };
- * console.assert(options.concurrency === 2);
+ * import { verifyMany, type VerifyManyOptions } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const items = ["a", "b", "c"].map((name) => ({ name, bytes: new TextEncoder().encode("{}") }));
+ * const progress: [number, number | undefined][] = [];
+ * const options: VerifyManyOptions = {
+ *   now: Date.UTC(2026, 0, 1),
+ *   workers: false,
+ *   onProgress: (done, total) => void progress.push([done, total]),
+ * };
+ * const result = await verifyMany(items, options);
+ * assert.deepEqual(result.summary, { total: 3, verified: 0, failed: 3, codes: { ENVELOPE_MALFORMED: 3 } });
+ * assert.deepEqual(progress.at(-1), [3, 3]);
+ * const aborted = await verifyMany(items, { ...options, signal: AbortSignal.abort() });
+ * assert.deepEqual([aborted.aborted, aborted.summary.total], [true, 0]);
  * ```
  */
 export interface VerifyManyOptions {
@@ -145,13 +182,18 @@ export interface VerifyManyOptions {
  *
  * @example Usage
  * ```ts
- * import type { VerifyManyResult } from "@stellaops/provenance";
- * const result: VerifyManyResult = {
- *   reports: [],
- *   summary: { total: 0, verified: 0, failed: 0, codes: {} },
- *   aborted: false,
- * };
- * console.assert(!result.aborted);
+ * import { verifyMany, type VerifyManyResult } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode("{}");
+ * const result: VerifyManyResult = await verifyMany([{ name: "a", bytes }, { name: "b", bytes }], {
+ *   now: Date.UTC(2026, 0, 1),
+ * });
+ * assert.equal(result.aborted, false);
+ * assert.deepEqual(result.reports.map((r) => [r.name, r.report.code]), [
+ *   ["a", "ENVELOPE_MALFORMED"],
+ *   ["b", "ENVELOPE_MALFORMED"],
+ * ]);
+ * assert.deepEqual(result.summary, { total: 2, verified: 0, failed: 2, codes: { ENVELOPE_MALFORMED: 2 } });
  * ```
  */
 export interface VerifyManyResult {
