@@ -20,9 +20,12 @@ import { compareUtf16, isKitPath } from "./_path.ts";
  *
  * @example Usage
  * ```ts
- * import type { ChecksumEntry } from "@stellaops/provenance";
- * const entry: ChecksumEntry = { path: "stella.js", sha256: "00".repeat(32) };
- * console.assert(entry.sha256.length === 64);
+ * import { type ChecksumEntry, formatChecksums, parseChecksums } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // SHA-256 of nothing
+ * const entry: ChecksumEntry = { path: "docs/empty.txt", sha256: empty };
+ * assert.equal(formatChecksums([entry]), `${empty}  docs/empty.txt\n`);
+ * assert.deepEqual(parseChecksums(`${empty.toUpperCase()} *docs/empty.txt\n`), [entry]);
  * ```
  */
 export interface ChecksumEntry {

@@ -82,9 +82,15 @@ export const DEFAULT_KIT_NAME = "stella-offline-kit";
  *
  * @example Usage
  * ```ts
- * import type { KitFile } from "@stellaops/provenance";
- * const file: KitFile = { path: "stella.js", bytes: new TextEncoder().encode("// bundle") };
- * console.assert(file.path === "stella.js");
+ * import { buildKit, createSigner, generateKeyPair, type KitFile } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const signers = [createSigner(await generateKeyPair("ed25519"))];
+ * const artifact: KitFile = { path: "stella.js", bytes: new Uint8Array([1, 2, 3]) };
+ * const kit: KitFile[] = await buildKit([artifact], { signers });
+ * assert.deepEqual(kit.find((f) => f.path === "stella.js")?.bytes, artifact.bytes); // shipped as is
+ * const sums = new TextDecoder().decode(kit.find((f) => f.path === "SHA256SUMS")?.bytes);
+ * assert.match(sums, /^039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81 {2}stella\.js$/m);
+ * await assert.rejects(buildKit([{ ...artifact, path: "../stella.js" }], { signers }), RangeError);
  * ```
  */
 export interface KitFile {
@@ -100,9 +106,34 @@ export interface KitFile {
  *
  * @example Usage
  * ```ts
- * import type { BuildKitOptions } from "@stellaops/provenance";
- * const options: BuildKitOptions = { signers: [], sourceCommit: "unknown", sourceDate: 0 };
- * console.assert(options.sourceDate === 0);
+ * import {
+ *   buildKit,
+ *   type BuildKitOptions,
+ *   createSigner,
+ *   evaluatePointer,
+ *   generateKeyPair,
+ *   parseEnvelope,
+ *   parseStatement,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const artifacts = [{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }];
+ * const options: BuildKitOptions = {
+ *   signers: [createSigner(await generateKeyPair("ed25519"))],
+ *   version: "0.1.0",
+ *   sourceCommit: "ab".repeat(20),
+ *   sourceDate: Date.UTC(2025, 0, 31, 12),
+ * };
+ * const kit = await buildKit(artifacts, options);
+ * const statementOf = (path: string) =>
+ *   parseStatement(parseEnvelope(kit.find((f) => f.path === path)?.bytes ?? "").payloadBytes);
+ * const manifest = statementOf("manifest.dsse.json");
+ * assert.deepEqual(evaluatePointer(manifest, "/predicate/kit"), { name: "stella-offline-kit", version: "0.1.0" });
+ * assert.equal(evaluatePointer(manifest, "/predicate/created"), "2025-01-31T12:00:00Z");
+ * const provenance = statementOf("provenance.dsse.json");
+ * assert.deepEqual(evaluatePointer(provenance, "/predicate/buildDefinition/resolvedDependencies"), [
+ *   { name: "source", digest: { gitCommit: "ab".repeat(20) } },
+ * ]);
+ * assert.deepEqual(await buildKit(artifacts, options), kit); // same inputs, same bytes
  * ```
  */
 export interface BuildKitOptions {
@@ -277,13 +308,40 @@ export async function buildKit(
  *
  * @example Usage
  * ```ts
- * import type { KitSource } from "@stellaops/provenance";
- * const source: KitSource = {
- *   paths: [],
- *   read: () => Promise.reject(new Error("empty kit")),
- *   digest: () => Promise.reject(new Error("empty kit")),
+ * import {
+ *   buildKit,
+ *   createSigner,
+ *   encodeHex,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KitSource,
+ *   sha256,
+ *   trustedKeyFromPem,
+ *   verifyKit,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const kit = await buildKit([{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }], {
+ *   signers: [createSigner(key)],
+ * });
+ * const files = new Map(kit.map((f) => [f.path, f.bytes]));
+ * const bytesOf = (path: string): Uint8Array => files.get(path) ?? new Uint8Array();
+ * const read: string[] = [];
+ * const source: KitSource = { // stands in for a directory: only small files are read whole
+ *   paths: [...files.keys()],
+ *   read: (path) => {
+ *     read.push(path);
+ *     return Promise.resolve(bytesOf(path));
+ *   },
+ *   digest: (path) => Promise.resolve({ sha256: encodeHex(sha256(bytesOf(path))), size: bytesOf(path).length }),
  * };
- * console.assert(source.paths.length === 0);
+ * const report = await verifyKit(source, {
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   now: Date.UTC(2026, 0, 1),
+ * });
+ * assert.equal(report.verified, true);
+ * assert.deepEqual(read.sort(), ["SHA256SUMS", "manifest.dsse.json", "provenance.dsse.json"]);
  * ```
  */
 export interface KitSource {
@@ -300,9 +358,32 @@ export interface KitSource {
  *
  * @example Usage
  * ```ts
- * import type { VerifyKitOptions } from "@stellaops/provenance";
- * const options: VerifyKitOptions = { keys: [], now: Date.UTC(2026, 0, 1) };
- * console.assert(options.keys.length === 0);
+ * import {
+ *   buildKit,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   trustedKeyFromPem,
+ *   verifyKit,
+ *   type VerifyKitOptions,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const kit = await buildKit([{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }], {
+ *   signers: [createSigner(key)],
+ * });
+ * const options: VerifyKitOptions = {
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   now: Date.UTC(2026, 0, 1),
+ * };
+ * assert.equal((await verifyKit(kit, options)).verified, true);
+ * const untrusted = await verifyKit(kit, { ...options, keys: [] });
+ * assert.deepEqual(untrusted.checks.map((c) => [c.id, c.code]), [
+ *   ["kit.manifest", "KEY_UNTRUSTED"],
+ *   ["kit.files", undefined],
+ *   ["kit.provenance", "KEY_UNTRUSTED"],
+ * ]);
  * ```
  */
 export interface VerifyKitOptions {
@@ -323,9 +404,38 @@ export type KitFileStatus = typeof KIT_FILE_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import type { KitFileResult } from "@stellaops/provenance";
- * const result: KitFileResult = { path: "stella.js", status: "missing" };
- * console.assert(result.status === "missing");
+ * import {
+ *   buildKit,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KitFileResult,
+ *   trustedKeyFromPem,
+ *   verifyKit,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const kit = await buildKit([{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }], {
+ *   signers: [createSigner(key)],
+ * });
+ * const files = new Map(kit.map((f) => [f.path, f.bytes]));
+ * files.delete("stella.js");
+ * files.set("notes.txt", new Uint8Array([1]));
+ * const report = await verifyKit(files, {
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   now: Date.UTC(2026, 0, 1),
+ * });
+ * const problems: KitFileResult[] = report.files.filter((f) => f.status !== "ok");
+ * assert.deepEqual(problems, [
+ *   {
+ *     path: "notes.txt",
+ *     status: "extra",
+ *     sha256: "4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a", // SHA-256 of 0x01
+ *     size: 1,
+ *   },
+ *   { path: "stella.js", status: "missing" },
+ * ]);
  * ```
  */
 export interface KitFileResult {
@@ -345,16 +455,45 @@ export interface KitFileResult {
  *
  * @example Usage
  * ```ts
- * import type { KitVerificationReport } from "@stellaops/provenance";
- * const report: KitVerificationReport = {
- *   verified: false,
- *   code: "KIT_FILE_MISSING",
- *   checks: [{ id: "kit.files", ok: false, code: "KIT_FILE_MISSING", message: "Kit file \"stella.js\" is missing" }],
- *   files: [{ path: "stella.js", status: "missing" }],
- *   keyids: [],
+ * import {
+ *   buildKit,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KitVerificationReport,
+ *   trustedKeyFromPem,
+ *   verifyKit,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(key.kind === "private");
+ * const kit = await buildKit([{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }], {
+ *   signers: [createSigner(key)],
+ *   version: "0.1.0",
+ *   sourceDate: Date.UTC(2025, 0, 31, 12),
+ * });
+ * const report: KitVerificationReport = await verifyKit(kit, {
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   now: Date.UTC(2026, 0, 1),
+ * });
+ * assert.deepEqual({ ...report, files: report.files.map((f) => [f.path, f.status]) }, {
+ *   verified: true,
+ *   checks: [
+ *     { id: "kit.manifest", ok: true },
+ *     { id: "kit.files", ok: true },
+ *     { id: "kit.provenance", ok: true },
+ *   ],
+ *   files: [
+ *     ["OFFLINE.md", "ok"],
+ *     ["SHA256SUMS", "ok"],
+ *     ["manifest.dsse.json", "ok"],
+ *     ["provenance.dsse.json", "ok"],
+ *     ["stella.js", "ok"],
+ *   ],
+ *   kit: { name: "stella-offline-kit", version: "0.1.0", created: "2025-01-31T12:00:00Z" },
+ *   keyids: [key.keyid],
  *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
- * };
- * console.assert(!report.verified);
+ * });
  * ```
  */
 export interface KitVerificationReport {

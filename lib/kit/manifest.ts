@@ -62,9 +62,20 @@ export type KitFileRole = typeof KIT_FILE_ROLES[number];
  *
  * @example Usage
  * ```ts
- * import type { KitManifestFile } from "@stellaops/provenance";
- * const file: KitManifestFile = { path: "stella.js", sha256: "00".repeat(32), size: 1, role: "artifact" };
- * console.assert(file.role === "artifact");
+ * import { type KitManifestFile, validateKitManifest } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const manifestOf = (files: KitManifestFile[]) => ({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: files.map((f) => ({ name: f.path, digest: { sha256: f.sha256 } })),
+ *   predicateType: "stella.ops/kit-manifest@v1",
+ *   predicate: { kit: { name: "stella-offline-kit", version: "0.1.0" }, created: "2025-01-31T12:00:00Z", files },
+ * });
+ * const file: KitManifestFile = { path: "stella.js", sha256: "ab".repeat(32), size: 3, role: "artifact" };
+ * assert.deepEqual(validateKitManifest(manifestOf([file])), []);
+ * const sums: KitManifestFile = { ...file, path: "SHA256SUMS" };
+ * assert.deepEqual(validateKitManifest(manifestOf([file, sums])).map((p) => [p.path, p.code]), [
+ *   ["/predicate/files/1/path", "KIT_PATH_RESERVED"],
+ * ]);
  * ```
  */
 export interface KitManifestFile {
@@ -83,13 +94,27 @@ export interface KitManifestFile {
  *
  * @example Usage
  * ```ts
- * import type { KitManifestPredicate } from "@stellaops/provenance";
+ * import { type KitManifestPredicate, validateKitManifest } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const sha256 = "ab".repeat(32);
+ * const manifestOf = (predicate: KitManifestPredicate) => ({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "stella.js", digest: { sha256 } }],
+ *   predicateType: "stella.ops/kit-manifest@v1",
+ *   predicate,
+ * });
  * const predicate: KitManifestPredicate = {
  *   kit: { name: "stella-offline-kit", version: "0.1.0" },
- *   created: "1970-01-01T00:00:00Z",
- *   files: [],
+ *   created: "2025-01-31T12:00:00Z",
+ *   files: [{ path: "stella.js", sha256, size: 3, role: "artifact" }],
  * };
- * console.assert(predicate.kit.version === "0.1.0");
+ * assert.deepEqual(validateKitManifest(manifestOf(predicate)), []);
+ * const local = { ...predicate, created: "2025-01-31T13:00:00+01:00" }; // the instant is right, not UTC
+ * assert.deepEqual(validateKitManifest(manifestOf(local)), [{
+ *   path: "/predicate/created",
+ *   code: "KIT_FIELD_INVALID",
+ *   message: "Set created to an RFC 3339 UTC time like 2025-01-31T12:00:00Z",
+ * }]);
  * ```
  */
 export interface KitManifestPredicate {
