@@ -26,9 +26,23 @@ const ASCII = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import type { DigestInclusionProof } from "@stellaops/provenance";
- * const proof: DigestInclusionProof = { digest: "sha256:" + "0".repeat(64), leafIndex: 0, treeSize: 1, hashes: [], root: "sha256:" + "1".repeat(64) };
- * console.assert(proof.treeSize === 1);
+ * import {
+ *   type DigestInclusionProof,
+ *   proveDigestInclusion,
+ *   verifyDigestInclusion,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const set = ["a", "b", "c"].map((c) => "sha256:" + c.repeat(64));
+ * const proof: DigestInclusionProof = proveDigestInclusion(set, set[2] ?? "");
+ * assert.deepEqual(proof, {
+ *   digest: "sha256:" + "c".repeat(64),
+ *   leafIndex: 2,
+ *   treeSize: 3,
+ *   hashes: ["264b23fc06f63a5aef2f94fc137d7450c118dd70814b8e2acb9758da7935b783"],
+ *   root: "sha256:803e0247114aeaf661a3b93673a77ed58c8b51289f07a56a6b6c5f7e13fc0371",
+ * });
+ * const forged = verifyDigestInclusion({ ...proof, digest: "sha256:" + "d".repeat(64) });
+ * assert.equal(forged.ok ? "" : forged.code, "INCLUSION_PROOF_INVALID");
  * ```
  */
 export interface DigestInclusionProof {

@@ -51,9 +51,19 @@ export class ParseError extends SyntaxError {
  *
  * @example Usage
  * ```ts
- * import type { Problem } from "@stellaops/provenance";
- * const problem: Problem = { path: "/subject/0/digest", code: "DIGEST_REQUIRED", message: "Add a digest to the subject" };
- * console.assert(problem.path.startsWith("/"));
+ * import { type Problem, validateStatement } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const problems: Problem[] = validateStatement({
+ *   _type: "https://in-toto.io/Statement/v1",
+ *   subject: [{ name: "app.tar" }],
+ *   predicateType: "https://example.com/predicate/v1",
+ *   predicate: {},
+ * });
+ * assert.deepEqual(problems, [{
+ *   path: "/subject/0/digest",
+ *   code: "DIGEST_REQUIRED",
+ *   message: "Add a digest to the subject: statement subjects are matched by digest",
+ * }]);
  * ```
  */
 export interface Problem {

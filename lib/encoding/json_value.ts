@@ -11,10 +11,11 @@
  *
  * @example Usage
  * ```ts
- * import type { JsonValue } from "@stellaops/provenance";
+ * import { canonicalize, type JsonValue, parseJson } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const value: JsonValue = { name: "app", tags: ["a", 1, true, null] };
- * assert.equal(typeof value, "object");
+ * assert.equal(canonicalize(value), '{"name":"app","tags":["a",1,true,null]}');
+ * assert.deepEqual(parseJson(canonicalize(value)), value);
  * ```
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -24,10 +25,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObj
  *
  * @example Usage
  * ```ts
- * import type { JsonObject } from "@stellaops/provenance";
+ * import { canonicalize, type JsonObject } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const object: JsonObject = { sha256: "ab" };
- * assert.equal(object.sha256, "ab");
+ * const digest: JsonObject = { sha512: "cd", sha256: "ab" };
+ * assert.equal(canonicalize(digest), '{"sha256":"ab","sha512":"cd"}'); // keys sorted
  * ```
  */
 export interface JsonObject {

@@ -33,9 +33,17 @@ import type { ImportKeyOptions, Key, SignatureAlgorithm } from "./key.ts";
  *
  * @example Usage
  * ```ts
- * import type { Jwk } from "@stellaops/provenance";
+ * import { exportJwk, importJwk, type Jwk } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
  * const jwk: Jwk = { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", kid: "demo" };
- * console.assert(jwk.kid === "demo");
+ * const key = importJwk(jwk);
+ * assert.deepEqual([key.kind, key.algorithm], ["secret", "hmac-sha256"]);
+ * assert.deepEqual(exportJwk(key), {
+ *   kty: "oct",
+ *   k: "AAAAAAAAAAAAAAAAAAAAAA",
+ *   alg: "HS256",
+ *   kid: "84a75fa88350d9148567fbde8e07a511ca8b54206cb9b526f189c22257b968cc", // the toolkit key id, not "demo"
+ * });
  * ```
  */
 export interface Jwk extends JsonWebKey {

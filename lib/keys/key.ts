@@ -195,9 +195,25 @@ export function isSignatureAlgorithm(value: unknown): value is SignatureAlgorith
  *
  * @example Usage
  * ```ts
- * import type { ImportKeyOptions } from "@stellaops/provenance";
+ * import { type ImportKeyOptions, importKeyPem } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const pem = `-----BEGIN PUBLIC KEY-----
+ * MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxAn6cnFIORvdlA0K5Zrn
+ * BiF6pdqlBTlL8brU5TEFUME1+TaRT03rPuGVq9aiGDE3HMJbf1BfpAgejyvht/t7
+ * 2HqEbQEK5vYt39pyr1KcJJcjGQLE71IlWG0YpITQJtV/RQ0OJNeYtDbgGBCgBj9c
+ * VuhG+1WewTgZifmOKBcDO02xEo633eCPLSoD0NXUzF/fiNu4cifd2JrPoIgJG9Tg
+ * THu3u7iwuGln6TthMoxTUDW76dwmHYYXPkyXis6Q3wMyIPUheyIg3raYtGuPazA0
+ * JZaiXTNgDv+bwc8GpmyQ75G/I6GimegwrSgzbe1VLG2zNsF4K+ElN3vraLVnTJGV
+ * SwIDAQAB
+ * -----END PUBLIC KEY-----
+ * `;
  * const options: ImportKeyOptions = { name: "cosign.pub", algorithm: "rsa-pkcs1-sha256" };
- * console.assert(options.name === "cosign.pub");
+ * assert.equal(importKeyPem(pem).algorithm, "rsa-pss-sha256"); // the RSA default
+ * assert.equal(importKeyPem(pem, options).algorithm, "rsa-pkcs1-sha256");
+ * assert.throws(() => importKeyPem(pem.replace("MIIB", "MIIC"), options), {
+ *   code: "KEY_INVALID",
+ *   message: /^Cannot import key "cosign\.pub": /,
+ * });
  * ```
  */
 export interface ImportKeyOptions {

@@ -35,9 +35,20 @@ import { derRuleError, readAlgorithmIdentifier, readGeneralNames, readName } fro
  *
  * @example Usage
  * ```ts
- * import type { AlgorithmIdentifier } from "@stellaops/provenance";
- * const ecdsaSha256: AlgorithmIdentifier = { oid: "1.2.840.10045.4.3.2" };
- * console.assert(ecdsaSha256.parameters === undefined);
+ * import { type AlgorithmIdentifier, decodeBase64, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const algorithm: AlgorithmIdentifier = cert.signatureAlgorithm;
+ * assert.deepEqual(algorithm, { oid: "1.2.840.10045.4.3.2" }); // ecdsa-with-SHA256, no parameters
  * ```
  */
 export interface AlgorithmIdentifier {
@@ -52,9 +63,23 @@ export interface AlgorithmIdentifier {
  *
  * @example Usage
  * ```ts
- * import type { NameAttribute } from "@stellaops/provenance";
- * const cn: NameAttribute = { oid: "2.5.4.3", type: "CN", value: "Test Root" };
- * console.assert(cn.type === "CN");
+ * import { decodeBase64, type NameAttribute, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const attributes: readonly NameAttribute[] = cert.subject.attributes;
+ * assert.deepEqual(attributes, [
+ *   { oid: "2.5.4.10", type: "O", value: "local" },
+ *   { oid: "2.5.4.3", type: "CN", value: "Test TSA Root" },
+ * ]);
  * ```
  */
 export interface NameAttribute {
@@ -71,9 +96,26 @@ export interface NameAttribute {
  *
  * @example Usage
  * ```ts
- * import type { DistinguishedName } from "@stellaops/provenance";
- * const name: DistinguishedName = { der: new Uint8Array([0x30, 0]), text: "", attributes: [] };
- * console.assert(name.text === "");
+ * import {
+ *   decodeBase64,
+ *   type DistinguishedName,
+ *   equalBytes,
+ *   parseCertificate,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const subject: DistinguishedName = cert.subject;
+ * assert.equal(subject.text, "CN=Test TSA Root,O=local"); // RFC 4514: last RDN first
+ * assert.ok(equalBytes(subject.der, cert.issuer.der)); // self-signed: issuer and subject are equal
  * ```
  */
 export interface DistinguishedName {
@@ -109,9 +151,19 @@ export type GeneralNameType = typeof GENERAL_NAME_TYPES[number];
  *
  * @example Usage
  * ```ts
- * import type { GeneralName } from "@stellaops/provenance";
- * const name: GeneralName = { type: "uri", value: "https://github.com/org/repo/.github/workflows/ci.yml@refs/heads/main" };
- * console.assert(name.type === "uri");
+ * import { decodeBase64, type GeneralName, parseCertificate } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A Fulcio-style test leaf: SAN email alice@example.com (critical, as Fulcio writes it).
+ * const leaf = parseCertificate(decodeBase64(
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==",
+ * ));
+ * const names: readonly GeneralName[] = leaf.extensions.subjectAltName?.names ?? [];
+ * assert.deepEqual(names, [{ type: "email", value: "alice@example.com" }]);
+ * assert.equal(leaf.extensions.subjectAltName?.critical, true);
  * ```
  */
 export interface GeneralName {
@@ -165,9 +217,29 @@ export const EXTENSION_OIDS = {
  *
  * @example Usage
  * ```ts
- * import type { CertificateExtension } from "@stellaops/provenance";
- * const ext: CertificateExtension = { oid: "2.5.29.19", critical: true, value: new Uint8Array([0x30, 0]) };
- * console.assert(ext.critical);
+ * import {
+ *   type CertificateExtension,
+ *   decodeBase64,
+ *   encodeHex,
+ *   parseCertificate,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const all: readonly CertificateExtension[] = cert.extensions.all;
+ * assert.deepEqual(all.map((e) => [e.oid, e.critical, encodeHex(e.value)]), [
+ *   ["2.5.29.15", true, "03020106"], // key usage: keyCertSign, cRLSign
+ *   ["2.5.29.19", true, "30030101ff"], // basic constraints: cA TRUE
+ *   ["2.5.29.14", false, "0414ed24286cc10b3ec475d4ec60172ec29d5581b871"], // subject key identifier
+ * ]);
  * ```
  */
 export interface CertificateExtension {
@@ -184,9 +256,28 @@ export interface CertificateExtension {
  *
  * @example Usage
  * ```ts
- * import type { CertificateExtensions } from "@stellaops/provenance";
- * const none: CertificateExtensions = { all: [] };
- * console.assert(none.basicConstraints === undefined);
+ * import {
+ *   type CertificateExtensions,
+ *   decodeBase64,
+ *   encodeHex,
+ *   parseCertificate,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const extensions: CertificateExtensions = cert.extensions;
+ * assert.deepEqual(extensions.basicConstraints, { critical: true, ca: true });
+ * assert.deepEqual(extensions.keyUsage, { critical: true, usages: ["keyCertSign", "cRLSign"] });
+ * assert.equal(encodeHex(extensions.subjectKeyIdentifier ?? new Uint8Array()), "ed24286cc10b3ec475d4ec60172ec29d5581b871");
+ * assert.equal(extensions.extKeyUsage, undefined);
  * ```
  */
 export interface CertificateExtensions {
@@ -219,9 +310,29 @@ export interface CertificateExtensions {
  *
  * @example Usage
  * ```ts
- * import { type Certificate, parseCertificate } from "@stellaops/provenance";
- * const read = (der: Uint8Array): Certificate => parseCertificate(der);
- * console.assert(typeof read === "function");
+ * import {
+ *   type Certificate,
+ *   decodeBase64,
+ *   importSpki,
+ *   parseCertificate,
+ *   verifyCertificateSignature,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
+ * const cert: Certificate = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * assert.equal(cert.version, 3);
+ * assert.equal(cert.serialNumber, 0x7c700ec4946fa4c966462defb7bc9e6e45d26fd2n);
+ * assert.equal(new Date(cert.notAfter).toISOString(), "2034-10-31T10:19:42.000Z");
+ * assert.equal(importSpki(cert.spki).algorithm, "ecdsa-p256-sha256");
+ * assert.equal(await verifyCertificateSignature(cert, cert), true); // signed by its own key
  * ```
  */
 export interface Certificate {
