@@ -30,9 +30,12 @@ export const VERSION: string = config.version;
  * @returns The exit status: 0, 1 or 2 (130 when interrupted).
  *
  * @example Usage
- * ```ts ignore
- * import { run } from "@stellaops/provenance/cli";
- * Deno.exit(await run(Deno.args));
+ * ```ts
+ * import { run, VERSION } from "@stellaops/provenance/cli";
+ * import assert from "node:assert/strict";
+ * assert.match(VERSION, /^\d+\.\d+\.\d+/);
+ * assert.equal(await run(["--version"]), 0); // prints "stella <VERSION>"
+ * assert.equal(await run(["no-such-command"]), 2); // prints "stella: …" to stderr, no stack trace
  * ```
  */
 export async function run(args: string[], io: Io = denoIo()): Promise<number> {

@@ -16,12 +16,15 @@
  *
  * @example Usage
  * ```ts
- * import { ParseError } from "@stellaops/provenance";
+ * import { ParseError, parseJson } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const error = new ParseError("JSON_DUPLICATE_KEY", 'Cannot parse "a.json": duplicate key "x" at offset 9', 9);
- * assert.ok(error instanceof SyntaxError);
- * assert.equal(error.code, "JSON_DUPLICATE_KEY");
- * assert.equal(error.offset, 9);
+ * assert.throws(() => parseJson('{"x":1,"x":2}', { name: "a.json" }), (error) => {
+ *   assert.ok(error instanceof ParseError && error instanceof SyntaxError);
+ *   assert.equal(error.code, "JSON_DUPLICATE_KEY");
+ *   assert.equal(error.offset, 7);
+ *   assert.equal(error.message, 'Cannot parse JSON "a.json": duplicate key "x" at offset 7 (line 1, column 8)');
+ *   return true;
+ * });
  * ```
  */
 export class ParseError extends SyntaxError {
@@ -80,13 +83,17 @@ export interface Problem {
  *
  * @example Usage
  * ```ts
- * import { ValidationError } from "@stellaops/provenance";
+ * import { assertStatement, ValidationError } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const error = new ValidationError("Invalid statement", [
- *   { path: "/subject", code: "SUBJECT_REQUIRED", message: "Add at least one subject" },
- * ]);
- * assert.equal(error.problems.length, 1);
- * assert.match(error.message, /\/subject/);
+ * const statement = { _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: {} };
+ * assert.throws(() => assertStatement(statement), (error) => {
+ *   assert.ok(error instanceof ValidationError && error instanceof TypeError);
+ *   assert.deepEqual(error.problems, [
+ *     { path: "/subject", code: "SUBJECT_REQUIRED", message: "Add at least one subject" },
+ *   ]);
+ *   assert.equal(error.message, "Invalid in-toto statement: /subject: Add at least one subject");
+ *   return true;
+ * });
  * ```
  */
 export class ValidationError extends TypeError {

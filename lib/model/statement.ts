@@ -407,7 +407,10 @@ export function statementDigest(
  * ```ts
  * import { statementDigestString } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * assert.match(statementDigestString({ _type: "t" }), /^sha256:[0-9a-f]{64}$/);
+ * assert.equal(
+ *   statementDigestString({ _type: "t" }), // SHA-256 of the canonical JSON {"_type":"t"}
+ *   "sha256:be6732b9fd46d2ae8c3d75aec321a1f4b7f25ec5a76154e12cd4196fa7ffc74a",
+ * );
  * ```
  */
 export function statementDigestString(statement: Statement<unknown> | JsonObject): string {

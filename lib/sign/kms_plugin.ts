@@ -83,11 +83,15 @@ export type KmsPluginErrorCode = typeof KMS_PLUGIN_ERROR_CODES[number];
  *
  * @example Usage
  * ```ts
- * import { KmsPluginError } from "@stellaops/provenance";
+ * import { decodeKmsPluginResponse, encodeUtf8, KmsPluginError } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const error = new KmsPluginError("KMS_PLUGIN_ERROR", "sigstore-kms-hsm", 'KMS plugin "sigstore-kms-hsm" returned an error: key not found');
- * assert.equal(error.code, "KMS_PLUGIN_ERROR");
- * assert.equal(error.plugin, "sigstore-kms-hsm");
+ * const stdout = encodeUtf8('{"errorMessage":"key not found"}');
+ * assert.throws(() => decodeKmsPluginResponse("signMessage", stdout, "sigstore-kms-hsm"), (error) => {
+ *   assert.ok(error instanceof KmsPluginError);
+ *   assert.deepEqual([error.code, error.plugin], ["KMS_PLUGIN_ERROR", "sigstore-kms-hsm"]);
+ *   assert.equal(error.message, 'KMS plugin "sigstore-kms-hsm" returned an error: key not found');
+ *   return true;
+ * });
  * ```
  */
 export class KmsPluginError extends Error {

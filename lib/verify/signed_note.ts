@@ -120,11 +120,22 @@ export type NoteErrorCode = typeof NOTE_ERROR_CODES[number];
  *
  * @example Usage
  * ```ts
- * import { NoteVerificationError } from "@stellaops/provenance";
+ * import { NoteVerificationError, openNote, parseVerifierKey } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const error = new NoteVerificationError("NOTE_UNVERIFIED", "", "Cannot verify note: no signature verifies");
- * assert.equal(error.code, "NOTE_UNVERIFIED");
- * assert.equal(error.key, "");
+ * const key = parseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+ * const note = "This is an example message.\n\n\u2014 example.com/foo " +
+ *   "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+ * await assert.rejects(openNote(note.replace("This", "That"), [key]), (error) => {
+ *   assert.ok(error instanceof NoteVerificationError);
+ *   assert.deepEqual([error.code, error.key], ["NOTE_SIGNATURE_INVALID", "example.com/foo+530d903a"]);
+ *   return true;
+ * });
+ * await assert.rejects(openNote(note, []), (error) => {
+ *   assert.ok(error instanceof NoteVerificationError);
+ *   assert.deepEqual([error.code, error.key], ["NOTE_UNVERIFIED", ""]);
+ *   assert.equal(error.message, "Cannot verify signed note: note has no verifiable signatures");
+ *   return true;
+ * });
  * ```
  */
 export class NoteVerificationError extends Error {
