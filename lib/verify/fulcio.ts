@@ -221,9 +221,35 @@ export interface VerifyEmbeddedSctsOptions {
  *
  * @example Usage
  * ```ts
- * import type { SctEvaluation } from "@stellaops/provenance";
- * const none: SctEvaluation = { check: { id: "cert.sct", ok: true }, verified: 0 };
- * console.assert(none.verified === 0);
+ * import {
+ *   decodeBase64,
+ *   evaluateEmbeddedScts,
+ *   parseCertificate,
+ *   type SctEvaluation,
+ * } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // The self-signed root of the sigstore-python test TSA: a certificate without embedded SCTs.
+ * const cert = parseCertificate(decodeBase64(
+ *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFj" +
+ *   "AUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVs" +
+ *   "b2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1Y" +
+ *   "pgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQE" +
+ *   "AwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHAD" +
+ *   "BEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5" +
+ *   "wpk=",
+ * ));
+ * const optional: SctEvaluation = await evaluateEmbeddedScts(cert, { issuer: cert, ctlogs: [], threshold: 0 });
+ * assert.deepEqual(optional, {
+ *   check: { id: "cert.sct", ok: true, message: "Not required: it has no embedded SCT" },
+ *   verified: 0,
+ * });
+ * const required: SctEvaluation = await evaluateEmbeddedScts(cert, { issuer: cert, ctlogs: [] });
+ * assert.deepEqual(required.check, {
+ *   id: "cert.sct",
+ *   ok: false,
+ *   code: "SCT_INVALID",
+ *   message: 'Reject certificate "CN=Test TSA Root,O=local": it has no embedded SCT',
+ * });
  * ```
  */
 export interface SctEvaluation {

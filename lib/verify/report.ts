@@ -73,9 +73,29 @@ export interface StatementSummary {
  *
  * @example Usage
  * ```ts
- * import type { EvidenceCount } from "@stellaops/provenance";
- * const count: EvidenceCount = { required: 1, verified: 1 };
- * console.assert(count.verified >= count.required);
+ * import { type EvidenceCount, verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
+ * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
+ * const leaf =
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
+ * const report = await verifyBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { certificate: { rawBytes: leaf } },
+ *   messageSignature: { signature: "AAEC" },
+ * }), {
+ *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
+ *   artifact: new Uint8Array(),
+ *   now: Date.UTC(2026, 0, 1, 0, 5),
+ * });
+ * assert.equal(report.code, "SIGNING_TIME_MISSING");
+ * const signingTimes: EvidenceCount | undefined = report.evidence?.signingTimes;
+ * assert.deepEqual(signingTimes, { required: 1, verified: 0 });
  * ```
  */
 export interface EvidenceCount {
@@ -92,14 +112,34 @@ export interface EvidenceCount {
  *
  * @example Usage
  * ```ts
- * import type { BundleEvidence } from "@stellaops/provenance";
- * const evidence: BundleEvidence = {
+ * import { type BundleEvidence, verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
+ * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
+ * const leaf =
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
+ * const report = await verifyBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { certificate: { rawBytes: leaf } },
+ *   messageSignature: { signature: "AAEC" },
+ * }), {
+ *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
+ *   artifact: new Uint8Array(),
+ *   now: Date.UTC(2026, 0, 1, 0, 5),
+ * });
+ * assert.equal(report.code, "SIGNING_TIME_MISSING");
+ * const evidence: BundleEvidence | undefined = report.evidence;
+ * assert.deepEqual(evidence, {
  *   tlogEntries: { required: 0, verified: 0 },
- *   timestamps: { required: 1, verified: 1 },
+ *   timestamps: { required: 0, verified: 0 },
  *   scts: { required: 0, verified: 0 },
- *   signingTimes: { required: 1, verified: 1 },
- * };
- * console.assert(evidence.timestamps.verified === 1);
+ *   signingTimes: { required: 1, verified: 0 },
+ * });
  * ```
  */
 export interface BundleEvidence {
@@ -119,9 +159,31 @@ export interface BundleEvidence {
  *
  * @example Usage
  * ```ts
- * import type { IdentityMatcher } from "@stellaops/provenance";
- * const matcher: IdentityMatcher = { pattern: "^https://github\\.com/org/", flags: "i" };
- * console.assert("pattern" in matcher);
+ * import { type IdentityMatcher, verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
+ * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
+ * const leaf =
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
+ * const report = await verifyBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { certificate: { rawBytes: leaf } },
+ *   messageSignature: { signature: "AAEC" },
+ * }), {
+ *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *   identity: { subject: /@example\.org$/i, issuer: "https://accounts.example.com" },
+ *   artifact: new Uint8Array(),
+ *   now: Date.UTC(2026, 0, 1, 0, 5),
+ * });
+ * assert.equal(report.code, "SIGNING_TIME_MISSING");
+ * const subject: IdentityMatcher | undefined = report.identity?.expected.subject;
+ * assert.deepEqual(subject, { pattern: "@example\\.org$", flags: "i" }); // a RegExp, as source and flags
+ * assert.deepEqual(report.identity?.expected.issuer, { equals: "https://accounts.example.com" });
+ * assert.equal(report.checks.find((c) => c.id === "cert.identity")?.code, "CERTIFICATE_IDENTITY_MISMATCH");
  * ```
  */
 export type IdentityMatcher = { equals: string } | { pattern: string; flags?: string };
@@ -131,12 +193,32 @@ export type IdentityMatcher = { equals: string } | { pattern: string; flags?: st
  *
  * @example Usage
  * ```ts
- * import type { IdentityReport } from "@stellaops/provenance";
- * const identity: IdentityReport = {
- *   expected: { subject: { equals: "a@example.com" }, issuer: { equals: "https://accounts.google.com" } },
- *   certificate: { subjects: ["a@example.com"], issuer: "https://accounts.google.com" },
- * };
- * console.assert(identity.certificate.subjects.length === 1);
+ * import { type IdentityReport, verifyBundle } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
+ * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
+ * const leaf =
+ *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
+ *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
+ *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
+ *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
+ *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
+ * const report = await verifyBundle(JSON.stringify({
+ *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+ *   verificationMaterial: { certificate: { rawBytes: leaf } },
+ *   messageSignature: { signature: "AAEC" },
+ * }), {
+ *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
+ *   artifact: new Uint8Array(),
+ *   now: Date.UTC(2026, 0, 1, 0, 5),
+ * });
+ * assert.equal(report.code, "SIGNING_TIME_MISSING");
+ * const identity: IdentityReport | undefined = report.identity;
+ * assert.deepEqual(identity, {
+ *   expected: { subject: { equals: "alice@example.com" }, issuer: { equals: "https://accounts.example.com" } },
+ *   certificate: { subjects: ["alice@example.com"], issuer: "https://accounts.example.com" },
+ * });
  * ```
  */
 export interface IdentityReport {

@@ -110,7 +110,7 @@ const MAX_TIMESTAMPS = 32;
  *     artifact: new Uint8Array(),
  *     now: Date.UTC(2026, 0, 1, 0, 5),
  *   });
- *   assert.equal(report.verified, false); // no tlog entry, untrusted issuer: only the identity is shown
+ *   assert.equal(report.verified, false); // no signing time, untrusted issuer: only the identity is shown
  *   return report.checks.find((check) => check.id === "cert.identity");
  * };
  * const exact: CertificateIdentityPolicy = {
