@@ -100,20 +100,23 @@ import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeSigners } from "./ve
  *   signers,
  * });
  * const e1 = await appendCustodyEvent(e0.bytes, {
- *   event: { type: "stored", actor: "locker", at: "2026-02-10T12:00:00Z" },
+ *   event: { type: "stored", actor: "ir-team", at: "2026-02-10T12:00:00Z" },
  *   signers,
  * });
  * const entries = [e0.bytes, e1.bytes];
  * const options: VerifyTimelineOptions = {
  *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
  *   merkleRoot: timelineMerkleRoot(entries),
  * };
  * assert.equal((await verifyTimeline(entries, options)).verified, true);
  * const wrongAnchor = await verifyTimeline(entries, { ...options, merkleRoot: "ab".repeat(32) });
  * assert.equal(wrongAnchor.code, "MERKLE_ROOT_MISMATCH");
- * const late = await verifyTimeline(entries, { ...options, notAfter: Date.UTC(2026, 1, 10, 10) });
- * assert.deepEqual(late.firstFailure, { index: 1, code: "SIGNED_AFTER_NOT_AFTER" });
+ * const cut = await verifyTimeline([e0.bytes], { ...options, expectEntries: 2 });
+ * assert.equal(cut.code, "CUSTODY_TRUNCATED");
+ * const courierKey = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["courier"] });
+ * const wrongActor = await verifyTimeline(entries, { ...options, keys: [courierKey] });
+ * assert.deepEqual(wrongActor.firstFailure, { index: 0, code: "CUSTODY_ACTOR_MISMATCH" });
  * ```
  */
 export interface VerifyTimelineOptions {
@@ -179,7 +182,7 @@ export interface VerifyTimelineOptions {
  * });
  * const report = await verifyTimeline([e0.bytes], {
  *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
+ *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
  * });
  * const entry: TimelineEntryReport | undefined = report.entries[0];
  * assert.deepEqual({ ...entry, report: null }, {
@@ -191,7 +194,8 @@ export interface VerifyTimelineOptions {
  *   eventAt: "2026-02-10T09:00:00Z",
  *   report: null,
  * });
- * assert.deepEqual(entry?.report.time, { value: "2026-02-10T09:00:00Z", source: "signed-at" });
+ * // Without an RFC 3161 token the entry is judged at `now`, never at the signer-written event time.
+ * assert.deepEqual(entry?.report.time, { value: "2026-03-01T00:00:00Z", source: "clock" });
  * ```
  */
 export interface TimelineEntryReport {
@@ -248,7 +252,9 @@ export interface TimelineEntryReport {
  *   ["timeline.links", true],
  *   ["timeline.times", true],
  *   ["timeline.subject", true],
+ *   ["timeline.custodian", true],
  * ]);
+ * assert.equal(report.anchored, false); // no expectHead, expectEntries or merkleRoot given
  * ```
  */
 export interface TimelineReport {
