@@ -6,7 +6,7 @@
  * - in-toto Attestation Framework v1 `DigestSet` (spec/v1/digest_set.md): a JSON object mapping
  *   algorithm names to digest values. {@link validateDigestSet} applies the rules of the reference
  *   Go binding (`go/v1/resource_descriptor.go`, `ResourceDescriptor.Validate`), as the vendored
- *   vectors `tests/vectors/in-toto-attestation/validation-vectors.json` record them:
+ *   vectors (`in-toto-attestation/validation-vectors.json` in the shared vector sets) record them:
  *   - for the algorithms in {@link DIGEST_SET_KNOWN_LENGTHS} the value must be hex (Go
  *     `hex.DecodeString`: even length, either case) that decodes to one of the listed byte
  *     lengths (`gitCommit`, `gitTree`, `gitBlob`, `gitTag`: 20 for SHA-1 or 32 for SHA-256 repos);
