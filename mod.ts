@@ -464,8 +464,14 @@ export type {
   TrustPolicyDocument,
   TrustPolicyKeyEntry,
 } from "./lib/verify/trust_policy.ts";
-export { DEFAULT_SKEW_MS, verifyEnvelope } from "./lib/verify/verify_envelope.ts";
+export {
+  DEFAULT_MAX_SIGNATURES,
+  DEFAULT_SKEW_MS,
+  verifyEnvelope,
+} from "./lib/verify/verify_envelope.ts";
 export type { VerifyEnvelopeOptions } from "./lib/verify/verify_envelope.ts";
+export { assertSubjectOptions, checkSubject, digestArtifact } from "./lib/verify/subject_check.ts";
+export type { ArtifactDigests, SubjectOptions } from "./lib/verify/subject_check.ts";
 export { verifyMany } from "./lib/verify/verify_many.ts";
 export type {
   VerifyManyItem,

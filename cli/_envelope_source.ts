@@ -5,8 +5,10 @@
  * Same artifacts, names and order as the command's sequential reading: a file is one envelope
  * named by its path (read up to `maxBytes + 1` bytes, so an oversized file is reported as
  * malformed without reading all of it); a `.jsonl` file gives one envelope per non-blank line,
- * named `path:line` (1-based, counting blank lines), without its newline; a directory gives its
- * files (dot files skipped) in UTF-16 name order, each as above.
+ * named `path:line` (1-based, counting blank lines), without its newline, and bounded like a file
+ * (a line longer than `maxBytes` keeps its first `maxBytes + 1` bytes, the rest is skipped
+ * unread into memory); a directory gives its files (dot files skipped) in UTF-16 name order, each
+ * as above.
  *
  * @module
  */
@@ -68,21 +70,36 @@ async function* fileArtifacts(
     return;
   }
   let line = 0;
-  // Pieces of the current line seen so far (a long line spans many reads; joined once).
+  // Pieces of the current line seen so far (a long line spans many reads; joined once), at most
+  // `limit` bytes of it: the rest of an oversized line is dropped as it is read.
+  const limit = maxBytes + 1;
   let pending: Uint8Array[] = [];
   let pendingLength = 0;
-  const join = (last: Uint8Array): Uint8Array => {
-    if (pending.length === 0) return last.slice();
-    const out = new Uint8Array(pendingLength + last.length);
-    let offset = 0;
-    for (const piece of pending) {
-      out.set(piece, offset);
-      offset += piece.length;
+  let cut = false;
+  const keep = (piece: Uint8Array): void => {
+    const room = limit - pendingLength;
+    if (piece.length > room) cut = true;
+    if (room <= 0) return;
+    const kept = piece.length > room ? piece.subarray(0, room) : piece;
+    pending.push(kept.slice());
+    pendingLength += kept.length;
+  };
+  /** The current line, ending with `last`; a cut line is never blank (it is oversized). */
+  const take = (last: Uint8Array): { bytes: Uint8Array; blank: boolean } => {
+    keep(last);
+    const bytes = pending.length === 1 ? pending[0]! : new Uint8Array(pendingLength);
+    if (pending.length > 1) {
+      let offset = 0;
+      for (const piece of pending) {
+        bytes.set(piece, offset);
+        offset += piece.length;
+      }
     }
-    out.set(last, offset);
+    const blank = !cut && isBlank(bytes);
     pending = [];
     pendingLength = 0;
-    return out;
+    cut = false;
+    return { bytes, blank };
   };
   for await (const chunk of await io.openFile(path)) {
     let start = 0;
@@ -90,18 +107,15 @@ async function* fileArtifacts(
       const end = chunk.indexOf(0x0a, start);
       if (end === -1) break;
       line++;
-      const bytes = join(chunk.subarray(start, end));
-      if (!isBlank(bytes)) yield { name: `${path}:${line}`, bytes };
+      const { bytes, blank } = take(chunk.subarray(start, end));
+      if (!blank) yield { name: `${path}:${line}`, bytes };
       start = end + 1;
     }
-    if (start < chunk.length) {
-      pending.push(chunk.slice(start));
-      pendingLength += chunk.length - start;
-    }
+    if (start < chunk.length) keep(chunk.subarray(start));
   }
-  if (pendingLength > 0) {
-    const bytes = join(new Uint8Array(0));
-    if (!isBlank(bytes)) yield { name: `${path}:${line + 1}`, bytes };
+  if (pendingLength > 0 || cut) {
+    const { bytes, blank } = take(new Uint8Array(0));
+    if (!blank) yield { name: `${path}:${line + 1}`, bytes };
   }
 }
 

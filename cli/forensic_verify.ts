@@ -3,8 +3,12 @@
  * {@link verifyEnvelope}: one report per envelope (a file, each line of a `.jsonl` file, or each
  * file of a directory in UTF-16 name order), printed as RFC 8785 canonical JSON with `--json`.
  *
- * Exit status: 0 every artifact verified; 1 at least one was evaluated and not verified; 2 the
- * command could not run (unknown flag, missing file, unreadable trust policy or key).
+ * Exit status: 0 every artifact verified; 1 at least one was evaluated and not verified, or there
+ * was nothing to verify (`NO_INPUT`, unless `--allow-empty`); 2 the command could not run (unknown
+ * flag, missing file, unreadable trust policy or key).
+ *
+ * `--artifact` is hashed as a stream (sha256, sha384, sha512 in one pass, constant memory); the
+ * subject flags apply to every envelope of a batch.
  *
  * Least permissions: `deno run --allow-read cli/main.ts forensic verify …` (read only; `--allow-env`
  * is optional and only used for `NO_COLOR`).
@@ -31,6 +35,8 @@ import {
   type TrustPolicyDocument,
 } from "../lib/verify/trust_policy.ts";
 import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify_envelope.ts";
+import { digestArtifact, type SubjectOptions } from "../lib/verify/subject_check.ts";
+import { parseDigest } from "../lib/digest/digest_set.ts";
 import { verifyTimeline } from "../lib/verify/timeline.ts";
 import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
@@ -64,6 +70,13 @@ const FLAGS = {
   "expect-entries": { type: "string" },
   "allow-unbound-custodians": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
+  artifact: { type: "string" },
+  "artifact-digest": { type: "string", multiple: true },
+  image: { type: "string" },
+  "subject-name": { type: "string" },
+  "predicate-type": { type: "string", multiple: true },
+  "max-signatures": { type: "string" },
+  "allow-empty": { type: "boolean", default: false },
 } as const;
 
 /** One verified artifact: where it came from and its report. */
@@ -81,9 +94,12 @@ export const forensicVerifyCommand: Command = {
        [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339]
        [--timestamp token.tsr --tsa-roots roots.pem] [--merkle-root HEX] [--timeline] [--json]
        [--expect-head sha256:HEX] [--expect-entries N] [--allow-unbound-custodians]
+       [--artifact FILE] [--artifact-digest ALG:HEX]... [--image NAME@sha256:HEX]
+       [--subject-name NAME] [--predicate-type URI]... [--max-signatures N] [--allow-empty]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
-name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise.
+name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise. Nothing
+to verify (an empty directory or .jsonl file, no path) is not success: exit 1, code NO_INPUT.
 
 Flags:
   --key PEM          Trust this public key (PEM SubjectPublicKeyInfo: Ed25519, ECDSA P-256/P-384
@@ -119,6 +135,24 @@ Flags:
   --json             Print the VerificationReport as RFC 8785 canonical JSON (for several
                      artifacts: {"reports": [...], "summary": {...}, "verified"})
 
+Binding the statement to what you hold (without these, any statement a trusted key signed
+verifies, whatever it is about; the report says "subject not checked"):
+  --artifact FILE    A subject must carry FILE's digest (hashed as a stream); it matches by
+                     every one of sha256, sha384, sha512 the subject carries
+  --artifact-digest ALG:HEX
+                     A subject must carry this digest (sha256, sha384 or sha512; lowercase
+                     hex); repeatable, each must be carried
+  --image NAME@sha256:HEX
+                     A subject must be named exactly NAME and carry this sha256
+  --subject-name N   The rules above apply to the subject named N; alone, a subject is named N
+  --predicate-type URI
+                     Allowed predicate type (repeatable); also checks legacy in-toto, which has none
+  Mismatches exit 1: SUBJECT_MISMATCH, PREDICATE_TYPE_NOT_ALLOWED.
+
+Limits:
+  --max-signatures N Most signatures per envelope (default 64; more is TOO_MANY_SIGNATURES)
+  --allow-empty      Nothing to verify is success (exit 0) instead of NO_INPUT (exit 1)
+
 Exit status: 0 verified; 1 evaluated and not verified (bad signature, tampered or malformed
 artifact, untrusted key, time window violated, policy failed); 2 could not run (unknown
 flag, missing file, unreadable trust policy or key).
@@ -130,9 +164,13 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
   async run(args: string[], io: Io): Promise<number> {
     if (args.includes("--trusted-root")) return await verifyBundleCommand(args, io);
     const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
-    expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
-      min: 1,
-    });
+    if (values.key === undefined && values.trust === undefined) {
+      // With a trusted key, zero paths is an input to judge (NO_INPUT), not a usage error.
+      expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
+        min: 1,
+      });
+    }
+    const subject = await subjectOptions(io, values);
     const trustDoc = values.trust === undefined ? undefined : await readTrustDoc(io, values.trust);
     const keyTexts: VerifyManyKey[] = [];
     for (const path of values.key ?? []) {
@@ -153,6 +191,8 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
         ? undefined
         : await readCertificates(io, values["tsa-roots"]),
       merkleRoot: parseMerkleRoot(values["merkle-root"]),
+      maxSignatures: parseMaxSignatures(values["max-signatures"]),
+      ...subject,
     };
     if (
       options.timestamps!.length > 0 && options.tsaRoots === undefined &&
@@ -166,6 +206,12 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
       throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
     }
     if (values.timeline) {
+      const unsupported = Object.keys(subject).map((k) => `--${kebab(k)}`);
+      if (values["allow-empty"]) unsupported.push("--allow-empty");
+      if (values["max-signatures"] !== undefined) unsupported.push("--max-signatures");
+      if (unsupported.length > 0) {
+        throw new CliError(`${unsupported.join(", ")} does not apply to --timeline`);
+      }
       return await verifyTimelineCommand(io, positionals, options, values.json, {
         expectHead: parseExpectHead(values["expect-head"]),
         expectEntries: parseExpectEntries(values["expect-entries"]),
@@ -181,7 +227,7 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
     const source = await envelopeSource(io, positionals, DEFAULT_ENVELOPE_MAX_BYTES);
     const single = positionals.length === 1 && !positionals[0]!.endsWith(".jsonl") &&
       (await io.stat(positionals[0]!))?.isFile === true;
-    const sink = reportSink(io, values.json, single);
+    const sink = reportSink(io, values.json, single, values["allow-empty"]);
     const progress = createProgress(io, { json: values.json });
     using interrupt = trapInterrupt();
     let summary: VerificationSummary;
@@ -209,6 +255,9 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
         signedAt: options.signedAt,
         notAfter: options.notAfter,
         skew: options.skew,
+        maxSignatures: options.maxSignatures,
+        allowEmpty: values["allow-empty"],
+        ...subject,
         signal: interrupt.signal,
         onReport(name, report) {
           if (!report.verified) failed++;
@@ -228,9 +277,79 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
       );
       return INTERRUPTED_EXIT;
     }
-    return summary.failed === 0 ? 0 : 1;
+    return summary.failed === 0 && (summary.total > 0 || values["allow-empty"]) ? 0 : 1;
   },
 };
+
+/** `artifactDigest` → `artifact-digest`. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * The subject flags as library options (only those given): `--artifact` is hashed here as a
+ * stream; malformed values are usage errors (exit 2).
+ */
+async function subjectOptions(
+  io: Io,
+  values: {
+    artifact?: string | undefined;
+    "artifact-digest"?: string[] | undefined;
+    image?: string | undefined;
+    "subject-name"?: string | undefined;
+    "predicate-type"?: string[] | undefined;
+  },
+): Promise<SubjectOptions> {
+  const out: SubjectOptions = {};
+  const digests = values["artifact-digest"];
+  if (digests !== undefined) {
+    for (const digest of digests) {
+      try {
+        parseDigest(digest, "--artifact-digest");
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw error;
+        throw new CliError(
+          `Cannot parse --artifact-digest "${digest}": use sha256:<64 lowercase hex digits> (or sha384:, sha512:)`,
+        );
+      }
+    }
+    out.artifactDigest = digests;
+  }
+  const image = values.image;
+  if (image !== undefined) {
+    if (!/^[^@\s]+@sha256:[0-9a-f]{64}$/.test(image)) {
+      throw new CliError(
+        `Cannot parse --image "${image}": use NAME@sha256:<64 hex> (lowercase), e.g. registry.example/app@sha256:…`,
+      );
+    }
+    out.image = image;
+  }
+  const name = values["subject-name"];
+  if (name !== undefined) {
+    if (name === "") throw new CliError(`Cannot parse --subject-name "": give a subject name`);
+    out.subjectName = name;
+  }
+  const types = values["predicate-type"];
+  if (types !== undefined) {
+    if (types.some((t) => t === "")) {
+      throw new CliError(`Cannot parse --predicate-type "": give a predicate type URI`);
+    }
+    out.predicateType = types;
+  }
+  // Last: the flags above fail fast before a large artifact is hashed.
+  if (values.artifact !== undefined) {
+    out.artifact = await digestArtifact(await io.openFile(values.artifact));
+  }
+  return out;
+}
+
+function parseMaxSignatures(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
+    throw new CliError(`Cannot parse --max-signatures "${value}": use an integer from 1`);
+  }
+  return Number(value);
+}
 
 /**
  * `--timeline`: the positionals (envelope files in order, one .jsonl file, or a directory in name
@@ -407,26 +526,34 @@ function loadKeys(keys: readonly VerifyManyKey[]): TrustedKey[] {
  * `{"reports":[...],"summary":...,"verified":...}` streamed so that the bytes equal the RFC 8785
  * form of the whole object (its keys are already in order), or human lines and a total.
  */
-function reportSink(io: Io, json: boolean, single: boolean) {
+function reportSink(io: Io, json: boolean, single: boolean, allowEmpty: boolean) {
   let count = 0;
   let only: { file: string; report: VerificationReport } | undefined;
-  if (json && !single) io.stdout('{"reports":[');
   return {
     report(file: string, report: VerificationReport): void {
       if (single) only = { file, report };
-      else if (json) io.stdout((count++ === 0 ? "" : ",") + canonicalize({ file, ...report }));
-      else io.stdout(formatHuman([{ file, report }], io.color));
+      else if (json) {
+        // Opened with the first report: an empty batch starts with "code" (RFC 8785 key order).
+        io.stdout((count++ === 0 ? '{"reports":[' : ",") + canonicalize({ file, ...report }));
+      } else io.stdout(formatHuman([{ file, report }], io.color));
     },
     finish(summary: VerificationSummary, aborted: boolean): void {
+      // Nothing verified is not success (NO_INPUT), unless the operator allows it.
+      const noInput = summary.total === 0 && !aborted && !allowEmpty;
       if (single) {
         if (only !== undefined) {
           io.stdout(json ? canonicalize(only.report) + "\n" : formatHuman([only], io.color));
         }
       } else if (json) {
-        io.stdout(
-          `],"summary":${canonicalize(summary)},"verified":${summary.failed === 0 && !aborted}}\n`,
-        );
+        const head = count === 0 ? `{${noInput ? '"code":"NO_INPUT",' : ""}"reports":[` : "";
+        const verified = summary.failed === 0 && !aborted && !noInput;
+        io.stdout(`${head}],"summary":${canonicalize(summary)},"verified":${verified}}\n`);
       } else {
+        if (noInput) {
+          io.stdout(
+            `${io.color ? "\x1b[31mFAILED\x1b[0m" : "FAILED"}    NO_INPUT: no envelope to verify\n`,
+          );
+        }
         io.stdout(
           `${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`,
         );
@@ -454,6 +581,10 @@ function formatHuman(entries: readonly Entry[], color: boolean): string {
     }
     if (report.keyids.length > 0) out += `  signed by:      ${report.keyids.join(", ")}\n`;
     out += `  time:           ${report.time.value} (${report.time.source})\n`;
+    if (report.verified && report.subjectChecked === false) {
+      out +=
+        "  subject not checked (no --artifact, --artifact-digest, --image or --subject-name)\n";
+    }
     for (const check of report.checks) {
       if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
     }

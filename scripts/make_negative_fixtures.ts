@@ -64,6 +64,14 @@ export interface NegativeCase {
     timestamp?: string[];
     /** TSA roots (`--tsa-roots`), relative to `fixtures/negative/`. */
     tsaRoots?: string;
+    /** `--artifact-digest` values (repeatable). */
+    artifactDigest?: string[];
+    /** `--image NAME@sha256:HEX`. */
+    image?: string;
+    /** `--subject-name`. */
+    subjectName?: string;
+    /** `--predicate-type` values (repeatable). */
+    predicateType?: string[];
   };
   /** Expected verdict and, for negatives, the exact failure code (`null` when verified). */
   expect: { verified: boolean; code: string | null };
@@ -1075,6 +1083,69 @@ export async function makeNegativeFixtures(): Promise<NegativeFixture[]> {
     expect: { verified: false, code: "STATEMENT_INVALID" },
     why: "an in-toto payloadType whose payload is not JSON",
   });
+
+  // ---- Bounded work and subject binding (issue 13, items 6 and 7) ------------------------------
+  writeEnvelope(
+    "too-many-signatures.dsse.json",
+    envelopeOf(
+      T,
+      statement,
+      Array.from({ length: 65 }, () => ({ keyid: keyid("ed25519-a"), sig: sigA })),
+    ),
+  );
+  add({
+    file: "too-many-signatures.dsse.json",
+    args: { key: keyA, now: NOW },
+    expect: { verified: false, code: "TOO_MANY_SIGNATURES" },
+    why: "65 signatures (the limit is 64) are rejected before any is tried, even valid ones",
+  });
+  const image = "registry.stella-ops.local/payments-api";
+  const otherDigest = encodeHex(sha256(encodeUtf8(`${image}:2.3.1`)));
+  const subjectCases: [Partial<NegativeCase["args"]>, string | null, string][] = [
+    [
+      { artifactDigest: [`sha256:${SUBJECT_DIGEST}`] },
+      null,
+      "the statement's subject carries the artifact digest the operator holds",
+    ],
+    [
+      { artifactDigest: [`sha256:${otherDigest}`] },
+      "SUBJECT_MISMATCH",
+      "a valid attestation of payments-api:2.3.0 presented for the 2.3.1 artifact",
+    ],
+    [
+      { image: `${image}@sha256:${SUBJECT_DIGEST}` },
+      null,
+      "the subject is the image: same name, same sha256",
+    ],
+    [
+      { image: `registry.stella-ops.local/billing-api@sha256:${SUBJECT_DIGEST}` },
+      "SUBJECT_MISMATCH",
+      "the digest matches but the subject is named for another image",
+    ],
+    [
+      { subjectName: "registry.stella-ops.local/billing-api" },
+      "SUBJECT_MISMATCH",
+      "no subject has the name the operator expects",
+    ],
+    [
+      { predicateType: ["stella.ops/promotion@v1"] },
+      null,
+      "the predicate type is on the operator's allow-list",
+    ],
+    [
+      { predicateType: ["https://slsa.dev/provenance/v1"] },
+      "PREDICATE_TYPE_NOT_ALLOWED",
+      "a promotion presented where only SLSA provenance is accepted",
+    ],
+  ];
+  for (const [args, code, why] of subjectCases) {
+    add({
+      file: "valid.ed25519.dsse.json",
+      args: { key: keyA, now: NOW, ...args },
+      expect: { verified: code === null, code },
+      why,
+    });
+  }
 
   writeJson("cases.json", cases);
   return files;

@@ -10,6 +10,7 @@
 import type { RequiredClaim } from "../sign/policy.ts";
 import { toBatchTrustedKey } from "./_batch_crypto.ts";
 import type { TimeSource, VerificationReport } from "./report.ts";
+import type { ArtifactDigests } from "./subject_check.ts";
 import {
   loadTrustPolicy,
   type TrustedKey,
@@ -41,6 +42,13 @@ export interface BatchSettings {
   signedAtSource?: TimeSource | undefined;
   batchCrypto?: boolean | undefined;
   nativeCrypto?: boolean | undefined;
+  maxSignatures?: number | undefined;
+  /** The artifact's digests (hashed once by the caller, not per envelope). */
+  artifact?: ArtifactDigests | undefined;
+  artifactDigest?: readonly string[] | undefined;
+  image?: string | undefined;
+  subjectName?: string | undefined;
+  predicateType?: readonly string[] | undefined;
 }
 
 /** Builds `verifyEnvelope` options from batch settings (throws as trustedKeyFromPem does). */
@@ -73,6 +81,12 @@ export async function prepareOptions(settings: BatchSettings): Promise<VerifyEnv
     allowedPredicateTypes: settings.allowedPredicateTypes,
     requiredClaims: settings.requiredClaims,
     signedAtSource: settings.signedAtSource,
+    maxSignatures: settings.maxSignatures,
+    artifact: settings.artifact,
+    artifactDigest: settings.artifactDigest,
+    image: settings.image,
+    subjectName: settings.subjectName,
+    predicateType: settings.predicateType,
   };
 }
 

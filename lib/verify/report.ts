@@ -279,6 +279,7 @@ export interface IdentityReport {
  *   signatures: [{ index: 0, keyidHint: key.keyid, verifiedBy: key.keyid }],
  *   keyids: [key.keyid],
  *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
+ *   subjectChecked: false,
  * });
  * ```
  */
@@ -303,6 +304,12 @@ export interface VerificationReport {
   evidence?: BundleEvidence;
   /** Sigstore bundles signed with a certificate: the identity required and found. */
   identity?: IdentityReport;
+  /**
+   * Envelopes: whether a `statement.subject` check bound the statement to the artifact, image or
+   * subject name the caller gave; `false` means the subject was not checked (any statement
+   * signed by a trusted key verifies, whatever it is about).
+   */
+  subjectChecked?: boolean;
 }
 
 /**

@@ -26,6 +26,13 @@
  *    link / layout metadata) with well-formed subject digests (`STATEMENT_INVALID`).
  * 7. `policy.predicate-type` and `policy.claims` when the policy sets them
  *    (`PREDICATE_TYPE_NOT_ALLOWED`, `CLAIM_MISSING`, `CLAIM_MISMATCH`).
+ * 8. `statement.subject` and `statement.predicate-type` when the caller names the artifact, image,
+ *    subject or predicate types it expects (`SUBJECT_MISMATCH`, `PREDICATE_TYPE_NOT_ALLOWED`; see
+ *    `subject_check.ts`). The report's `subjectChecked` says whether the subject was checked.
+ *
+ * Bounds: an envelope with more than `maxSignatures` signatures (default
+ * {@link DEFAULT_MAX_SIGNATURES}) fails `envelope.signatures` with `TOO_MANY_SIGNATURES` before any
+ * signature or timestamp is tried; nothing else runs.
  *
  * Trusted time, per signature: the `genTime` of a token bound to that signature (source
  * `rfc3161`), else the operator's `signedAt` (source `signed-at`), else `now` (source `clock`).
@@ -69,12 +76,20 @@ import {
   type VerificationReport,
 } from "./report.ts";
 import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
+import { assertSubjectOptions, checkSubject, type SubjectOptions } from "./subject_check.ts";
 
 /** Default tolerance for time comparisons: 5 minutes. */
 export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 
-/** Options of {@link verifyEnvelope}; every field the CLI may leave unset is optional. */
-export interface VerifyEnvelopeOptions {
+/** Default upper bound on the signatures of one envelope (`maxSignatures`): 64. */
+export const DEFAULT_MAX_SIGNATURES = 64;
+
+/**
+ * Options of {@link verifyEnvelope}; every field the CLI may leave unset is optional. The subject
+ * options ({@link SubjectOptions}: `artifact`, `artifactDigest`, `image`, `subjectName`,
+ * `predicateType`) bind the statement to what the caller holds.
+ */
+export interface VerifyEnvelopeOptions extends SubjectOptions {
   /** Evaluation time, epoch ms (the CLI passes the clock or `--now`; lib never reads the clock). */
   now: number;
   /** The trust policy (keys, threshold, content rules). */
@@ -111,6 +126,11 @@ export interface VerifyEnvelopeOptions {
    * must carry it as its `merkleSha256` digest (export subjects do).
    */
   merkleRoot?: string | undefined;
+  /**
+   * Most signatures an envelope may carry (default {@link DEFAULT_MAX_SIGNATURES}); more is
+   * `TOO_MANY_SIGNATURES` before any is tried.
+   */
+  maxSignatures?: number | undefined;
 }
 
 /**
@@ -119,7 +139,9 @@ export interface VerifyEnvelopeOptions {
  * @param input The envelope's JSON bytes (or text), untrusted.
  * @param options Keys or trust policy, times and content rules.
  * @returns A {@link VerificationReport}; it never throws for bad input (only for misuse).
- * @throws {RangeError} When `now`, `skew` or `threshold` are not sensible numbers.
+ * @throws {RangeError} When `now`, `skew`, `threshold` or `maxSignatures` are not sensible
+ *   numbers.
+ * @throws {TypeError} When a subject option is malformed (e.g. `image` without `@sha256:`).
  *
  * @example Usage
  * ```ts
@@ -187,6 +209,11 @@ export async function verifyEnvelopeSigners(
   options: VerifyEnvelopeOptions,
 ): Promise<{ report: VerificationReport; signers: CountedSigner[] }> {
   const settings = resolve(options);
+  assertSubjectOptions(options);
+  const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
+  if (!Number.isSafeInteger(maxSignatures) || maxSignatures < 1) {
+    throw new RangeError(`Pass \`maxSignatures\` as an integer ≥ 1, not ${maxSignatures}`);
+  }
   let envelope: ParsedEnvelope;
   try {
     envelope = parseEnvelope(input, { name: options.name });
@@ -202,6 +229,16 @@ export async function verifyEnvelopeSigners(
     };
   }
   const checks: Check[] = [pass("envelope.parse")];
+  const payload = { type: envelope.payloadType, sha256: encodeHex(sha256(envelope.payloadBytes)) };
+  if (envelope.signatures.length > maxSignatures) {
+    checks.push(fail(
+      "envelope.signatures",
+      "TOO_MANY_SIGNATURES",
+      `Reject envelope${label(settings)}: it has ${envelope.signatures.length} signatures, ` +
+        `more than the limit of ${maxSignatures}`,
+    ));
+    return { report: toReport(checks, settings, { payload }), signers: [] };
+  }
   const verifying = await findSignatureKeys(envelope, settings);
   const stamped = options.timestamps !== undefined && options.timestamps.length > 0
     ? await bindTimestamps(envelope, verifying, options, settings)
@@ -212,14 +249,17 @@ export async function verifyEnvelopeSigners(
   checks.push(checkTimeWindow(settings));
   const content = checkContent(envelope, settings);
   checks.push(...content.checks);
+  const subject = checkSubject(content.summary, options);
+  checks.push(...subject.checks);
   if (options.merkleRoot !== undefined) {
     checks.push(checkMerkleRoot(content.summary, options.merkleRoot));
   }
   const report = toReport(checks, settings, {
-    payload: { type: envelope.payloadType, sha256: encodeHex(sha256(envelope.payloadBytes)) },
+    payload,
     signatures: signatures.results,
     keyids: signatures.keyids,
     statement: content.summary,
+    subjectChecked: subject.subjectChecked,
   });
   return { report, signers: signatures.signers };
 }
@@ -724,6 +764,7 @@ function toReport(
     signatures?: SignatureResult[];
     statement?: StatementSummary | undefined;
     keyids?: string[];
+    subjectChecked?: boolean;
   },
 ): VerificationReport {
   const failed = checks.find((c) => !c.ok);
@@ -732,6 +773,7 @@ function toReport(
     checks,
     keyids: extra.keyids ?? [],
     time: { value: formatRfc3339(s.time), source: s.source },
+    subjectChecked: extra.subjectChecked ?? false,
   };
   if (failed?.code !== undefined) report.code = failed.code;
   if (extra.payload !== undefined) report.payload = extra.payload;

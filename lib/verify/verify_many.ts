@@ -27,7 +27,10 @@
  *   of the input.
  *
  * Every report equals the one `verifyEnvelope(bytes, { ...options, name })` gives for the same
- * envelope (`tests/verify/verify_many_test.ts`).
+ * envelope (`tests/verify/verify_many_test.ts`); the subject options (`artifact`,
+ * `artifactDigest`, `image`, `subjectName`, `predicateType`) and `maxSignatures` apply to every
+ * envelope. Nothing verified is not success: a batch of zero envelopes is not `verified`
+ * (`code: "NO_INPUT"`) unless `allowEmpty`.
  *
  * @module
  */
@@ -43,6 +46,7 @@ import {
 import type { RequiredClaim } from "../sign/policy.ts";
 import type { FailureCode } from "./codes.ts";
 import type { TimeSource, VerificationReport, VerificationSummary } from "./report.ts";
+import { assertSubjectOptions, digestArtifact, type SubjectOptions } from "./subject_check.ts";
 import type { TrustedKeyOptions, TrustPolicyDocument } from "./trust_policy.ts";
 import { verifyEnvelope } from "./verify_envelope.ts";
 
@@ -111,7 +115,8 @@ export interface VerifyManyKey {
 
 /**
  * Options of {@link verifyMany}: the options of `verifyEnvelope` in serialisable form (trust
- * policy as its document, keys as PEM text) plus how to run the batch.
+ * policy as its document, keys as PEM text), the subject options applied to every envelope
+ * ({@link SubjectOptions}; an `artifact` given as bytes is hashed once), plus how to run the batch.
  *
  * @example Usage
  * ```ts
@@ -131,7 +136,7 @@ export interface VerifyManyKey {
  * assert.deepEqual([aborted.aborted, aborted.summary.total], [true, 0]);
  * ```
  */
-export interface VerifyManyOptions {
+export interface VerifyManyOptions extends SubjectOptions {
   /** Evaluation time, epoch ms. */
   now: number;
   /** The trust policy document (`parseTrustPolicy` output). */
@@ -152,6 +157,10 @@ export interface VerifyManyOptions {
   requiredClaims?: readonly RequiredClaim[] | undefined;
   /** Source of `signedAt` when it came from evidence. */
   signedAtSource?: TimeSource | undefined;
+  /** Most signatures an envelope may carry (default 64; more is `TOO_MANY_SIGNATURES`). */
+  maxSignatures?: number | undefined;
+  /** Accept a batch of zero envelopes as verified (default false: `NO_INPUT`). */
+  allowEmpty?: boolean | undefined;
   /**
    * Verify ECDSA with the system's OpenSSL (`libcrypto.so.3`) through Deno FFI when it is present
    * and the `ffi` permission is granted (default true; never prompts). Same verdicts either way.
@@ -194,6 +203,9 @@ export interface VerifyManyOptions {
  *   ["b", "ENVELOPE_MALFORMED"],
  * ]);
  * assert.deepEqual(result.summary, { total: 2, verified: 0, failed: 2, codes: { ENVELOPE_MALFORMED: 2 } });
+ * // Not verified: the first failing envelope's code (NO_INPUT for an empty batch).
+ * assert.equal(result.verified, false);
+ * assert.equal(result.code, "ENVELOPE_MALFORMED");
  * ```
  */
 export interface VerifyManyResult {
@@ -203,6 +215,16 @@ export interface VerifyManyResult {
   summary: VerificationSummary;
   /** True when `signal` stopped the batch before the input ended. */
   aborted: boolean;
+  /**
+   * True exactly when the batch ran to its end, every envelope verified, and there was at least
+   * one envelope (or `allowEmpty`).
+   */
+  verified: boolean;
+  /**
+   * When not verified: `NO_INPUT` for an empty batch, else the code of the first envelope (in
+   * input order) that did not verify; absent when only an abort stopped the batch.
+   */
+  code?: FailureCode;
 }
 
 /** Envelopes pulled before choosing workers over the calling thread (`workers: "auto"`). */
@@ -229,7 +251,9 @@ type Executor = (names: string[], bytes: Uint8Array[]) => Promise<VerificationRe
  * @returns Reports in input order (unless streamed only to `onReport`), a summary and whether the
  *   batch was aborted.
  * @throws {ParseError} When a trusted key's PEM is malformed (from `trustedKeyFromPem`).
- * @throws {RangeError} When `now`, `skew`, `threshold` or `concurrency` are not sensible.
+ * @throws {RangeError} When `now`, `skew`, `threshold`, `maxSignatures` or `concurrency` are not
+ *   sensible.
+ * @throws {TypeError} When a subject option is malformed.
  *
  * @example Usage
  * ```ts
@@ -245,6 +269,9 @@ type Executor = (names: string[], bytes: Uint8Array[]) => Promise<VerificationRe
  * assert.deepEqual(names, ["a", "b"]);
  * assert.deepEqual(result.summary, { total: 2, verified: 0, failed: 2, codes: { ENVELOPE_MALFORMED: 2 } });
  * assert.equal(result.reports[1]?.report.code, "ENVELOPE_MALFORMED");
+ * assert.equal(result.verified, false);
+ * // Nothing verified is not success.
+ * assert.equal((await verifyMany([], { now: Date.UTC(2026, 0, 1) })).code, "NO_INPUT");
  * ```
  */
 export async function verifyMany(
@@ -255,7 +282,8 @@ export async function verifyMany(
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Pass \`concurrency\` as an integer ≥ 1, not ${concurrency}`);
   }
-  const settings = settingsOf(options);
+  assertSubjectOptions(options);
+  const settings = await settingsOf(options);
   const local = await prepareOptions(settings);
   // Misuse (bad now, skew or threshold) throws here, before anything starts.
   await verifyEnvelope(new Uint8Array(0), local);
@@ -296,6 +324,7 @@ export async function verifyMany(
   const codes: Partial<Record<FailureCode, number>> = {};
   let done = 0;
   let verified = 0;
+  let firstCode: FailureCode | undefined;
   const queue: { names: string[]; reports: Promise<VerificationReport[]> }[] = [];
   const emit = async (): Promise<void> => {
     const head = queue.shift()!;
@@ -304,6 +333,7 @@ export async function verifyMany(
       const name = head.names[i]!;
       if (report.verified) verified++;
       else if (report.code !== undefined) codes[report.code] = (codes[report.code] ?? 0) + 1;
+      if (!report.verified) firstCode ??= report.code;
       if (keep) reports.push({ name, report });
       options.onReport?.(name, report, done);
       done++;
@@ -349,11 +379,16 @@ export async function verifyMany(
     pool?.stop();
     if (!ended) await iterator.return?.();
   }
-  return {
+  const result: VerifyManyResult = {
     reports,
     summary: { total: done, verified, failed: done - verified, codes: sortCodes(codes) },
     aborted: !ended,
+    verified: ended && verified === done && (done > 0 || options.allowEmpty === true),
   };
+  const code = firstCode ??
+    (ended && done === 0 && options.allowEmpty !== true ? "NO_INPUT" : undefined);
+  if (code !== undefined) result.code = code;
+  return result;
 }
 
 function defaultConcurrency(): number {
@@ -362,7 +397,7 @@ function defaultConcurrency(): number {
   return typeof n === "number" && n >= 1 ? Math.floor(n) : 1;
 }
 
-function settingsOf(options: VerifyManyOptions): BatchSettings {
+async function settingsOf(options: VerifyManyOptions): Promise<BatchSettings> {
   const keys: BatchKey[] | undefined = options.keys?.map((k) => ({
     pem: k.pem,
     options: k.options,
@@ -379,6 +414,14 @@ function settingsOf(options: VerifyManyOptions): BatchSettings {
     requiredClaims: options.requiredClaims,
     signedAtSource: options.signedAtSource,
     nativeCrypto: options.nativeCrypto,
+    maxSignatures: options.maxSignatures,
+    artifact: options.artifact instanceof Uint8Array
+      ? await digestArtifact(options.artifact)
+      : options.artifact,
+    artifactDigest: options.artifactDigest,
+    image: options.image,
+    subjectName: options.subjectName,
+    predicateType: options.predicateType,
   };
 }
 

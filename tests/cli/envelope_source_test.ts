@@ -59,7 +59,7 @@ Deno.test("envelopeSource(): a 3 MiB line spanning many reads is one artifact; o
   try {
     const long = "x".repeat(3 * 1024 * 1024);
     await Deno.writeTextFile(`${dir}/big.jsonl`, `{}\n${long}\n{"a":1}\n`);
-    const got = await collect([`${dir}/big.jsonl`]);
+    const got = await collect([`${dir}/big.jsonl`], 4 * 1024 * 1024);
     assert.deepEqual(got.map((a) => [a.name, a.text.length]), [
       [`${dir}/big.jsonl:1`, 2],
       [`${dir}/big.jsonl:2`, long.length],

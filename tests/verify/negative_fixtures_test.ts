@@ -30,6 +30,10 @@ function flags(args: NegativeCase["args"]): string[] {
   if (args.skew !== undefined) out.push("--skew", args.skew);
   for (const token of args.timestamp ?? []) out.push("--timestamp", path(token));
   if (args.tsaRoots !== undefined) out.push("--tsa-roots", path(args.tsaRoots));
+  for (const digest of args.artifactDigest ?? []) out.push("--artifact-digest", digest);
+  if (args.image !== undefined) out.push("--image", args.image);
+  if (args.subjectName !== undefined) out.push("--subject-name", args.subjectName);
+  for (const type of args.predicateType ?? []) out.push("--predicate-type", type);
   out.push("--now", args.now);
   return out;
 }
@@ -60,6 +64,10 @@ async function verifyWithLibrary(c: NegativeCase) {
       ? undefined
       : decodePemAll(await Deno.readTextFile(path(c.args.tsaRoots)), { label: "CERTIFICATE" })
         .map((block) => block.bytes),
+    artifactDigest: c.args.artifactDigest,
+    image: c.args.image,
+    subjectName: c.args.subjectName,
+    predicateType: c.args.predicateType,
     name: path(c.file),
   });
 }

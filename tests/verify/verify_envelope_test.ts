@@ -105,6 +105,7 @@ Deno.test("verifyEnvelope() reports every check in pipeline order with summary, 
     ],
     keyids: [A.key.keyid],
     time: { value: "2026-03-01T12:00:00Z", source: "clock" },
+    subjectChecked: false,
     payload: { type: INTOTO_PAYLOAD_TYPE, sha256: encodeHex(sha256(payload)) },
     signatures: [{ index: 0, keyidHint: A.key.keyid, verifiedBy: A.key.keyid }],
     statement: {

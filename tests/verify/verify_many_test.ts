@@ -80,15 +80,20 @@ async function* slowly<T>(items: readonly T[]): AsyncGenerator<T> {
 Deno.test("verifyMany() equals verifyEnvelope() one by one on the mixed corpus, in order, every mode", async () => {
   const items = await mixedCorpus();
   const keys = await allKeys();
-  assert.equal(items.length, 4 + 45);
+  assert.equal(items.length, 4 + 46);
   const expected = await oneByOne(items, keys);
   // The corpus really is mixed: valid, malformed, bad signatures, bad statements.
   const summary = summarizeReports(expected.map((e) => e.report));
   assert.deepEqual(summary, {
-    total: 49,
+    total: 50,
     verified: 25,
-    failed: 24,
-    codes: { SIGNATURE_INVALID: 11, ENVELOPE_MALFORMED: 8, STATEMENT_INVALID: 5 },
+    failed: 25,
+    codes: {
+      SIGNATURE_INVALID: 11,
+      ENVELOPE_MALFORMED: 8,
+      STATEMENT_INVALID: 5,
+      TOO_MANY_SIGNATURES: 1,
+    },
   });
   const modes = [
     { concurrency: 1, workers: false },
@@ -152,6 +157,10 @@ async function caseOptions(c: NegativeCase) {
     signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
     notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
     skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
+    artifactDigest: c.args.artifactDigest,
+    image: c.args.image,
+    subjectName: c.args.subjectName,
+    predicateType: c.args.predicateType,
   };
 }
 
@@ -226,6 +235,7 @@ Deno.test("verifyMany() stops on abort with a partial, in-order result", async (
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
     aborted: true,
+    verified: false,
   });
 });
 
@@ -265,10 +275,12 @@ Deno.test("verifyMany() rejects misuse and bad keys before verifying anything", 
     () => verifyMany(items, { now: NOW, keys: [{ pem: "not a key", options: { name: "k.pem" } }] }),
     { name: "ParseError" },
   );
-  // An empty input is an empty, complete result.
+  // An empty input is an empty, complete result, and not verified (tests/verify/bounds_test.ts).
   assert.deepEqual(await verifyMany([], { now: NOW }), {
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
     aborted: false,
+    verified: false,
+    code: "NO_INPUT",
   });
 });
