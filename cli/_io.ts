@@ -17,8 +17,15 @@ export interface Io {
    * without reading all of it.
    */
   readFile(path: string, options?: { maxBytes?: number }): Promise<Uint8Array<ArrayBuffer>>;
-  /** Opens a file as a byte stream (constant memory); throws {@link CliError} when it cannot. */
-  openFile(path: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>>;
+  /**
+   * Opens a file as a byte stream (constant memory); throws {@link CliError} when it cannot. With
+   * `regularOnly`, what was opened must be a regular file (checked on the open file, so a path
+   * swapped for a device or pipe after it was listed is refused, not read).
+   */
+  openFile(
+    path: string,
+    options?: { regularOnly?: boolean },
+  ): Promise<ReadableStream<Uint8Array<ArrayBuffer>>>;
   /**
    * Writes a whole file atomically (temporary file in the same folder, then rename), so an
    * interrupted run never leaves a half-written output.
@@ -26,6 +33,13 @@ export interface Io {
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): Promise<void>;
   /** Describes a path, or `undefined` when nothing is there. */
   stat(path: string): Promise<{ isFile: boolean; isDirectory: boolean } | undefined>;
+  /**
+   * Describes a path without following a final symbolic link (`isSymlink`), or `undefined` when
+   * nothing is there.
+   */
+  lstat(
+    path: string,
+  ): Promise<{ isFile: boolean; isDirectory: boolean; isSymlink: boolean } | undefined>;
   /** Lists a directory's entry names (unsorted; callers sort). */
   readDir(path: string): Promise<string[]>;
   /** Current time in epoch milliseconds (the CLI's only clock). */
@@ -79,11 +93,15 @@ export function denoIo(): Io {
         throw new CliError(`Cannot read "${path}": ${describe(error)}`);
       }
     },
-    async openFile(path) {
+    async openFile(path, options = {}) {
       try {
         const info = await Deno.stat(path);
         if (info.isDirectory) throw new Deno.errors.IsADirectory();
         const file = await Deno.open(path, { read: true });
+        if (options.regularOnly && !(await file.stat()).isFile) {
+          file.close();
+          throw new Error("not a regular file");
+        }
         return file.readable;
       } catch (error) {
         throw new CliError(`Cannot open "${path}": ${describe(error)}`);
@@ -118,6 +136,15 @@ export function denoIo(): Io {
       try {
         const info = await Deno.stat(path);
         return { isFile: info.isFile, isDirectory: info.isDirectory };
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return undefined;
+        throw new CliError(`Cannot stat "${path}": ${describe(error)}`);
+      }
+    },
+    async lstat(path) {
+      try {
+        const info = await Deno.lstat(path);
+        return { isFile: info.isFile, isDirectory: info.isDirectory, isSymlink: info.isSymlink };
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) return undefined;
         throw new CliError(`Cannot stat "${path}": ${describe(error)}`);

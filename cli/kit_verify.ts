@@ -4,6 +4,10 @@
  * the signed manifest and `SHA256SUMS`; the manifest and the provenance must verify with a
  * `--key`. Extra, missing and altered files are reported by name.
  *
+ * Hostile kits: a symbolic link (to a file, a directory or a device such as `/dev/zero`) or any
+ * other entry that is not a regular file is never followed or read (`KIT_FILE_NOT_REGULAR`); a
+ * file is hashed no further than one byte past the size the signed manifest lists.
+ *
  * Exit status: 0 verified; 1 evaluated and not verified; 2 could not run (unknown flag, DIR
  * missing, unreadable key).
  *
@@ -30,7 +34,7 @@ const FLAGS = {
   json: { type: "boolean", default: false },
 } as const;
 
-/** Deepest directory nesting listed (a guard against symlink loops). */
+/** Deepest directory nesting listed (symbolic links are never followed). */
 const MAX_DEPTH = 16;
 
 /** `stella kit verify DIR --key PUB [--json]`. */
@@ -42,7 +46,8 @@ export const kitVerifyCommand: Command = {
 Checks an offline kit directory with nothing but its files and the public key:
   kit.manifest    manifest.dsse.json is signed by a trusted key and lists the kit's files
   kit.files       every file matches the manifest (sha256 and size) and SHA256SUMS; files that
-                  are missing, altered or not listed are named, one failed check each
+                  are missing, altered or not listed are named, one failed check each; symbolic
+                  links and other non-regular entries are never followed or read (not-regular)
   kit.provenance  provenance.dsse.json is signed by a trusted key, is SLSA Provenance v1, and
                   its subjects are the kit's artifacts
 
@@ -81,31 +86,40 @@ signature invalid or by an untrusted key, a malformed manifest or provenance); 2
 /** Lists `dir` recursively and reads/hashes its files through `io`. */
 async function directorySource(io: Io, dir: string): Promise<KitSource> {
   const paths: string[] = [];
+  const notRegular: string[] = [];
   const walk = async (relative: string, depth: number): Promise<void> => {
     const full = relative === "" ? dir : `${dir}/${relative}`;
     for (const name of (await io.readDir(full)).sort()) {
       const path = relative === "" ? name : `${relative}/${name}`;
-      const info = await io.stat(`${dir}/${path}`);
+      // lstat: a symbolic link is judged as what it is, never as what it points to.
+      const info = await io.lstat(`${dir}/${path}`);
       if (info?.isDirectory) {
         if (depth >= MAX_DEPTH) {
           throw new CliError(`Cannot list "${dir}/${path}": nested deeper than ${MAX_DEPTH}`);
         }
         await walk(path, depth + 1);
-      } else {
+      } else if (info?.isFile) {
         paths.push(path);
+      } else {
+        notRegular.push(path);
       }
     }
   };
   await walk("", 0);
   return {
     paths,
+    notRegular,
     read: (path) => io.readFile(`${dir}/${path}`, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES }),
-    async digest(path) {
+    async digest(path, options = {}) {
+      const limit = options.maxBytes === undefined ? Infinity : options.maxBytes + 1;
       const hasher = new Hasher("sha256");
       let size = 0;
-      for await (const chunk of await io.openFile(`${dir}/${path}`)) {
-        hasher.update(chunk);
-        size += chunk.length;
+      for await (const chunk of await io.openFile(`${dir}/${path}`, { regularOnly: true })) {
+        const piece = chunk.length > limit - size ? chunk.subarray(0, limit - size) : chunk;
+        hasher.update(piece);
+        size += piece.length;
+        // Past the listed size: stop (leaving the loop cancels the stream and closes the file).
+        if (size >= limit) break;
       }
       return { sha256: encodeHex(hasher.digest()), size };
     },

@@ -23,7 +23,9 @@
  *    with a trusted key (the envelope codes of `verifyEnvelope`) and its payload is a valid kit
  *    manifest (`KIT_MANIFEST_INVALID`).
  * 2. `kit.files`: one failed check per file that is missing (`KIT_FILE_MISSING`), altered
- *    (`KIT_FILE_ALTERED`: digest or size differs) or extra (`KIT_FILE_EXTRA`: not listed). Files are
+ *    (`KIT_FILE_ALTERED`: digest or size differs), extra (`KIT_FILE_EXTRA`: not listed) or not a
+ *    regular file (`KIT_FILE_NOT_REGULAR`: a symbolic link, device, pipe or socket, named by the
+ *    source's `notRegular` and never read; listed or not). Files are
  *    judged against the verified manifest; `SHA256SUMS` must be exactly the checksums the manifest
  *    implies, and `manifest.dsse.json` must be exactly its canonical form (RFC 8785 JSON plus a
  *    newline, as written), so a rewritten manifest is blamed, not `SHA256SUMS`. When the manifest
@@ -33,6 +35,10 @@
  * 3. `kit.provenance`: `provenance.dsse.json` is present, verifies with a trusted key, is SLSA
  *    Provenance v1, and its subjects are exactly the manifest's artifacts with the kit's digests
  *    (`KIT_PROVENANCE_INVALID`).
+ *
+ * Bounded reading: the manifest is read and verified first; every file a verified manifest lists
+ * is then hashed with its listed size as `maxBytes`, so a source may stop one byte past it (a
+ * file that grew, or never ends, is altered without being read to its end).
  *
  * @module
  */
@@ -345,12 +351,24 @@ export async function buildKit(
  * ```
  */
 export interface KitSource {
-  /** Every file in the kit: relative, `/`-separated paths (any order). */
+  /** Every regular file in the kit: relative, `/`-separated paths (any order). */
   readonly paths: readonly string[];
+  /**
+   * Entries of the kit that are not regular files (symbolic links, devices, pipes, sockets):
+   * never read or hashed, each `KIT_FILE_NOT_REGULAR`.
+   */
+  readonly notRegular?: readonly string[] | undefined;
   /** Reads one file's bytes. */
   read(path: string): Promise<Uint8Array>;
-  /** Hashes one file: lowercase hex SHA-256 and size in bytes. */
-  digest(path: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * Hashes one file: lowercase hex SHA-256 and size in bytes. With `maxBytes` (the size a
+   * verified manifest lists), the source may stop after `maxBytes + 1` bytes and return that
+   * count as `size`: the file is then judged larger than listed and its digest is not used.
+   */
+  digest(
+    path: string,
+    options?: { maxBytes?: number | undefined },
+  ): Promise<{ sha256: string; size: number }>;
 }
 
 /**
@@ -393,8 +411,18 @@ export interface VerifyKitOptions {
   now: number;
 }
 
-/** What became of one file: as listed, not there, changed, not listed, or not judged. */
-export const KIT_FILE_STATUSES = ["ok", "missing", "altered", "extra", "unchecked"] as const;
+/**
+ * What became of one file: as listed, not there, changed, not listed, not judged, or not a
+ * regular file (never read).
+ */
+export const KIT_FILE_STATUSES = [
+  "ok",
+  "missing",
+  "altered",
+  "extra",
+  "unchecked",
+  "not-regular",
+] as const;
 
 /** One of {@link KIT_FILE_STATUSES}. */
 export type KitFileStatus = typeof KIT_FILE_STATUSES[number];
@@ -441,11 +469,17 @@ export type KitFileStatus = typeof KIT_FILE_STATUSES[number];
 export interface KitFileResult {
   /** Relative path inside the kit. */
   path: string;
-  /** `ok`, `missing`, `altered`, `extra`, or `unchecked` when no file list could be used. */
+  /**
+   * `ok`, `missing`, `altered`, `extra`, `unchecked` when no file list could be used, or
+   * `not-regular` for a symbolic link, device, pipe or socket (never read).
+   */
   status: KitFileStatus;
-  /** Lowercase hex SHA-256 of the file as found (absent when missing). */
+  /**
+   * Lowercase hex SHA-256 of the file as found (absent when missing, not regular, or larger than
+   * listed so that reading stopped).
+   */
   sha256?: string;
-  /** Size in bytes as found (absent when missing). */
+  /** Size in bytes as found (absent when the digest is). */
   size?: number;
 }
 
@@ -561,10 +595,12 @@ export async function verifyKit(
   }
   const time = formatRfc3339(options.now);
   const source = toSource(kit);
-  const paths = [...new Set(source.paths)].sort(compareUtf16);
+  const special = new Set(source.notRegular ?? []);
+  const paths = [...new Set(source.paths)].filter((p) => !special.has(p)).sort(compareUtf16);
   const present = new Set(paths);
   const found = new Map<string, { sha256: string; size: number }>();
-  for (const path of paths) found.set(path, await source.digest(path));
+  /** Files hashed no further than their listed size: path → listed size. */
+  const stopped = new Map<string, number>();
   const keyids = new Set<string>();
   const M = KIT_FILE_NAMES.manifest;
   const S = KIT_FILE_NAMES.checksums;
@@ -575,7 +611,9 @@ export async function verifyKit(
   let manifestTrusted = false;
   /** sha256 of the manifest as `buildKit` writes it (canonical JSON + newline), when trusted. */
   let manifestCanonical: string | undefined;
-  if (!present.has(M)) {
+  if (special.has(M)) {
+    manifestCheck = fail("kit.manifest", "KIT_FILE_NOT_REGULAR", notRegularMessage(M));
+  } else if (!present.has(M)) {
     manifestCheck = fail("kit.manifest", "KIT_FILE_MISSING", `Kit file "${M}" is missing`);
   } else {
     const bytes = await source.read(M);
@@ -610,6 +648,17 @@ export async function verifyKit(
       manifestCanonical = encodeHex(sha256(envelopeBytes(parseEnvelope(bytes))));
       for (const keyid of report.keyids) keyids.add(keyid);
     }
+  }
+
+  // Every regular file, hashed once; a file the verified manifest lists no further than its size.
+  const listedSizes = new Map(
+    manifestTrusted && manifest !== undefined ? manifest.files.map((f) => [f.path, f.size]) : [],
+  );
+  for (const path of paths) {
+    const maxBytes = listedSizes.get(path);
+    const digest = await source.digest(path, maxBytes === undefined ? undefined : { maxBytes });
+    if (maxBytes !== undefined && digest.size > maxBytes) stopped.set(path, maxBytes);
+    else found.set(path, digest);
   }
 
   // 2. SHA256SUMS, parsed strictly.
@@ -648,7 +697,17 @@ export async function verifyKit(
   const results = new Map<string, { status: KitFileStatus; detail?: string }>();
   for (const [path, expectation] of expected) {
     const actual = found.get(path);
-    if (actual === undefined) {
+    const listed = stopped.get(path);
+    if (special.has(path)) {
+      results.set(path, { status: "not-regular" });
+    } else if (listed !== undefined) {
+      results.set(path, {
+        status: "altered",
+        detail: `larger than the ${listed} bytes ${listName} lists (reading stopped after ${
+          listed + 1
+        } bytes)`,
+      });
+    } else if (actual === undefined) {
       results.set(path, { status: "missing" });
     } else if (
       actual.sha256 !== expectation.sha256 ||
@@ -669,7 +728,9 @@ export async function verifyKit(
   // lists or, without such a line, when it is malformed or its signature is invalid. (A manifest
   // that matches SHA256SUMS but is signed by an untrusted key is intact: kit.manifest says why it
   // does not count.)
-  if (!present.has(M)) {
+  if (special.has(M)) {
+    results.set(M, { status: "not-regular" });
+  } else if (!present.has(M)) {
     results.set(M, { status: "missing" });
   } else if (manifestTrusted) {
     // Signed content intact, but the bytes must be exactly what buildKit wrote, else the file
@@ -698,7 +759,9 @@ export async function verifyKit(
     }
   }
   // SHA256SUMS: well-formed, and exactly what the trusted manifest implies.
-  if (!present.has(S)) {
+  if (special.has(S)) {
+    results.set(S, { status: "not-regular" });
+  } else if (!present.has(S)) {
     results.set(S, { status: "missing" });
   } else if (sumsProblem !== undefined) {
     results.set(S, { status: "altered", detail: sumsProblem });
@@ -722,6 +785,7 @@ export async function verifyKit(
       results.set(path, listName === "" ? { status: "unchecked" } : { status: "extra" });
     }
   }
+  for (const path of special) results.set(path, { status: "not-regular" });
 
   const files: KitFileResult[] = [...results.keys()].sort(compareUtf16).map((path) => {
     const actual = found.get(path);
@@ -749,6 +813,8 @@ export async function verifyKit(
       fileChecks.push(
         fail("kit.files", "KIT_FILE_EXTRA", `Kit file "${file.path}" is not listed in ${listName}`),
       );
+    } else if (file.status === "not-regular") {
+      fileChecks.push(fail("kit.files", "KIT_FILE_NOT_REGULAR", notRegularMessage(file.path)));
     }
   }
   if (fileChecks.length === 0) {
@@ -767,6 +833,8 @@ export async function verifyKit(
   const provenanceCheck = await checkProvenance(
     source,
     present,
+    special,
+    new Set([...special, ...stopped.keys()]),
     found,
     manifestTrusted ? manifest : undefined,
     options,
@@ -796,12 +864,15 @@ export async function verifyKit(
 async function checkProvenance(
   source: KitSource,
   present: ReadonlySet<string>,
+  special: ReadonlySet<string>,
+  unhashed: ReadonlySet<string>,
   found: ReadonlyMap<string, { sha256: string; size: number }>,
   manifest: KitManifestPredicate | undefined,
   options: VerifyKitOptions,
   keyids: Set<string>,
 ): Promise<Check> {
   const P = KIT_FILE_NAMES.provenance;
+  if (special.has(P)) return fail("kit.provenance", "KIT_FILE_NOT_REGULAR", notRegularMessage(P));
   if (!present.has(P)) {
     return fail("kit.provenance", "KIT_FILE_MISSING", `Kit file "${P}" is missing`);
   }
@@ -837,7 +908,9 @@ async function checkProvenance(
       return fail(
         "kit.provenance",
         "KIT_PROVENANCE_INVALID",
-        `Cannot match ${P}: its subject "${name}" is not in the kit`,
+        unhashed.has(name)
+          ? `Cannot match ${P}: its subject "${name}" was not hashed (not a regular file, or larger than the manifest lists)`
+          : `Cannot match ${P}: its subject "${name}" is not in the kit`,
       );
     }
     if (subject.digest?.["sha256"] !== actual.sha256) {
@@ -858,6 +931,10 @@ async function checkProvenance(
     }
   }
   return pass("kit.provenance");
+}
+
+function notRegularMessage(path: string): string {
+  return `Kit file "${path}" is not a regular file (a symbolic link, device, pipe or socket): it was not read`;
 }
 
 function text(field: string, value: string | undefined, fallback: string): string {

@@ -19,6 +19,7 @@ function fakeIo(stderrIsTerminal: boolean): Io & { err: string[] } {
     openFile: () => Promise.reject(new Error("unused")),
     writeFile: () => Promise.reject(new Error("unused")),
     stat: () => Promise.resolve(undefined),
+    lstat: () => Promise.resolve(undefined),
     readDir: () => Promise.resolve([]),
     now: () => 0,
     env: () => undefined,
