@@ -32,7 +32,7 @@ export {
   equalBytes,
   timingSafeEqual,
 } from "./lib/encoding/bytes.ts";
-export { formatRfc3339, parseRfc3339 } from "./lib/encoding/time.ts";
+export { describeTime, formatRfc3339, parseRfc3339 } from "./lib/encoding/time.ts";
 export { splitJsonLines } from "./lib/encoding/json_lines.ts";
 export { evaluatePointer, formatPointer, parsePointer } from "./lib/encoding/json_pointer.ts";
 export type { JsonObject, JsonValue } from "./lib/encoding/json_value.ts";

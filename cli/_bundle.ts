@@ -10,7 +10,10 @@
  */
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
+import { encodeHex } from "../lib/encoding/bytes.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
+import { digestStream } from "../lib/digest/digest.ts";
+import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { IdentityMatcher, VerificationReport } from "../lib/verify/report.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
 import {
@@ -81,7 +84,10 @@ Flags:
   --timestamp-threshold N             RFC 3161 timestamps required (default: 1 if the root lists a
                                       TSA and no tlog entry is required, else 0)
   --sct-threshold N                   SCTs required (default: 1 if the root lists a CT log, else 0)
-  --artifact FILE                     The signed artifact (or a subject of the DSSE statement)
+  --artifact FILE                     The signed artifact (or a subject of the DSSE statement);
+                                      past 32 MiB it is hashed as a stream (ECDSA and DSSE
+                                      bundles; an Ed25519 or RSA message signature needs the
+                                      bytes, so a larger artifact fails SIGNATURE_INVALID)
   --artifact-digest sha256:HEX        The artifact's digest instead of the file
   --not-after T                       Reject bundles signed after T
   --skew D                            Tolerance for time comparisons (default 5m)
@@ -227,7 +233,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       timestampThreshold,
       sctThreshold,
       artifact: values.artifact !== undefined
-        ? await io.readFile(values.artifact)
+        ? await readArtifact(io, values.artifact)
         : digest !== undefined
         ? { digest }
         : undefined,
@@ -258,6 +264,18 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     }
     throw error;
   }
+}
+
+/**
+ * The artifact's bytes when it is at most 32 MiB (a message signature of some key types covers
+ * the bytes themselves), else its SHA-256 hashed as a stream: memory stays bounded whatever the
+ * artifact's size.
+ */
+async function readArtifact(io: Io, path: string): Promise<Uint8Array | { digest: string }> {
+  const head = await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES });
+  if (head.length <= DEFAULT_ENVELOPE_MAX_BYTES) return head;
+  const digest = await digestStream("sha256", await io.openFile(path));
+  return { digest: `sha256:${encodeHex(digest)}` };
 }
 
 function formatHuman(file: string, report: VerificationReport): string {

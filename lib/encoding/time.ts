@@ -49,7 +49,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * @returns Milliseconds since 1970-01-01T00:00:00Z; fractions finer than a millisecond are
  *   truncated.
  * @throws {ParseError} `TIME_INVALID` when the text is not a valid RFC 3339 date-time with an
- *   offset, or names an impossible date or time.
+ *   offset, names an impossible date or time, or an instant outside years 0000–9999 in UTC (so
+ *   that every parsed time formats back with {@link formatRfc3339}).
  *
  * @example Usage
  * ```ts
@@ -93,7 +94,10 @@ export function parseRfc3339(text: string, name?: string): number {
   }
   const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0").slice(0, 3));
   const days = daysFromCivil(year, month, day);
-  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60000 + second * 1000 + millis;
+  const ms = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60000 + second * 1000 + millis;
+  // An offset may carry a year-9999 (or year-0000) time past the range every formatter holds.
+  if (ms < MIN_MS || ms > MAX_MS) fail(`${text} is outside years 0000-9999 in UTC`);
+  return ms;
 }
 
 /**
@@ -127,4 +131,34 @@ export function formatRfc3339(ms: number): string {
   const iso = new Date(ms).toISOString();
   const fraction = iso.slice(20, 23).replace(/0+$/, "");
   return iso.slice(0, 19) + (fraction === "" ? "" : `.${fraction}`) + "Z";
+}
+
+/**
+ * Describes epoch milliseconds for a message without ever throwing: the canonical RFC 3339 text
+ * when {@link formatRfc3339} can write it, otherwise the number and why no date holds it. Use it
+ * where a time comes from untrusted input (a Rekor `integratedTime`, a claimed signing time) and
+ * is named in a rejection: an out-of-range time must be rejected with a code, not crash.
+ *
+ * @param ms Milliseconds since 1970-01-01T00:00:00Z, any number.
+ * @returns E.g. `2025-04-01T02:47:00Z`, or `99999999999999000 ms since 1970 (after year 9999)`.
+ *
+ * @example Usage
+ * ```ts
+ * import { describeTime } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(describeTime(1500), "1970-01-01T00:00:01.5Z");
+ * assert.equal(describeTime(99999999999999 * 1000), "99999999999999000 ms since 1970 (after year 9999)");
+ * assert.equal(describeTime(Number.NaN), "NaN ms since 1970 (not a time)");
+ * ```
+ */
+export function describeTime(ms: number): string {
+  if (Number.isSafeInteger(ms) && ms >= MIN_MS && ms <= MAX_MS) return formatRfc3339(ms);
+  const why = typeof ms !== "number" || Number.isNaN(ms)
+    ? "not a time"
+    : ms > MAX_MS
+    ? "after year 9999"
+    : ms < MIN_MS
+    ? "before year 0000"
+    : "not whole milliseconds";
+  return `${String(ms)} ms since 1970 (${why})`;
 }

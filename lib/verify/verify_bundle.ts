@@ -44,7 +44,7 @@ import { ParseError } from "../encoding/errors.ts";
 import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
 import { decodePem } from "../encoding/pem.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { formatRfc3339 } from "../encoding/time.ts";
+import { describeTime, formatRfc3339 } from "../encoding/time.ts";
 import { type DigestAlgorithm, digestBytes, sha256 } from "../digest/digest.ts";
 import { preAuthEncoding } from "../model/dsse.ts";
 import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
@@ -505,12 +505,13 @@ export async function verifyBundle(
     }
     if (entry.integratedTime > 0n) {
       const time = Number(entry.integratedTime) * 1000;
+      // describeTime: an integrated time past year 9999 is rejected here, not a RangeError.
       const problem = time > options.now + skew
-        ? ["SIGNED_IN_FUTURE", `its integrated time ${formatRfc3339(time)} is after now`] as const
+        ? ["SIGNED_IN_FUTURE", `its integrated time ${describeTime(time)} is after now`] as const
         : log !== undefined && !isValidAt(log, time)
         ? [
           "LOG_KEY_UNTRUSTED",
-          `its integrated time ${formatRfc3339(time)} is outside the log key's validity`,
+          `its integrated time ${describeTime(time)} is outside the log key's validity`,
         ] as const
         : undefined;
       if (problem !== undefined) {
