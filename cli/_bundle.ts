@@ -10,9 +10,9 @@
  */
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
-import { encodeHex } from "../lib/encoding/bytes.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
-import { digestStream } from "../lib/digest/digest.ts";
+import { parseSigstoreBundle } from "../lib/model/sigstore_bundle.ts";
+import { digestArtifact } from "../lib/verify/subject_check.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { IdentityMatcher, VerificationReport } from "../lib/verify/report.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
@@ -225,6 +225,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     const key = values.key === undefined
       ? undefined
       : new TextDecoder().decode(await io.readFile(values.key));
+    const bundleBytes = await io.readFile(bundlePath);
     const options: VerifyBundleOptions = {
       trustedRoot,
       key,
@@ -233,7 +234,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       timestampThreshold,
       sctThreshold,
       artifact: values.artifact !== undefined
-        ? await readArtifact(io, values.artifact)
+        ? await readArtifact(io, values.artifact, bundleBytes)
         : digest !== undefined
         ? { digest }
         : undefined,
@@ -244,7 +245,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     };
     let report: VerificationReport;
     try {
-      report = await verifyBundle(await io.readFile(bundlePath), options);
+      report = await verifyBundle(bundleBytes, options);
     } catch (error) {
       if (error instanceof ParseError) {
         throw new CliError(`Cannot load --key "${values.key}": ${error.message}`);
@@ -267,15 +268,38 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
 }
 
 /**
- * The artifact's bytes when it is at most 32 MiB (a message signature of some key types covers
- * the bytes themselves), else its SHA-256 hashed as a stream: memory stays bounded whatever the
- * artifact's size.
+ * The artifact's bytes when it is at most `limit` bytes (default 32 MiB: a message signature of
+ * some key types covers the bytes themselves), else its digest hashed as a stream, under the
+ * algorithm the bundle's message digest names (SHA-384 for P-384 keys, SHA-512 for P-521;
+ * otherwise SHA-256): memory stays bounded whatever the artifact's size.
+ *
+ * @param io The CLI's I/O.
+ * @param path The artifact file.
+ * @param bundle The bundle's bytes (only its message digest algorithm is read; untrusted).
+ * @param limit Largest artifact read whole.
+ * @returns The bytes, or `{ digest: "alg:hex" }`.
  */
-async function readArtifact(io: Io, path: string): Promise<Uint8Array | { digest: string }> {
-  const head = await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES });
-  if (head.length <= DEFAULT_ENVELOPE_MAX_BYTES) return head;
-  const digest = await digestStream("sha256", await io.openFile(path));
-  return { digest: `sha256:${encodeHex(digest)}` };
+export async function readArtifact(
+  io: Io,
+  path: string,
+  bundle: Uint8Array,
+  limit: number = DEFAULT_ENVELOPE_MAX_BYTES,
+): Promise<Uint8Array | { digest: string }> {
+  const head = await io.readFile(path, { maxBytes: limit });
+  if (head.length <= limit) return head;
+  const digests = await digestArtifact(await io.openFile(path));
+  let algorithm: keyof typeof digests = "sha256";
+  try {
+    const content = parseSigstoreBundle(bundle).content;
+    const named = content.kind === "messageSignature"
+      ? content.messageDigest?.algorithm
+      : undefined;
+    if (named === "SHA2_384") algorithm = "sha384";
+    if (named === "SHA2_512") algorithm = "sha512";
+  } catch {
+    // A bundle that does not parse is reported by verifyBundle itself.
+  }
+  return { digest: `${algorithm}:${digests[algorithm]}` };
 }
 
 function formatHuman(file: string, report: VerificationReport): string {

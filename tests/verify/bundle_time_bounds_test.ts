@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { verifyBundle } from "../../mod.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { run } from "../../cli/main.ts";
+import { readArtifact } from "../../cli/_bundle.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const CONFORMANCE = vectorSet("sigstore-conformance");
@@ -128,5 +129,50 @@ vectorTest(
       await Deno.remove(dir, { recursive: true });
     }
     return 2;
+  },
+);
+
+const REAL = vectorSet("sigstore-real-world");
+
+vectorTest(
+  REAL,
+  "bundle --artifact past the read bound: streamed under the digest the bundle's signature is over",
+  async () => {
+    let count = 0;
+    for (
+      const [bundleFile, algorithm] of [
+        ["files/sigstore-java/PKIX_ECDSA_P384_SHA_384.sigstore.json", "sha384"],
+        ["files/sigstore-java/PKIX_ECDSA_P521_SHA_512.sigstore.json", "sha512"],
+        ["files/sigstore-java/PKIX_ECDSA_P256_SHA_256.sigstore.json", "sha256"],
+      ] as const
+    ) {
+      const bundle = await REAL.read(bundleFile).catch(() => undefined);
+      if (bundle === undefined) continue;
+      const artifactPath = REAL.path("files/sigstore-java/artifact.txt");
+      // A bound of 0 bytes forces the streamed path for this small artifact.
+      const artifact = await readArtifact(denoIo(), artifactPath, bundle, 0);
+      const bytes = await REAL.read("files/sigstore-java/artifact.txt");
+      const hex = new Uint8Array(
+        await crypto.subtle.digest(
+          { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" }[algorithm],
+          bytes,
+        ),
+      ).toHex();
+      assert.deepEqual(artifact, { digest: `${algorithm}:${hex}` }, bundleFile);
+      const report = await verifyBundle(bundle, {
+        trustedRoot: await REAL.read("files/trust/public-good.trusted_root.json"),
+        identity: {
+          subject: "untrusted-sa@sigstore-conformance.iam.gserviceaccount.com",
+          issuer: "https://accounts.google.com",
+        },
+        artifact,
+        now: Date.parse(NOW),
+      });
+      assert.equal(report.verified, true, `${bundleFile}: ${JSON.stringify(report.checks)}`);
+      // Within the bound, the bytes themselves.
+      assert.deepEqual(await readArtifact(denoIo(), artifactPath, bundle), bytes);
+      count++;
+    }
+    return count;
   },
 );
