@@ -8,15 +8,14 @@
  * Operator-supplied families (trust.json, Sigstore trusted roots) may also be refused with a
  * `ParseError`/`ValidationError` (the CLI's exit 2), never with any other exception.
  */
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import {
   buildKit,
   canonicalize,
   createSigner,
+  decodePem,
   encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
-  KEY_PURPOSES,
   loadTrustPolicy,
   MemoryAuditLog,
   parseEnvelope,
@@ -32,8 +31,8 @@ import {
   verifyTimeline,
   verifyTimestamp,
 } from "../../mod.ts";
-import { buildCert, DAY, T0, type TestKey } from "../keys/_x509_builder.ts";
-import { buildToken } from "../verify/_tsa_builder.ts";
+import { DAY } from "../keys/_x509_builder.ts";
+import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
 import { vectorSet } from "../_vectors.ts";
 import { mutate, mutateJsonText, type Rng } from "./_mutate.ts";
 
@@ -325,36 +324,16 @@ function trustedRootFamily(seed: ConformanceSeed | undefined): Family {
   };
 }
 
-function fixtureTestKey(path: string): TestKey {
-  const privateKey = createPrivateKey(readText(path));
-  const spki = new Uint8Array(createPublicKey(privateKey).export({ type: "spki", format: "der" }));
-  return { privateKey, spki, kind: "ed25519" };
-}
-
-/** RFC 3161 tokens from a synthetic Ed25519 TSA (deterministic bytes). */
+/** RFC 3161 tokens from the deterministic test-only fixture TSA (Ed25519, same bytes every run). */
 function timestampFamily(): Family {
-  const rootKey = fixtureTestKey("fixtures/negative/keys/test-only-ed25519-a.pem");
-  const tsaKey = fixtureTestKey("fixtures/negative/keys/test-only-ed25519-b.pem");
-  const root = buildCert({ subject: "Fuzz TSA Root", key: rootKey, ca: true });
-  const cert = buildCert({
-    subject: "Fuzz TSA",
-    issuer: "Fuzz TSA Root",
-    key: tsaKey,
-    issuerKey: rootKey,
-    serial: 2n,
-    eku: [KEY_PURPOSES.timeStamping],
-    notBefore: T0,
-    notAfter: T0 + 30 * DAY,
-  });
+  const tsa = fixtureTsa();
+  const root = decodePem(tsa.rootPem).bytes;
   const data = encodeUtf8("the DSSE signature bytes");
   return {
     name: "rfc3161-token",
     operator: false,
     json: false,
-    seeds: [
-      buildToken({ key: tsaKey, cert, data }),
-      buildToken({ key: tsaKey, cert, data, status: 0, nonce: 7n }),
-    ],
+    seeds: [tsa.stamp(data, "2026-02-10T09:01:00Z"), tsa.stamp(data, "2026-03-01T00:00:00Z")],
     async evaluate(input) {
       const result = await verifyTimestamp(input, { data, roots: [root] });
       return {
