@@ -1,25 +1,14 @@
 /**
- * The command table: every `stella` command with its summary, help text and adapter.
- * `stella --help` and `stella <group> --help` are generated from it.
+ * The command table: every `stella` command with its summary and a loader for its adapter.
+ * `stella --help` and `stella <group> --help` are generated from it without loading any command:
+ * each command module (and the library code behind it) is imported only when that command runs
+ * or prints its own help, so `stella forensic verify` never loads the kit, signing, KMS or
+ * timeline-append code (cold start, issue 15).
  *
  * @module
  */
 
 import type { Io } from "./_io.ts";
-import { canonicalizeCommand } from "./canonicalize.ts";
-import { digestCommand } from "./digest.ts";
-import { forensicVerifyCommand } from "./forensic_verify.ts";
-import { timelineAppendCommand } from "./timeline_append.ts";
-import { merkleProveCommand, merkleRootCommand, merkleVerifyCommand } from "./merkle.ts";
-import { keysGenerateCommand } from "./keys_generate.ts";
-import { keysIdCommand } from "./keys_id.ts";
-import { keysRotateCommand } from "./keys_rotate.ts";
-import { signCommand } from "./sign.ts";
-import { auditVerifyCommand } from "./audit_verify.ts";
-import { attestPromotionCommand } from "./attest_promotion.ts";
-import { attestProvenanceCommand } from "./attest_provenance.ts";
-import { kitBuildCommand } from "./kit_build.ts";
-import { kitVerifyCommand } from "./kit_verify.ts";
 
 /** One CLI command: a thin adapter over one library function. */
 export interface Command {
@@ -33,22 +22,99 @@ export interface Command {
   run(args: string[], io: Io): Promise<number>;
 }
 
+/**
+ * A row of the command table: what `stella --help` shows, and how to load the command itself
+ * (whose `path` and `summary` are the same; `tests/cli/main_test.ts` keeps them equal).
+ */
+export interface CommandEntry {
+  /** Words that select the command. */
+  readonly path: readonly string[];
+  /** One line, shown in the command list. */
+  readonly summary: string;
+  /** Imports the command's module and returns the command. */
+  load(): Promise<Command>;
+}
+
 /** Every command, in the order `stella --help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  canonicalizeCommand,
-  digestCommand,
-  merkleRootCommand,
-  merkleProveCommand,
-  merkleVerifyCommand,
-  keysGenerateCommand,
-  keysIdCommand,
-  keysRotateCommand,
-  signCommand,
-  auditVerifyCommand,
-  attestProvenanceCommand,
-  attestPromotionCommand,
-  forensicVerifyCommand,
-  timelineAppendCommand,
-  kitBuildCommand,
-  kitVerifyCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    path: ["canonicalize"],
+    summary: "Print the RFC 8785 canonical JSON of a file",
+    load: async () => (await import("./canonicalize.ts")).canonicalizeCommand,
+  },
+  {
+    path: ["digest"],
+    summary: "Print SHA-2 digests of files (sha256sum format, or --json)",
+    load: async () => (await import("./digest.ts")).digestCommand,
+  },
+  {
+    path: ["merkle", "root"],
+    summary: "Print the Merkle root of a set of files or digests",
+    load: async () => (await import("./merkle.ts")).merkleRootCommand,
+  },
+  {
+    path: ["merkle", "prove"],
+    summary: "Print the inclusion proof of one file or digest in a set",
+    load: async () => (await import("./merkle.ts")).merkleProveCommand,
+  },
+  {
+    path: ["merkle", "verify"],
+    summary: "Verify an inclusion proof against a leaf and a trusted root",
+    load: async () => (await import("./merkle.ts")).merkleVerifyCommand,
+  },
+  {
+    path: ["keys", "generate"],
+    summary: "Generate a key pair (PREFIX.key.pem, PREFIX.pub.pem) and print its key id",
+    load: async () => (await import("./keys_generate.ts")).keysGenerateCommand,
+  },
+  {
+    path: ["keys", "id"],
+    summary: "Print the key id of a public or private key file",
+    load: async () => (await import("./keys_id.ts")).keysIdCommand,
+  },
+  {
+    path: ["keys", "rotate"],
+    summary: "Rotate a key ring to a new key and print the new active key id",
+    load: async () => (await import("./keys_rotate.ts")).keysRotateCommand,
+  },
+  {
+    path: ["sign"],
+    summary: "Sign a file as a DSSE envelope (optional policy and audit log)",
+    load: async () => (await import("./sign.ts")).signCommand,
+  },
+  {
+    path: ["audit", "verify"],
+    summary: "Verify a signing audit log's hash chain",
+    load: async () => (await import("./audit_verify.ts")).auditVerifyCommand,
+  },
+  {
+    path: ["attest", "provenance"],
+    summary: "Build and sign a SLSA Provenance v1 attestation",
+    load: async () => (await import("./attest_provenance.ts")).attestProvenanceCommand,
+  },
+  {
+    path: ["attest", "promotion"],
+    summary: "Build and sign a stella.ops/promotion@v1 attestation for an image",
+    load: async () => (await import("./attest_promotion.ts")).attestPromotionCommand,
+  },
+  {
+    path: ["forensic", "verify"],
+    summary: "Verify DSSE envelopes offline (signatures, trust policy, time window)",
+    load: async () => (await import("./forensic_verify.ts")).forensicVerifyCommand,
+  },
+  {
+    path: ["timeline", "append"],
+    summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
+    load: async () => (await import("./timeline_append.ts")).timelineAppendCommand,
+  },
+  {
+    path: ["kit", "build"],
+    summary: "Build an offline kit: bundle, binaries, SHA256SUMS, signed manifest and provenance",
+    load: async () => (await import("./kit_build.ts")).kitBuildCommand,
+  },
+  {
+    path: ["kit", "verify"],
+    summary: "Verify an offline kit: every file, the signed manifest and the kit's provenance",
+    load: async () => (await import("./kit_verify.ts")).kitVerifyCommand,
+  },
 ];

@@ -37,12 +37,11 @@ import {
 import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify_envelope.ts";
 import { digestArtifact, type SubjectOptions } from "../lib/verify/subject_check.ts";
 import { parseDigest } from "../lib/digest/digest_set.ts";
-import { verifyTimeline } from "../lib/verify/timeline.ts";
 import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
-import { BUNDLE_HELP, verifyBundleCommand } from "./_bundle.ts";
+import { BUNDLE_HELP } from "./_bundle_help.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import {
   expectPositionals,
@@ -162,7 +161,10 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
 
 ` + BUNDLE_HELP,
   async run(args: string[], io: Io): Promise<number> {
-    if (args.includes("--trusted-root")) return await verifyBundleCommand(args, io);
+    // The Sigstore and timeline code is loaded only by the forms that use it (cold start).
+    if (args.includes("--trusted-root")) {
+      return await (await import("./_bundle.ts")).verifyBundleCommand(args, io);
+    }
     const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
     if (values.key === undefined && values.trust === undefined) {
       // With a trusted key, zero paths is an input to judge (NO_INPUT), not a usage error.
@@ -402,6 +404,7 @@ async function verifyTimelineCommand(
     const found = (await io.stat(artifact.sidecar))?.isFile === true;
     timestamps.push(found ? [await io.readFile(artifact.sidecar)] : undefined);
   }
+  const { verifyTimeline } = await import("../lib/verify/timeline.ts");
   const report = await verifyTimeline(artifacts.map((a) => a.bytes), {
     now: options.now,
     trust: options.trust,

@@ -15,7 +15,7 @@
  */
 
 import config from "../deno.json" with { type: "json" };
-import { type Command, COMMANDS } from "./commands.ts";
+import { type CommandEntry, COMMANDS } from "./commands.ts";
 import { CliError, denoIo, type Io } from "./_io.ts";
 
 /** The package version, as `stella --version` prints it. */
@@ -57,8 +57,8 @@ export async function run(args: string[], io: Io = denoIo()): Promise<number> {
       io.stdout(`stella ${VERSION}\n`);
       return 0;
     }
-    const command = findCommand(args);
-    if (command === undefined) {
+    const entry = findCommand(args);
+    if (entry === undefined) {
       const group = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === first);
       if (group.length === 0) throw new CliError(`Unknown command "${first}"; run "stella --help"`);
       const wantsHelp = args.length === 1 || args[1] === "--help" || args[1] === "-h";
@@ -68,6 +68,8 @@ export async function run(args: string[], io: Io = denoIo()): Promise<number> {
       (args.length === 1 ? io.stderr : io.stdout)(groupHelp(first, group));
       return args.length === 1 ? 2 : 0;
     }
+    // Only the chosen command's module (and the library code it needs) is loaded.
+    const command = await entry.load();
     const rest = args.slice(command.path.length);
     const dashDash = rest.indexOf("--");
     const flags = dashDash === -1 ? rest : rest.slice(0, dashDash);
@@ -83,8 +85,8 @@ export async function run(args: string[], io: Io = denoIo()): Promise<number> {
   }
 }
 
-function findCommand(args: readonly string[]): Command | undefined {
-  let best: Command | undefined;
+function findCommand(args: readonly string[]): CommandEntry | undefined {
+  let best: CommandEntry | undefined;
   for (const command of COMMANDS) {
     if (command.path.every((word, i) => args[i] === word)) {
       if (best === undefined || command.path.length > best.path.length) best = command;
@@ -93,7 +95,7 @@ function findCommand(args: readonly string[]): Command | undefined {
   return best;
 }
 
-function table(commands: readonly Command[]): string {
+function table(commands: readonly CommandEntry[]): string {
   const names = commands.map((c) => c.path.join(" "));
   const width = Math.max(...names.map((n) => n.length));
   return commands.map((c, i) => `  ${names[i]!.padEnd(width)}  ${c.summary}\n`).join("");
@@ -114,7 +116,7 @@ Exit status: 0 success/verified, 1 input evaluated and rejected, 2 could not run
 `;
 }
 
-function groupHelp(group: string, commands: readonly Command[]): string {
+function groupHelp(group: string, commands: readonly CommandEntry[]): string {
   return `Usage: stella ${group} <command> [flags]
 
 Commands:
