@@ -5,7 +5,11 @@
  *
  *   deno task bench:compare
  *   (= deno run --cached-only --allow-read --allow-write --allow-run --allow-env --allow-sys
- *      --allow-ffi bench/compare.ts [--rounds N] [--skip-digest])
+ *      --allow-ffi bench/compare.ts [--rounds N] [--skip-digest] [--only SECTIONS] [--out FILE])
+ *
+ * `--only` runs a comma-separated subset of the sections `batch`, `canonicalize`, `merkle`,
+ * `digest` (in-memory and library rows) and `whole`, `cold`, `rss` (whole processes, from
+ * `bench/whole_process.ts`); `--out` writes the JSON somewhere other than `latest.json`.
  *
  * Inputs, generated once into `bench/results/tmp/` (gitignored) and reused:
  * - `corpus/{ed25519,ecdsa-p256}.jsonl`: 10,000 DSSE envelopes each over distinct ~1.8 KB SLSA
@@ -30,8 +34,11 @@
  * - Merkle root of 1,000,000 leaves vs `openssl speed -bytes 64 sha256` (one core), from
  *   `bench/merkle_vs_openssl.ts` (helper H2), SHA-256 calls/s;
  * - streaming SHA-256 of a 1 GiB file (`digestStream(file.readable)`) vs `sha256sum`, MiB/s;
- * - CLI cold start: one `stella forensic verify` vs `deno run` of an empty script, from
- *   `bench/cli_cold_start.ts` (best of 10 each), runs/s.
+ * - whole processes (`bench/whole_process.ts`, issue 15): `stella forensic verify DIR` and
+ *   `… FILE.jsonl` over 20,000 envelopes per algorithm against a Node.js `node:crypto` loop,
+ *   sigstore-js and the machine's physical limit (cores × `openssl speed`); cold start against
+ *   an empty `deno run`, for `cli/main.ts` and `dist/stella.js`; peak RSS over a
+ *   1,000,000-line JSON Lines file (`--whole-count`, `--rss-lines` to change the sizes).
  *
  * @module
  */
@@ -40,12 +47,14 @@ import canonicalizeModule from "canonicalize";
 import { parseArgs } from "node:util";
 import { canonicalize, digestStream, parseEnvelope, verifyMany } from "../mod.ts";
 import { CORPUS_ALGORITHMS, type CorpusFiles, ensureCorpus } from "./_corpus.ts";
+import { Results } from "./_report.ts";
+import { coldStart, ensureSigstore, peakRss, wholeProcessBatch } from "./whole_process.ts";
 
 const npmCanonicalize = canonicalizeModule as unknown as (value: unknown) => string;
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const TMP = `${ROOT}/bench/results/tmp`;
-const OUT = `${ROOT}/bench/results/latest.json`;
+
 const COUNT = 10_000;
 const NOW = Date.UTC(2026, 2, 1);
 
@@ -54,46 +63,26 @@ const { values: flags } = parseArgs({
   options: {
     rounds: { type: "string", default: "2" },
     "skip-digest": { type: "boolean", default: false },
+    only: { type: "string", default: "batch,canonicalize,merkle,digest,whole,cold,rss" },
+    out: { type: "string", default: "bench/results/latest.json" },
+    "whole-count": { type: "string", default: "20000" },
+    "rss-lines": { type: "string", default: "1000000" },
   },
 });
 const ROUNDS = Number(flags.rounds);
+const ONLY = new Set(flags.only.split(","));
+if (flags["skip-digest"]) ONLY.delete("digest");
+const OUT = flags.out.startsWith("/") ? flags.out : `${ROOT}/${flags.out}`;
 
 const encoder = new TextEncoder();
 function log(line: string): void {
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
 }
 
-interface Row {
-  group: string;
-  name: string;
-  unit: string;
-  rate: number | null;
-  note?: string | undefined;
-}
-interface Comparison {
-  group: string;
-  ours: string;
-  peer: string;
-  ratio: number | null;
-  target?: string;
-  pass?: boolean | null;
-}
-const rows: Row[] = [];
-const comparisons: Comparison[] = [];
-
-function rateOf(group: string, name: string): number | null {
-  return rows.find((r) => r.group === group && r.name === name)?.rate ?? null;
-}
+const results = new Results();
+const rows = results.rows;
 function compare(group: string, ours: string, peer: string, target?: number): void {
-  const a = rateOf(group, ours);
-  const b = rateOf(group, peer);
-  const ratio = a === null || b === null ? null : a / b;
-  const c: Comparison = { group, ours, peer, ratio };
-  if (target !== undefined) {
-    c.target = `>= ${target}x`;
-    c.pass = ratio === null ? null : ratio >= target;
-  }
-  comparisons.push(c);
+  results.compareRates(group, ours, peer, target);
 }
 
 async function command(
@@ -143,36 +132,12 @@ for (const algorithm of CORPUS_ALGORITHMS) {
 
 const nodeVersion = await command("node", ["--version"]).catch(() => undefined);
 const hasNode = nodeVersion?.code === 0;
-let sigstorePrefix: string | undefined = `${TMP}/node`;
-let sigstoreVersion: string | undefined;
-let sigstoreSkip: string | undefined;
-if (!hasNode) {
-  sigstoreSkip = "node is not installed";
-  sigstorePrefix = undefined;
-} else {
-  const pkg = `${sigstorePrefix}/node_modules/@sigstore/verify/package.json`;
-  const installed = await Deno.stat(pkg).then(() => true, () => false);
-  if (!installed) {
-    log(`npm install --prefix bench/results/tmp/node @sigstore/verify@4 @sigstore/core`);
-    const npm = await command("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefix",
-      sigstorePrefix,
-      "@sigstore/verify@4",
-      "@sigstore/core",
-    ]).catch((e) => ({ code: -1, stdout: "", stderr: String(e), seconds: 0 }));
-    if (npm.code !== 0) {
-      sigstoreSkip = `npm install failed: ${npm.stderr.trim().split("\n").slice(-3).join(" / ")}`;
-      sigstorePrefix = undefined;
-    }
-  }
-  if (sigstorePrefix !== undefined) {
-    sigstoreVersion = JSON.parse(await Deno.readTextFile(pkg)).version;
-  }
-}
-if (sigstoreSkip !== undefined) log(`skipping sigstore-js: ${sigstoreSkip}`);
+const needsSigstore = ONLY.has("batch") || ONLY.has("whole");
+const sigstore = needsSigstore ? await ensureSigstore() : { skip: "not needed" };
+const sigstorePrefix = sigstore.prefix;
+const sigstoreVersion = sigstore.version;
+const sigstoreSkip = sigstore.skip;
+if (needsSigstore && sigstoreSkip !== undefined) log(`skipping sigstore-js: ${sigstoreSkip}`);
 
 // ---------------------------------------------------------------------------------------------
 // Batch verify
@@ -202,7 +167,7 @@ async function nodeRate(mode: "node" | "sigstore", files: CorpusFiles): Promise<
   return result.count / result.seconds;
 }
 
-for (const algorithm of CORPUS_ALGORITHMS) {
+for (const algorithm of ONLY.has("batch") ? CORPUS_ALGORITHMS : []) {
   const files = corpora.get(algorithm)!;
   const group = `batch verify ${algorithm} (${COUNT} envelopes)`;
   const items = lines(await Deno.readFile(files.jsonl), files.jsonl);
@@ -239,7 +204,7 @@ for (const algorithm of CORPUS_ALGORITHMS) {
 
 // ---------------------------------------------------------------------------------------------
 // Canonicalization
-{
+if (ONLY.has("canonicalize")) {
   const group = `canonicalize ${COUNT} SLSA statements`;
   const files = corpora.get("ed25519")!;
   const statements = lines(await Deno.readFile(files.jsonl), files.jsonl).map((item) =>
@@ -270,7 +235,7 @@ for (const algorithm of CORPUS_ALGORITHMS) {
 
 // ---------------------------------------------------------------------------------------------
 // Merkle root vs openssl speed (bench/merkle_vs_openssl.ts)
-{
+if (ONLY.has("merkle")) {
   const group = "Merkle root, 1,000,000 leaves vs SHA-256 of 64 bytes";
   log(`${group}: deno run bench/merkle_vs_openssl.ts`);
   const out = await command(Deno.execPath(), [
@@ -323,7 +288,7 @@ for (const algorithm of CORPUS_ALGORITHMS) {
 
 // ---------------------------------------------------------------------------------------------
 // Streaming digest of 1 GiB vs sha256sum
-if (!flags["skip-digest"]) {
+if (ONLY.has("digest")) {
   const group = "streaming SHA-256 of a 1 GiB file";
   const MIB = 1024 * 1024;
   const path = `${TMP}/digest-1gib.bin`;
@@ -362,58 +327,23 @@ if (!flags["skip-digest"]) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CLI cold start (bench/cli_cold_start.ts)
-{
-  const group = "CLI cold start, one envelope";
-  log(`${group}: deno run bench/cli_cold_start.ts`);
-  const out = await command(Deno.execPath(), [
-    "run",
-    "--cached-only",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    `${ROOT}/bench/cli_cold_start.ts`,
-  ]);
-  const empty = /deno run empty script:\s+best ([\d.]+) ms/.exec(out.stdout);
-  const verify = /stella forensic verify:\s+best ([\d.]+) ms/.exec(out.stdout);
-  if (empty === null || verify === null) log(`cannot read cli_cold_start output:\n${out.stdout}`);
-  rows.push({
-    group,
-    name: "stella forensic verify",
-    unit: "runs/s",
-    rate: verify === null ? null : 1000 / Number(verify[1]),
-    note: verify === null ? undefined : `best ${verify[1]} ms`,
-  });
-  rows.push({
-    group,
-    name: "deno run empty script",
-    unit: "runs/s",
-    rate: empty === null ? null : 1000 / Number(empty[1]),
-    note: empty === null ? undefined : `best ${empty[1]} ms`,
-  });
-  compare(group, "stella forensic verify", "deno run empty script");
+// Whole processes (bench/whole_process.ts): batch verify, cold start, peak RSS
+if (ONLY.has("whole")) {
+  results.merge(
+    await wholeProcessBatch({
+      count: Number(flags["whole-count"]),
+      rounds: ROUNDS,
+      sigstore,
+      algorithms: CORPUS_ALGORITHMS,
+    }),
+  );
 }
+if (ONLY.has("cold")) results.merge(await coldStart(15));
+if (ONLY.has("rss")) results.merge(await peakRss(Number(flags["rss-lines"])));
 
 // ---------------------------------------------------------------------------------------------
 // Report
-const fmt = (n: number | null): string =>
-  n === null ? "n/a" : n >= 100 ? String(Math.round(n)) : n.toPrecision(3);
-let table = "";
-for (const group of [...new Set(rows.map((r) => r.group))]) {
-  table += `\n${group}\n`;
-  for (const r of rows.filter((x) => x.group === group)) {
-    table += `  ${r.name.padEnd(36)} ${fmt(r.rate).padStart(12)} ${r.unit}${
-      r.note === undefined ? "" : `  (${r.note})`
-    }\n`;
-  }
-  for (const c of comparisons.filter((x) => x.group === group)) {
-    const ratio = c.ratio === null ? "n/a" : `${c.ratio.toFixed(2)}x`;
-    const verdict = c.target === undefined
-      ? ""
-      : `  target ${c.target}: ${c.pass === null ? "n/a" : c.pass ? "PASS" : "FAIL"}`;
-    table += `  ratio ${c.ours} / ${c.peer}: ${ratio}${verdict}\n`;
-  }
-}
+const table = results.table();
 let load = "unknown";
 try {
   load = Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
@@ -432,5 +362,8 @@ const environment = {
 Deno.stdout.writeSync(encoder.encode(
   `environment: deno ${environment.deno}, node ${environment.node}, @sigstore/verify ${environment.sigstoreVerify}, ${environment.cpus} CPUs, load ${load}\n${table}`,
 ));
-await Deno.writeTextFile(OUT, JSON.stringify({ environment, rows, comparisons }, null, 2) + "\n");
-log(`wrote bench/results/latest.json`);
+await Deno.writeTextFile(
+  OUT,
+  JSON.stringify({ environment, rows, comparisons: results.comparisons }, null, 2) + "\n",
+);
+log(`wrote ${OUT.slice(ROOT.length + 1)}`);

@@ -1,7 +1,11 @@
 // Node.js peers for bench/compare.ts: verifies the same DSSE corpus (JSON Lines, one envelope per
 // line) with the same public key, and prints {"count","verified","seconds"} as JSON on stdout.
 //
-//   node bench/compare_node.mjs <mode> <corpus.jsonl> <key.pub.pem> <keyid> [node_modules prefix]
+//   node bench/compare_node.mjs <mode> <corpus.jsonl|dir> <key.pub.pem> <keyid> [node_modules prefix]
+//
+// The input is a JSON Lines file (one envelope per line) or a directory of envelope files (read
+// one by one with fs.readFileSync, in name order). A mode ending in "-whole" (e.g. "node-whole")
+// skips the warm-up: the caller times the whole process (bench/whole_process.ts).
 //
 // Modes (every line is parsed from its bytes inside the timed loop, as ours does):
 // - "node":     JSON.parse, base64-decode payload and signature, build the DSSE PAE, then
@@ -17,8 +21,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 
-const [mode, corpus, pemPath, keyid, prefix] = process.argv.slice(2);
-const lines = fs.readFileSync(corpus, "utf8").split("\n").filter((l) => l.length > 0);
+const [modeArg, corpus, pemPath, keyid, prefix] = process.argv.slice(2);
+const whole = modeArg.endsWith("-whole");
+const mode = whole ? modeArg.slice(0, -"-whole".length) : modeArg;
+const isDir = fs.statSync(corpus).isDirectory();
+const names = isDir ? fs.readdirSync(corpus).filter((n) => !n.startsWith(".")).sort() : [];
+// A directory is read inside the timed loop, file by file, as a CLI over a directory must.
+const lines = isDir
+  ? names.map((n) => `${corpus}/${n}`)
+  : fs.readFileSync(corpus, "utf8").split("\n").filter((l) => l.length > 0);
+const text = isDir ? (path) => fs.readFileSync(path, "utf8") : (line) => line;
 const pem = fs.readFileSync(pemPath, "utf8");
 const key = crypto.createPublicKey(pem);
 const hashOf = key.asymmetricKeyType === "ed25519" ? null : "sha256";
@@ -36,7 +48,7 @@ function pae(type, body) {
 let run;
 if (mode === "node") {
   run = (line) => {
-    const env = JSON.parse(line);
+    const env = JSON.parse(text(line));
     const body = Buffer.from(env.payload, "base64");
     const sig = Buffer.from(env.signatures[0].sig, "base64");
     return crypto.verify(hashOf, pae(env.payloadType, body), key, sig);
@@ -72,7 +84,7 @@ if (mode === "node") {
         tlogEntries: [],
         timestampVerificationData: { rfc3161Timestamps: [] },
       },
-      dsseEnvelope: JSON.parse(line),
+      dsseEnvelope: JSON.parse(text(line)),
     });
     try {
       verifier.verify(toSignedEntity(bundle));
@@ -85,8 +97,9 @@ if (mode === "node") {
   throw new Error(`Unknown mode ${mode}: use node or sigstore`);
 }
 
-// Warm up on the first 500 envelopes, then time the whole corpus.
-for (const line of lines.slice(0, 500)) run(line);
+// Warm up on the first 500 envelopes (unless the caller times the whole process), then time the
+// whole corpus.
+if (!whole) { for (const line of lines.slice(0, 500)) run(line); }
 const start = process.hrtime.bigint();
 let verified = 0;
 for (const line of lines) if (run(line)) verified++;
