@@ -10,6 +10,11 @@
  * unread into memory); a directory gives its files (dot files skipped) in UTF-16 name order, each
  * as above.
  *
+ * Reading costs what the files hold (issue 15): each file is read at the cost of its size
+ * (`readBounded` in `_io.ts`: stat the open file, then read exactly, never past `maxBytes + 1`
+ * bytes), with synchronous calls, while `verifyMany` has the envelopes before it in flight on
+ * the thread pool, so reading and verifying overlap.
+ *
  * @module
  */
 
@@ -51,13 +56,44 @@ export async function envelopeSource(
         yield* fileArtifacts(io, path, maxBytes);
         continue;
       }
-      const names = (await io.readDir(path)).filter((n) => !n.startsWith(".")).sort();
-      for (const name of names) {
-        const child = `${path.replace(/\/+$/, "")}/${name}`;
-        if ((await io.stat(child))?.isFile) yield* fileArtifacts(io, child, maxBytes);
-      }
+      yield* directoryArtifacts(io, path, maxBytes);
     }
   })();
+}
+
+/**
+ * A directory's files in UTF-16 name order: dot files skipped, only regular files, symbolic
+ * links followed (a regular file is known from the listing itself; only a link costs a `stat`).
+ * Runs of envelope files go through `Io.readFiles` (read ahead, in order); a `.jsonl` file is
+ * streamed in its place.
+ */
+async function* directoryArtifacts(
+  io: Io,
+  dir: string,
+  maxBytes: number,
+): AsyncGenerator<EnvelopeArtifact> {
+  const entries = (await io.readDir(dir)).filter((e) => !e.name.startsWith("."));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const base = dir.replace(/\/+$/, "");
+  let run: string[] = [];
+  async function* flush(): AsyncGenerator<EnvelopeArtifact> {
+    const paths = run;
+    run = [];
+    let i = 0;
+    for await (const bytes of io.readFiles(paths, { maxBytes })) yield { name: paths[i++]!, bytes };
+  }
+  for (const entry of entries) {
+    const path = `${base}/${entry.name}`;
+    const isFile = entry.isSymlink ? (await io.stat(path))?.isFile === true : entry.isFile;
+    if (!isFile) continue;
+    if (!path.endsWith(".jsonl")) {
+      run.push(path);
+      continue;
+    }
+    yield* flush();
+    yield* fileArtifacts(io, path, maxBytes);
+  }
+  yield* flush();
 }
 
 async function* fileArtifacts(

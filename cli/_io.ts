@@ -5,6 +5,8 @@
  * @module
  */
 
+import { readBounded, readFilesAhead } from "./_read_ahead.ts";
+
 /** Everything a command may touch outside the library. */
 export interface Io {
   /** Writes text to standard output. */
@@ -14,9 +16,22 @@ export interface Io {
   /**
    * Reads a whole file; throws {@link CliError} (exit 2) naming the path when it cannot. With
    * `maxBytes`, reads at most `maxBytes + 1` bytes, so a caller sees that a file is too large
-   * without reading all of it.
+   * without reading all of it, and at the cost of the file's size (see `readBounded` in `_read_ahead.ts`;
+   * `size`, from a `stat` of the path, saves finding it again: a hint, never a bound).
    */
-  readFile(path: string, options?: { maxBytes?: number }): Promise<Uint8Array<ArrayBuffer>>;
+  readFile(
+    path: string,
+    options?: { maxBytes?: number; size?: number | undefined },
+  ): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * Reads many files in order, each as `readFile(path, { maxBytes })` does; yields their bytes in
+   * the same order and throws {@link CliError} at a file that cannot be read (after the files
+   * before it). Many files are read ahead on another thread (`_read_ahead.ts`).
+   */
+  readFiles(
+    paths: readonly string[],
+    options: { maxBytes: number },
+  ): AsyncIterable<Uint8Array<ArrayBuffer>>;
   /**
    * Opens a file as a byte stream (constant memory); throws {@link CliError} when it cannot. With
    * `regularOnly`, what was opened must be a regular file (checked on the open file, so a path
@@ -31,8 +46,13 @@ export interface Io {
    * interrupted run never leaves a half-written output.
    */
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): Promise<void>;
-  /** Describes a path, or `undefined` when nothing is there. */
-  stat(path: string): Promise<{ isFile: boolean; isDirectory: boolean } | undefined>;
+  /**
+   * Describes a path (following symbolic links), or `undefined` when nothing is there. `size` is
+   * the size in bytes when known (a hint: a file may change after it was described).
+   */
+  stat(
+    path: string,
+  ): Promise<{ isFile: boolean; isDirectory: boolean; size?: number } | undefined>;
   /**
    * Describes a path without following a final symbolic link (`isSymlink`), or `undefined` when
    * nothing is there.
@@ -40,8 +60,11 @@ export interface Io {
   lstat(
     path: string,
   ): Promise<{ isFile: boolean; isDirectory: boolean; isSymlink: boolean } | undefined>;
-  /** Lists a directory's entry names (unsorted; callers sort). */
-  readDir(path: string): Promise<string[]>;
+  /**
+   * Lists a directory's entries (unsorted; callers sort), each with its type as the directory
+   * gives it (a symbolic link is `isSymlink`, not what it points to).
+   */
+  readDir(path: string): Promise<DirEntry[]>;
   /** Current time in epoch milliseconds (the CLI's only clock). */
   now(): number;
   /** Reads an environment variable. */
@@ -50,6 +73,14 @@ export interface Io {
   readonly stderrIsTerminal: boolean;
   /** Whether colour may be used (stdout is a TTY and `NO_COLOR` is unset). */
   readonly color: boolean;
+}
+
+/** One entry of a directory listing ({@link Io.readDir}). */
+export interface DirEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymlink: boolean;
 }
 
 /** An error the CLI reports as `stella: <message>` with exit status 2 (could not run). */
@@ -63,11 +94,17 @@ export class CliError extends Error {
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+/**
+ * The words a failed file call is reported with (`Cannot read "PATH": <words>`), from the
+ * error's name (so an error that crossed a worker boundary as `{ name, message }` reads the same).
+ */
+export function describeError(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name === "NotFound") return "no such file or directory";
+  if (name === "PermissionDenied") return "permission denied";
+  if (name === "IsADirectory") return "is a directory";
+  return typeof message === "string" ? message : String(error);
 }
 
 /** The real Io over `Deno.*`. */
@@ -79,18 +116,20 @@ export function denoIo(): Io {
     async readFile(path, options = {}) {
       try {
         if (options.maxBytes === undefined) return await Deno.readFile(path);
-        using file = await Deno.open(path, { read: true });
-        const limit = options.maxBytes + 1;
-        const buffer = new Uint8Array(limit);
-        let length = 0;
-        while (length < limit) {
-          const n = await file.read(buffer.subarray(length));
-          if (n === null) break;
-          length += n;
-        }
-        return buffer.slice(0, length);
+        using file = Deno.openSync(path, { read: true });
+        return readBounded(file, options.maxBytes, options.size);
       } catch (error) {
-        throw new CliError(`Cannot read "${path}": ${describe(error)}`);
+        throw new CliError(`Cannot read "${path}": ${describeError(error)}`);
+      }
+    },
+    async *readFiles(paths, options) {
+      let i = 0;
+      for await (const result of readFilesAhead(paths, options)) {
+        if ("error" in result) {
+          throw new CliError(`Cannot read "${paths[i]}": ${describeError(result.error)}`);
+        }
+        i++;
+        yield result.bytes;
       }
     },
     async openFile(path, options = {}) {
@@ -104,7 +143,7 @@ export function denoIo(): Io {
         }
         return file.readable;
       } catch (error) {
-        throw new CliError(`Cannot open "${path}": ${describe(error)}`);
+        throw new CliError(`Cannot open "${path}": ${describeError(error)}`);
       }
     },
     async writeFile(path, data, options = {}) {
@@ -129,16 +168,22 @@ export function denoIo(): Io {
         await Deno.rename(tmp, path);
       } catch (error) {
         await Deno.remove(tmp).catch(() => {});
-        throw new CliError(`Cannot write "${path}": ${describe(error)}`);
+        throw new CliError(`Cannot write "${path}": ${describeError(error)}`);
       }
     },
-    async stat(path) {
+    stat(path) {
+      // Synchronous underneath: a metadata call costs less than the dispatch of an async one
+      // (see readBounded in _read_ahead.ts).
       try {
-        const info = await Deno.stat(path);
-        return { isFile: info.isFile, isDirectory: info.isDirectory };
+        const info = Deno.statSync(path);
+        return Promise.resolve({
+          isFile: info.isFile,
+          isDirectory: info.isDirectory,
+          size: info.size,
+        });
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return undefined;
-        throw new CliError(`Cannot stat "${path}": ${describe(error)}`);
+        if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
+        return Promise.reject(new CliError(`Cannot stat "${path}": ${describeError(error)}`));
       }
     },
     async lstat(path) {
@@ -147,16 +192,23 @@ export function denoIo(): Io {
         return { isFile: info.isFile, isDirectory: info.isDirectory, isSymlink: info.isSymlink };
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) return undefined;
-        throw new CliError(`Cannot stat "${path}": ${describe(error)}`);
+        throw new CliError(`Cannot stat "${path}": ${describeError(error)}`);
       }
     },
     async readDir(path) {
       try {
-        const names: string[] = [];
-        for await (const entry of Deno.readDir(path)) names.push(entry.name);
-        return names;
+        const entries: DirEntry[] = [];
+        for await (const e of Deno.readDir(path)) {
+          entries.push({
+            name: e.name,
+            isFile: e.isFile,
+            isDirectory: e.isDirectory,
+            isSymlink: e.isSymlink,
+          });
+        }
+        return entries;
       } catch (error) {
-        throw new CliError(`Cannot list "${path}": ${describe(error)}`);
+        throw new CliError(`Cannot list "${path}": ${describeError(error)}`);
       }
     },
     now: () => Date.now(),

@@ -78,6 +78,9 @@ const FLAGS = {
   "allow-empty": { type: "boolean", default: false },
 } as const;
 
+/** Characters of report output held before they are written (see `reportSink`). */
+const OUTPUT_BUFFER = 256 * 1024;
+
 /** One verified artifact: where it came from and its report. */
 interface Entry {
   file: string;
@@ -234,41 +237,53 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
     using interrupt = trapInterrupt();
     let summary: VerificationSummary;
     let aborted = false;
-    if ((options.timestamps?.length ?? 0) > 0 || options.merkleRoot !== undefined) {
-      // Evidence flags need per-envelope inputs that verifyMany does not carry: one by one.
-      const reports: VerificationReport[] = [];
-      for await (const artifact of source) {
-        if (interrupt.signal.aborted) {
-          aborted = true;
-          break;
-        }
-        const report = await verifyEnvelope(artifact.bytes, { ...options, name: artifact.name });
-        reports.push(report);
-        sink.report(artifact.name, report);
-        progress.update(reports.length, undefined, reports.filter((r) => !r.verified).length);
-      }
-      summary = summarizeReports(reports);
-    } else {
-      let failed = 0;
-      const result = await verifyMany(source, {
-        now: options.now,
-        trust: trustDoc,
-        keys: keyTexts,
-        signedAt: options.signedAt,
-        notAfter: options.notAfter,
-        skew: options.skew,
-        maxSignatures: options.maxSignatures,
-        allowEmpty: values["allow-empty"],
-        ...subject,
-        signal: interrupt.signal,
-        onReport(name, report) {
+    try {
+      if ((options.timestamps?.length ?? 0) > 0 || options.merkleRoot !== undefined) {
+        // Evidence flags need per-envelope inputs that verifyMany does not carry: one by one.
+        const reports: VerificationReport[] = [];
+        let failed = 0;
+        for await (const artifact of source) {
+          if (interrupt.signal.aborted) {
+            aborted = true;
+            break;
+          }
+          const report = await verifyEnvelope(artifact.bytes, { ...options, name: artifact.name });
+          reports.push(report);
           if (!report.verified) failed++;
-          sink.report(name, report);
-        },
-        onProgress: (done, total) => progress.update(done, total, failed),
-      });
-      summary = result.summary;
-      aborted = result.aborted;
+          sink.report(artifact.name, report);
+          sink.flush();
+          progress.update(reports.length, undefined, failed);
+        }
+        summary = summarizeReports(reports);
+      } else {
+        let failed = 0;
+        const result = await verifyMany(source, {
+          now: options.now,
+          trust: trustDoc,
+          keys: keyTexts,
+          signedAt: options.signedAt,
+          notAfter: options.notAfter,
+          skew: options.skew,
+          maxSignatures: options.maxSignatures,
+          allowEmpty: values["allow-empty"],
+          ...subject,
+          signal: interrupt.signal,
+          onReport(name, report) {
+            if (!report.verified) failed++;
+            sink.report(name, report);
+          },
+          // Once per chunk of envelopes: the reports so far go out in one write.
+          onProgress(done, total) {
+            sink.flush();
+            progress.update(done, total, failed);
+          },
+        });
+        summary = result.summary;
+        aborted = result.aborted;
+      }
+    } finally {
+      // What was verified before an error is still printed (the error follows on stderr).
+      sink.flush();
     }
     progress.finish();
     sink.finish(summary, aborted);
@@ -532,35 +547,52 @@ function loadKeys(keys: readonly VerifyManyKey[]): TrustedKey[] {
 function reportSink(io: Io, json: boolean, single: boolean, allowEmpty: boolean) {
   let count = 0;
   let only: { file: string; report: VerificationReport } | undefined;
+  // One buffered writer: reports are joined and written when the batch reports progress (once
+  // per chunk of envelopes), past OUTPUT_BUFFER characters, and at the end; never one write per
+  // report.
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.length === 1 ? pending[0]! : pending.join("");
+    pending = [];
+    pendingLength = 0;
+    io.stdout(text);
+  };
+  const write = (text: string): void => {
+    pending.push(text);
+    pendingLength += text.length;
+    if (pendingLength >= OUTPUT_BUFFER) flush();
+  };
   return {
     report(file: string, report: VerificationReport): void {
       if (single) only = { file, report };
       else if (json) {
         // Opened with the first report: an empty batch starts with "code" (RFC 8785 key order).
-        io.stdout((count++ === 0 ? '{"reports":[' : ",") + canonicalize({ file, ...report }));
-      } else io.stdout(formatHuman([{ file, report }], io.color));
+        write((count++ === 0 ? '{"reports":[' : ",") + canonicalize({ file, ...report }));
+      } else write(formatHuman([{ file, report }], io.color));
     },
+    flush,
     finish(summary: VerificationSummary, aborted: boolean): void {
       // Nothing verified is not success (NO_INPUT), unless the operator allows it.
       const noInput = summary.total === 0 && !aborted && !allowEmpty;
       if (single) {
         if (only !== undefined) {
-          io.stdout(json ? canonicalize(only.report) + "\n" : formatHuman([only], io.color));
+          write(json ? canonicalize(only.report) + "\n" : formatHuman([only], io.color));
         }
       } else if (json) {
         const head = count === 0 ? `{${noInput ? '"code":"NO_INPUT",' : ""}"reports":[` : "";
         const verified = summary.failed === 0 && !aborted && !noInput;
-        io.stdout(`${head}],"summary":${canonicalize(summary)},"verified":${verified}}\n`);
+        write(`${head}],"summary":${canonicalize(summary)},"verified":${verified}}\n`);
       } else {
         if (noInput) {
-          io.stdout(
+          write(
             `${io.color ? "\x1b[31mFAILED\x1b[0m" : "FAILED"}    NO_INPUT: no envelope to verify\n`,
           );
         }
-        io.stdout(
-          `${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`,
-        );
+        write(`${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`);
       }
+      flush();
     },
   };
 }

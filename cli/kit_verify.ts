@@ -89,7 +89,7 @@ async function directorySource(io: Io, dir: string): Promise<KitSource> {
   const notRegular: string[] = [];
   const walk = async (relative: string, depth: number): Promise<void> => {
     const full = relative === "" ? dir : `${dir}/${relative}`;
-    for (const name of (await io.readDir(full)).sort()) {
+    for (const name of (await io.readDir(full)).map((e) => e.name).sort()) {
       const path = relative === "" ? name : `${relative}/${name}`;
       // lstat: a symbolic link is judged as what it is, never as what it points to.
       const info = await io.lstat(`${dir}/${path}`);

@@ -5,9 +5,10 @@
  *
  * How it runs:
  * - The input is pulled lazily from an `Iterable` or `AsyncIterable`; at most a bounded window of
- *   envelopes is in flight (about 256 in one thread, three 64-envelope chunks per worker), so a
- *   100,000-envelope JSON Lines file verifies in constant memory when reports are streamed to
- *   `onReport` (and `keepReports` is off, the default when `onReport` is set).
+ *   envelopes is in flight (about 256 in one thread, three 64-envelope chunks per worker, and
+ *   never much more than 64 MiB of envelope bytes), so a 1,000,000-envelope JSON Lines file
+ *   verifies in constant memory when reports are streamed to `onReport` (and `keepReports` is
+ *   off, the default when `onReport` is set).
  * - Ed25519 and ECDSA P-256 / P-384 verify through WebCrypto with many verifications in flight,
  *   which Deno runs on its thread pool; ECDSA goes to the system's OpenSSL through FFI instead
  *   when `libcrypto` is present and `--allow-ffi` is granted (`nativeCrypto`, 2.5-4x faster than
@@ -239,6 +240,15 @@ const THREAD_CHUNK = 32;
 const THREAD_CHUNKS_IN_FLIGHT = 8;
 const WORKER_CHUNK = 64;
 const WORKER_CHUNKS_IN_FLIGHT = 3;
+/**
+ * Envelope bytes held in flight (issue 15): besides the counts above, a chunk closes at
+ * {@link CHUNK_MAX_BYTES} and no new chunk starts while the chunks in flight hold more than
+ * this, so a run of large envelopes (up to the 32 MiB a file may hold) stays within about
+ * 64 MiB plus one chunk, never hundreds of envelopes' worth. The look-ahead that chooses workers
+ * stops at the same bound.
+ */
+const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+const CHUNK_MAX_BYTES = 8 * 1024 * 1024;
 
 type Executor = (names: string[], bytes: Uint8Array[]) => Promise<VerificationReport[]>;
 
@@ -298,19 +308,26 @@ export async function verifyMany(
   // Look ahead (bounded) to decide between the calling thread and workers.
   const mode = options.workers ?? "auto";
   const lookahead: VerifyManyItem[] = [];
+  let lookaheadBytes = 0;
   let ended = false;
   if (mode === "auto" && concurrency >= AUTO_MIN_WORKERS) {
-    while (lookahead.length <= AUTO_WORKERS_AFTER && !signal?.aborted) {
+    while (
+      lookahead.length <= AUTO_WORKERS_AFTER && lookaheadBytes <= MAX_BYTES_IN_FLIGHT &&
+      !signal?.aborted
+    ) {
       const next = await iterator.next();
       if (next.done === true) {
         ended = true;
         break;
       }
       lookahead.push(next.value);
+      lookaheadBytes += next.value.bytes.length;
     }
   }
+  // Past the look-ahead's bounds (many envelopes, or many bytes), the batch is large: workers.
   const useWorkers = mode === true ||
-    (mode === "auto" && concurrency >= AUTO_MIN_WORKERS && lookahead.length > AUTO_WORKERS_AFTER);
+    (mode === "auto" && concurrency >= AUTO_MIN_WORKERS &&
+      (lookahead.length > AUTO_WORKERS_AFTER || lookaheadBytes > MAX_BYTES_IN_FLIGHT));
   const pool = useWorkers ? await startPool(concurrency, settings) : undefined;
 
   const execute: Executor = pool?.execute ??
@@ -325,9 +342,11 @@ export async function verifyMany(
   let done = 0;
   let verified = 0;
   let firstCode: FailureCode | undefined;
-  const queue: { names: string[]; reports: Promise<VerificationReport[]> }[] = [];
+  const queue: { names: string[]; bytes: number; reports: Promise<VerificationReport[]> }[] = [];
+  let queuedBytes = 0;
   const emit = async (): Promise<void> => {
     const head = queue.shift()!;
+    queuedBytes -= head.bytes;
     const chunk = await head.reports;
     for (const [i, report] of chunk.entries()) {
       const name = head.names[i]!;
@@ -344,19 +363,26 @@ export async function verifyMany(
   try {
     let names: string[] = [];
     let bytes: Uint8Array[] = [];
+    let chunkBytes = 0;
     const dispatch = async (): Promise<void> => {
-      queue.push({ names, reports: execute(names, bytes) });
+      queue.push({ names, bytes: chunkBytes, reports: execute(names, bytes) });
+      queuedBytes += chunkBytes;
       // Keep the rejection observed; emit() rethrows it in order.
       queue.at(-1)!.reports.catch(() => {});
       names = [];
       bytes = [];
-      while (queue.length >= maxInFlight) await emit();
+      chunkBytes = 0;
+      while (
+        queue.length >= maxInFlight || (queuedBytes > MAX_BYTES_IN_FLIGHT && queue.length > 0)
+      ) {
+        await emit();
+      }
     };
-    let index = 0;
     while (!signal?.aborted) {
       let item: VerifyManyItem;
-      if (index < lookahead.length) {
-        item = lookahead[index]!;
+      if (lookahead.length > 0) {
+        // Taken out as it goes, so that the look-ahead holds nothing once verified.
+        item = lookahead.shift()!;
       } else {
         if (ended) break;
         const next = await iterator.next();
@@ -366,11 +392,11 @@ export async function verifyMany(
         }
         item = next.value;
       }
-      index++;
       names.push(item.name);
       // A worker receives its own copy (a subarray would otherwise drag its whole buffer along).
       bytes.push(pool === undefined ? item.bytes : item.bytes.slice());
-      if (names.length === chunkSize) await dispatch();
+      chunkBytes += item.bytes.length;
+      if (names.length === chunkSize || chunkBytes >= CHUNK_MAX_BYTES) await dispatch();
     }
     lookahead.length = 0;
     if (names.length > 0 && !signal?.aborted) await dispatch();

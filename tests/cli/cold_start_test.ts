@@ -50,6 +50,7 @@ Deno.test("stella --help and --version load only the command table, no command m
   const graph = await startupGraph(["cli/main.ts"]);
   assert.deepEqual([...graph].sort(), [
     "cli/_io.ts",
+    "cli/_read_ahead.ts",
     "cli/commands.ts",
     "cli/main.ts",
     "deno.json",

@@ -16,6 +16,10 @@ function fakeIo(stderrIsTerminal: boolean): Io & { err: string[] } {
     stdout: () => {},
     stderr: (text) => void err.push(text),
     readFile: () => Promise.reject(new Error("unused")),
+    readFiles: async function* () {
+      yield* [];
+      throw new Error("unused");
+    },
     openFile: () => Promise.reject(new Error("unused")),
     writeFile: () => Promise.reject(new Error("unused")),
     stat: () => Promise.resolve(undefined),
