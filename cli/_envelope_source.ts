@@ -1,6 +1,7 @@
 /**
  * The envelopes named on a `stella forensic verify` command line, as a lazy stream for
- * `verifyMany` (bounded memory: one file, or one read buffer of a JSON Lines file, at a time).
+ * `verifyMany` (bounded memory: a few batches of files read ahead, or one read buffer of a JSON
+ * Lines file, at a time).
  *
  * Same artifacts, names and order as the command's sequential reading: a file is one envelope
  * named by its path (read up to `maxBytes + 1` bytes, so an oversized file is reported as
@@ -11,9 +12,9 @@
  * as above.
  *
  * Reading costs what the files hold (issue 15): each file is read at the cost of its size
- * (`readBounded` in `_io.ts`: stat the open file, then read exactly, never past `maxBytes + 1`
- * bytes), with synchronous calls, while `verifyMany` has the envelopes before it in flight on
- * the thread pool, so reading and verifying overlap.
+ * (`readBounded` in `_read_ahead.ts`: its size, then read exactly, never past `maxBytes + 1`
+ * bytes), and a directory's files go through `Io.readFiles`, which reads many of them ahead on
+ * a worker while `verifyMany` verifies the ones before, so reading and verifying overlap.
  *
  * @module
  */
