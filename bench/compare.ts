@@ -126,7 +126,7 @@ function lines(bytes: Uint8Array, file: string): { name: string; bytes: Uint8Arr
 // Inputs
 log(`corpus: ${COUNT} envelopes per algorithm in bench/results/tmp/corpus (generated once)`);
 const corpora = new Map<string, CorpusFiles>();
-for (const algorithm of CORPUS_ALGORITHMS) {
+for (const algorithm of ONLY.has("batch") || ONLY.has("canonicalize") ? CORPUS_ALGORITHMS : []) {
   corpora.set(algorithm, await ensureCorpus(`${TMP}/corpus`, algorithm, COUNT));
 }
 
