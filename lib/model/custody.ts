@@ -77,7 +77,7 @@ import {
   typeMismatch,
   type UnknownObject,
 } from "./_json.ts";
-import { anchorOfDigests } from "./_custody.ts";
+import { anchorOfDigests } from "./custody_chain.ts";
 
 /** `predicateType` of a StellaOps custody timeline entry. */
 export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";

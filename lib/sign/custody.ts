@@ -31,7 +31,7 @@ import {
 } from "../model/custody.ts";
 import { type DsseEnvelope, serializeEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
-import { describeSubject, sameSubject } from "../model/_custody.ts";
+import { describeSubject, sameSubject } from "../model/custody_chain.ts";
 import { signEnvelope } from "./envelope.ts";
 import type { Signer } from "./signer.ts";
 

@@ -26,7 +26,7 @@ import { ParseError } from "../encoding/errors.ts";
 import { decodeBase64, encodeBase64, encodeHex, encodeUtf8 } from "../encoding/bytes.ts";
 import { sha256 } from "../digest/digest.ts";
 import { exportSpki, importPkcs8 } from "../keys/key_der.ts";
-import { createSigner } from "../sign/local_signer.ts";
+import { createSigner } from "../crypto/local_signer.ts";
 import {
   ed25519Raw,
   ed25519Spki,

@@ -68,7 +68,7 @@ import {
 } from "../model/custody.ts";
 import { INTOTO_PAYLOAD_TYPE, parseEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
-import { anchorOfDigests, describeSubject, sameSubject } from "../model/_custody.ts";
+import { anchorOfDigests, describeSubject, sameSubject } from "../model/custody_chain.ts";
 import type { FailureCode } from "./codes.ts";
 import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
 import { verifyMerkleRoot } from "./rekor.ts";

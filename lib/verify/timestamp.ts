@@ -52,7 +52,7 @@ import {
   readGeneralName,
   readGeneralNames,
   readName,
-} from "../keys/_pkix.ts";
+} from "../keys/pkix.ts";
 import {
   type AlgorithmIdentifier,
   type Certificate,
@@ -61,7 +61,7 @@ import {
   KEY_PURPOSES,
   parseCertificate,
 } from "../keys/x509.ts";
-import { digestOf, verifyPkixSignature } from "./_pkix_signature.ts";
+import { digestOf, verifyPkixSignature } from "../crypto/pkix_signature.ts";
 import { type Check, fail, pass } from "./report.ts";
 import { validateChain } from "./x509_chain.ts";
 

@@ -29,7 +29,7 @@
 import { equalBytes } from "../encoding/bytes.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import type { Certificate } from "../keys/x509.ts";
-import { verifyPkixSignature } from "./_pkix_signature.ts";
+import { verifyPkixSignature } from "../crypto/pkix_signature.ts";
 
 /** Every failure code a {@link ChainValidation} may carry. */
 export const CHAIN_FAILURE_CODES = [
