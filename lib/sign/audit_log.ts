@@ -42,18 +42,10 @@ import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
 import { isInTotoPayloadType, parsePae, parsePayloadJson } from "./_pae.ts";
 import type { SignatureAlgorithm, Signer } from "./signer.ts";
+import type { AuditLogCode } from "../encoding/error_codes.ts";
 
-/** Codes {@link verifyAuditLog} reports. */
-export const AUDIT_LOG_CODES = [
-  "AUDIT_RECORD_MALFORMED",
-  "AUDIT_CHAIN_BROKEN",
-  "AUDIT_SEQUENCE_GAP",
-  "AUDIT_TRUNCATED",
-  "AUDIT_TORN_TAIL",
-] as const;
-
-/** One of {@link AUDIT_LOG_CODES}. */
-export type AuditLogCode = typeof AUDIT_LOG_CODES[number];
+export { AUDIT_LOG_CODES } from "../encoding/error_codes.ts";
+export type { AuditLogCode } from "../encoding/error_codes.ts";
 
 /**
  * What one sign operation records (the caller-supplied part of an {@link AuditRecord}).
