@@ -1,5 +1,5 @@
 /**
- * Appending to a custody timeline (`stella.ops/custody@v1`, DESIGN.md "Custody timeline"): build
+ * Appending to a custody timeline (`stella.ops/custody@v1`, docs/architecture.md "Custody timeline"): build
  * the next entry's statement from the previous entry's exact stored bytes and sign it (DSSE
  * `protocol.md`, in-toto `spec/v1/statement.md`).
  *

@@ -1,5 +1,5 @@
 /**
- * Custody timeline verification (`stella.ops/custody@v1`, DESIGN.md "Custody timeline"; issue 6
+ * Custody timeline verification (`stella.ops/custody@v1`, docs/architecture.md "Custody timeline"; issue 6
  * item 6, issue 13 items 3 and 4): a list of DSSE envelopes, oldest first, each verified with
  * `verifyEnvelope` (DSSE `protocol.md`) at its own trusted time, bound to its custodian, and
  * chained by the rules below.

@@ -18,7 +18,7 @@
  * 1. `timestamp.parse` — the token parses (`TIMESTAMP_MALFORMED`);
  * 2. `timestamp.imprint` — the imprint is SHA-256/384/512 of the given data
  *    (`TIMESTAMP_IMPRINT_MISMATCH`); for DSSE, the data is the decoded signature bytes
- *    (Sigstore's convention, DESIGN.md);
+ *    (Sigstore's convention, docs/architecture.md);
  * 3. `timestamp.signer` — the signer certificate is found among the token's certificates (unless
  *    `useEmbeddedCertificates` is false) and the supplied ones (`TSA_UNTRUSTED`; without it,
  *    checks 4 and 6 are not run and check 5 fails with `TSA_UNTRUSTED` too);

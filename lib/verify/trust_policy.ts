@@ -1,5 +1,5 @@
 /**
- * The offline trust policy (`trust.json`, DESIGN.md "Trust policy"): which keys the verifier
+ * The offline trust policy (`trust.json`, docs/architecture.md "Trust policy and trusted time"): which keys the verifier
  * trusts and when, how many must sign, and what the payload must say.
  *
  * Wire format (strict: unknown fields, wrong types and bad times are errors, all reported at once):
