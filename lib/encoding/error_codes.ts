@@ -169,7 +169,7 @@ export const ATTEST_PROBLEM_CODES = [
 /** One of {@link ATTEST_PROBLEM_CODES}. */
 export type AttestProblemCode = typeof ATTEST_PROBLEM_CODES[number];
 
-/** Codes `verifyAuditLog` (`lib/sign/audit_log.ts`) reports. */
+/** Codes `verifyAuditLog` (`lib/sign/audit_verify.ts`) reports. */
 export const AUDIT_LOG_CODES = [
   "AUDIT_RECORD_MALFORMED",
   "AUDIT_CHAIN_BROKEN",
