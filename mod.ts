@@ -231,6 +231,13 @@ export type {
   ParseSigstoreBundleOptions,
   SigstoreBundle,
 } from "./lib/model/sigstore_bundle.ts";
+export {
+  assertPolicy,
+  evaluatePolicy,
+  parsePolicy,
+  validatePolicy,
+} from "./lib/model/claim_policy.ts";
+export type { ClaimPolicy, ParsePolicyOptions, RequiredClaim } from "./lib/model/claim_policy.ts";
 
 // keys
 export { computeKeyId, isSignatureAlgorithm, KEY_ALGORITHMS, KEY_TYPES } from "./lib/keys/key.ts";
@@ -288,27 +295,23 @@ export type {
   ParseCertificateOptions,
 } from "./lib/keys/x509.ts";
 
-// sign
-export { SIGNATURE_ALGORITHMS } from "./lib/sign/signer.ts";
-export type { SignatureAlgorithm, Signer, Verifier } from "./lib/sign/signer.ts";
+// crypto
+export { SIGNATURE_ALGORITHMS } from "./lib/keys/key.ts";
+export type { SignatureAlgorithm } from "./lib/keys/key.ts";
+export type { Signer, Verifier } from "./lib/crypto/signer.ts";
 export {
   createSigner,
   ECDSA_SIGNATURE_FORMATS,
   RSA_PSS_SALT_LENGTH,
-} from "./lib/sign/local_signer.ts";
-export type { CreateSignerOptions, EcdsaSignatureFormat } from "./lib/sign/local_signer.ts";
-export { createVerifier } from "./lib/sign/local_verifier.ts";
-export type { CreateVerifierOptions } from "./lib/sign/local_verifier.ts";
+} from "./lib/crypto/local_signer.ts";
+export type { CreateSignerOptions, EcdsaSignatureFormat } from "./lib/crypto/local_signer.ts";
+export { createVerifier } from "./lib/crypto/local_verifier.ts";
+export type { CreateVerifierOptions } from "./lib/crypto/local_verifier.ts";
+
+// sign
 export { signEnvelope } from "./lib/sign/envelope.ts";
 export type { EnvelopePayload, SignEnvelopeOptions } from "./lib/sign/envelope.ts";
-export {
-  assertPolicy,
-  evaluatePolicy,
-  parsePolicy,
-  PolicySigner,
-  validatePolicy,
-} from "./lib/sign/policy.ts";
-export type { ClaimPolicy, ParsePolicyOptions, RequiredClaim } from "./lib/sign/policy.ts";
+export { PolicySigner } from "./lib/sign/policy.ts";
 export {
   AUDIT_LOG_CODES,
   AuditedSigner,

@@ -2,7 +2,7 @@
  * Sign and verify per algorithm through our Signers/Verifiers (the baseline of each group), next to
  * the other in-process implementations we could have used (WebCrypto, `@noble/curves`), over the
  * same 1 KiB message. This is the measurement behind the implementation table in
- * `lib/sign/local_signer.ts` and `lib/sign/local_verifier.ts`.
+ * `lib/crypto/local_signer.ts` and `lib/crypto/local_verifier.ts`.
  *
  *   deno bench --cached-only bench/sign_bench.ts
  *

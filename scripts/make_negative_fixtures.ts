@@ -370,7 +370,7 @@ export async function makeNegativeFixtures(): Promise<NegativeFixture[]> {
     file: "valid.ecdsa-p256-p1363.dsse.json",
     args: { key: [pub("ecdsa-p256")], now: NOW },
     expect: { verified: true, code: null },
-    why: "--key accepts DER and P1363 ECDSA signatures (DESIGN.md)",
+    why: "--key accepts DER and P1363 ECDSA signatures (docs/architecture.md)",
   });
   add({
     file: "valid.ecdsa-p256-p1363.dsse.json",

@@ -33,31 +33,16 @@ import {
   reduceWords,
   wordsToBytes,
 } from "./_sha256_words.ts";
+import type { MerkleFailureCode } from "../encoding/error_codes.ts";
+
+export { MERKLE_FAILURE_CODES } from "../encoding/error_codes.ts";
+export type { MerkleFailureCode } from "../encoding/error_codes.ts";
 
 /** Size in bytes of every hash in these trees (SHA-256). */
 export const MERKLE_HASH_SIZE = 32;
 
 /** Hex of the empty tree's hash, `SHA-256("")` (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT_HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-/** Every failure code a {@link MerkleVerdict} may carry. */
-export const MERKLE_FAILURE_CODES = [
-  "MERKLE_INPUT_INVALID",
-  "INCLUSION_PROOF_INVALID",
-  "CONSISTENCY_PROOF_INVALID",
-] as const;
-
-/**
- * Why a Merkle proof did not verify:
- *
- * - `MERKLE_INPUT_INVALID`: the claim itself is impossible: index not below the tree size, sizes
- *   out of order or above 2^64 − 1, a consistency proof from size 0, a leaf hash or root that is
- *   not 32 bytes.
- * - `INCLUSION_PROOF_INVALID`: the audit path has the wrong length or a hash that is not 32 bytes,
- *   or it does not lead from the leaf to the given root.
- * - `CONSISTENCY_PROOF_INVALID`: the proof has the wrong length, or it does not lead to both roots.
- */
-export type MerkleFailureCode = typeof MERKLE_FAILURE_CODES[number];
 
 /**
  * The outcome of {@link verifyInclusion} or {@link verifyConsistency}: `{ ok: true }`, or the

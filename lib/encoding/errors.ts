@@ -1,7 +1,7 @@
 /**
  * Error and problem types shared by every layer.
  *
- * - {@link ParseError}: untrusted input failed strict parsing (STYLE.md "Errors and verdicts").
+ * - {@link ParseError}: untrusted input failed strict parsing (docs/architecture.md "Errors and verdicts").
  * - {@link Problem}: one finding of a validator; validators return every problem at once.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * JSON Lines (jsonlines.org): one JSON value per line, lines ended by `\n` (a `\r\n` ending is
  * accepted too, as JSON whitespace). Splitting works on bytes so that each line keeps its exact
- * bytes, which custody timelines hash (DESIGN.md "Custody timeline": an entry stored in a JSON
+ * bytes, which custody timelines hash (docs/architecture.md "Custody timeline": an entry stored in a JSON
  * Lines file is the line without its newline).
  *
  * @module

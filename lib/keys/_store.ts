@@ -2,7 +2,8 @@
  * Builds key objects from validated material and keeps the material out of the objects: a
  * module-private `WeakMap` maps each frozen key object to its material and cached DER forms.
  *
- * Internal: `lib/keys/` and `lib/sign/` use {@link materialOf}; nothing here is re-exported.
+ * Internal to `lib/keys/`: other layers reach {@link materialOf}, {@link spkiOf} and
+ * {@link pkcs8Of} through `raw_key.ts`; nothing here is re-exported from `mod.ts`.
  *
  * @module
  */

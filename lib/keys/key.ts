@@ -13,7 +13,7 @@
  * - Asymmetric keys (private keys report their public key's id): the lowercase hex SHA-256 of the
  *   DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) in its canonical encoding (the encoding this
  *   module writes; for any strictly valid DER input it equals the input bytes). This is the key
- *   id DESIGN.md fixes. Cosign key files and cosign-written envelopes carry no key id (cosign
+ *   id docs/architecture.md fixes. Cosign key files and cosign-written envelopes carry no key id (cosign
  *   leaves DSSE `keyid` empty), so there is nothing to match there; securesystemslib / in-toto
  *   key ids (a hash over a JSON key object, e.g. in the in-toto-golang vectors) are a different
  *   scheme and are treated as opaque hints by verifiers.

@@ -28,7 +28,7 @@ import { decodePemAll } from "../encoding/pem.ts";
 import { equalBytes } from "../encoding/bytes.ts";
 import { DER_TAGS, DerReader, encodeDerTlv } from "../encoding/der.ts";
 import { ParseError } from "../encoding/errors.ts";
-import { derRuleError, readAlgorithmIdentifier, readGeneralNames, readName } from "./_pkix.ts";
+import { derRuleError, readAlgorithmIdentifier, readGeneralNames, readName } from "./pkix.ts";
 
 /**
  * An AlgorithmIdentifier: the algorithm OID and, when present, the DER of its parameters.

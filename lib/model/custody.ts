@@ -1,6 +1,6 @@
 /**
- * The StellaOps custody timeline, `predicateType: stella.ops/custody@v1` (DESIGN.md "Custody
- * timeline"): an ordered list of DSSE envelopes, all over the same subject, each an in-toto
+ * The StellaOps custody timeline, `predicateType: stella.ops/custody@v1` (docs/architecture.md
+ * "Custody timeline"): an ordered list of DSSE envelopes, all over the same subject, each an in-toto
  * Statement v1 (`spec/v1/statement.md`) recording one chain-of-custody event. Each custodian
  * signs its own entry with its own key; entries are chained by the SHA-256 of the previous
  * envelope's exact bytes, so an entry cannot be changed, removed, inserted or moved without
@@ -77,7 +77,7 @@ import {
   typeMismatch,
   type UnknownObject,
 } from "./_json.ts";
-import { anchorOfDigests } from "./_custody.ts";
+import { anchorOfDigests } from "./custody_chain.ts";
 
 /** `predicateType` of a StellaOps custody timeline entry. */
 export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";

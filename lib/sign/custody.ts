@@ -1,5 +1,5 @@
 /**
- * Appending to a custody timeline (`stella.ops/custody@v1`, DESIGN.md "Custody timeline"): build
+ * Appending to a custody timeline (`stella.ops/custody@v1`, docs/architecture.md "Custody timeline"): build
  * the next entry's statement from the previous entry's exact stored bytes and sign it (DSSE
  * `protocol.md`, in-toto `spec/v1/statement.md`).
  *
@@ -31,7 +31,7 @@ import {
 } from "../model/custody.ts";
 import { type DsseEnvelope, serializeEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
-import { describeSubject, sameSubject } from "../model/_custody.ts";
+import { describeSubject, sameSubject } from "../model/custody_chain.ts";
 import { signEnvelope } from "./envelope.ts";
 import type { Signer } from "./signer.ts";
 

@@ -11,7 +11,7 @@
  *   "status": "active" | "retired" | "revoked" } ] }
  * ```
  *
- * Rules (DESIGN.md "Trust policy": keys with validFrom, validUntil, revokedAt):
+ * Rules (docs/architecture.md "Trust policy and trusted time": keys with validFrom, validUntil, revokedAt):
  * - Times are RFC 3339 with an offset, compared as instants (`parseRfc3339`).
  * - A key is valid at `t` when `validFrom <= t`, `t < validUntil` (if set) and `t < revokedAt`
  *   (if set) — half-open windows, so a rotation instant belongs to the new key.

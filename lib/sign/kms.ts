@@ -28,8 +28,8 @@ import { decodePem } from "../encoding/pem.ts";
 import { type DigestAlgorithm, digestBytes } from "../digest/digest.ts";
 import type { PublicKey } from "../keys/key.ts";
 import { importSpki } from "../keys/key_der.ts";
-import { p1363ToDer } from "./_ecdsa_signature.ts";
-import { createVerifier } from "./local_verifier.ts";
+import { p1363ToDer } from "../crypto/ecdsa_signature.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
 import type { SignatureAlgorithm, Signer, Verifier } from "./signer.ts";
 
 /**

@@ -37,6 +37,10 @@ import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import type { DigestAlgorithm } from "../digest/digest.ts";
+import type { KmsPluginErrorCode } from "../encoding/error_codes.ts";
+
+export { KMS_PLUGIN_ERROR_CODES } from "../encoding/error_codes.ts";
+export type { KmsPluginErrorCode } from "../encoding/error_codes.ts";
 
 /** Protocol version sent as the first argument (`common.ProtocolVersion`). */
 export const KMS_PLUGIN_PROTOCOL_VERSION = "1";
@@ -63,17 +67,6 @@ export const GO_CRYPTO_HASH: Readonly<Record<DigestAlgorithm, number>> = Object.
   sha384: 6,
   sha512: 7,
 });
-
-/** Codes of {@link KmsPluginError}. */
-export const KMS_PLUGIN_ERROR_CODES = [
-  "KMS_PLUGIN_ERROR",
-  "KMS_PLUGIN_NOT_FOUND",
-  "KMS_PLUGIN_FAILED",
-  "KMS_PLUGIN_TIMEOUT",
-] as const;
-
-/** One of {@link KMS_PLUGIN_ERROR_CODES}. */
-export type KmsPluginErrorCode = typeof KMS_PLUGIN_ERROR_CODES[number];
 
 /**
  * A plugin call that did not produce a result: the plugin reported an error

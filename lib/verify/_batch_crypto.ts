@@ -1,6 +1,6 @@
 /**
  * Batch-oriented signature verifiers for {@link verifyMany} (internal, not re-exported): the same
- * verdicts as `createVerifier` (lib/sign/local_verifier.ts), with engines that let many
+ * verdicts as `createVerifier` (lib/crypto/local_verifier.ts), with engines that let many
  * verifications run in parallel from one JavaScript thread:
  *
  * | algorithm | engine | why |
@@ -28,13 +28,12 @@
  * @module
  */
 
-import { curveOf } from "../keys/_material.ts";
-import { spkiOf } from "../keys/_store.ts";
+import { curveOf, spkiOf } from "../keys/raw_key.ts";
 import type { PrivateKey, PublicKey } from "../keys/key.ts";
 import { importKeyPem } from "../keys/key_pem.ts";
-import { checkP1363, derToP1363, p1363ToDer } from "../sign/_ecdsa_signature.ts";
-import { createVerifier, type CreateVerifierOptions } from "../sign/local_verifier.ts";
-import type { Verifier } from "../sign/signer.ts";
+import { checkP1363, derToP1363, p1363ToDer } from "../crypto/ecdsa_signature.ts";
+import { createVerifier, type CreateVerifierOptions } from "../crypto/local_verifier.ts";
+import type { Verifier } from "../crypto/signer.ts";
 import { createNativeEcdsaVerify } from "./_native_crypto.ts";
 import type { TrustedKey, TrustedKeyOptions } from "./trust_policy.ts";
 

@@ -14,7 +14,7 @@ import { concatBytes, decodeBase64, decodeUtf8, encodeHex, encodeUtf8 } from "..
 import { sha256 } from "../digest/digest.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { PublicKey } from "../keys/key.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
 import type { NoteVerifierKey } from "./signed_note.ts";
 
 /** The em dash and space that open every signature line. */

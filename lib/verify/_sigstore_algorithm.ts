@@ -32,17 +32,15 @@
  */
 
 import { p256, p384, p521 } from "@noble/curves/nist.js";
-import { equalBytes } from "../encoding/bytes.ts";
 import { DerReader } from "../encoding/der.ts";
 import { ParseError } from "../encoding/errors.ts";
 import { type DigestAlgorithm, digestBytes, digestSize } from "../digest/digest.ts";
 import { computeKeyId } from "../keys/key.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { PublicKey } from "../keys/key.ts";
-import { bigintToBytes, bytesToBigint } from "../keys/_material.ts";
-import { materialOf } from "../keys/_store.ts";
-import { derToP1363 } from "../sign/_ecdsa_signature.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
+import { derToP1363 } from "../crypto/ecdsa_signature.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
+import { verifyRsaPkcs1Sha256Digest } from "../crypto/rsa_pkcs1.ts";
 
 /** The `PublicKeyDetails` names this verifier accepts for bundle signatures. */
 export type SigstoreKeyDetails =
@@ -80,9 +78,6 @@ const CURVES = {
   P384: { curve: p384, size: 48 },
   P521: { curve: p521, size: 66 },
 } as const;
-
-/** DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1). */
-const SHA256_DIGEST_INFO = Uint8Array.fromHex("3031300d060960864801650304020105000420");
 
 /** The hash names a bundle may give (`HashAlgorithm` enum names and Rekor v1 spellings). */
 const HASH_NAMES: Readonly<Record<string, DigestAlgorithm>> = {
@@ -265,32 +260,5 @@ export async function verifySigstoreSignature(
       return false;
     }
   }
-  return verifyPkcs1Sha256(key.key!, digest, signature);
-}
-
-/** RSASSA-PKCS1-v1_5 with SHA-256 over a digest: `s^e mod n` must be exactly EMSA-PKCS1-v1_5. */
-function verifyPkcs1Sha256(key: PublicKey, digest: Uint8Array, signature: Uint8Array): boolean {
-  const material = materialOf(key);
-  if (material.type !== "rsa") return false;
-  const size = Math.ceil(key.bits / 8);
-  if (signature.length !== size) return false;
-  const s = bytesToBigint(signature);
-  if (s >= material.n) return false;
-  let m = 1n;
-  let base = s;
-  let e = material.e;
-  while (e > 0n) {
-    if (e & 1n) m = (m * base) % material.n;
-    base = (base * base) % material.n;
-    e >>= 1n;
-  }
-  const em = bigintToBytes(m, size);
-  const t = SHA256_DIGEST_INFO.length + digest.length;
-  if (size < t + 11) return false;
-  const expected = new Uint8Array(size);
-  expected[1] = 0x01;
-  expected.fill(0xff, 2, size - t - 1);
-  expected.set(SHA256_DIGEST_INFO, size - t);
-  expected.set(digest, size - digest.length);
-  return equalBytes(em, expected);
+  return verifyRsaPkcs1Sha256Digest(key.key!, digest, signature);
 }

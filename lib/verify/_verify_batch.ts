@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RequiredClaim } from "../sign/policy.ts";
+import type { RequiredClaim } from "../model/claim_policy.ts";
 import { toBatchTrustedKey } from "./_batch_crypto.ts";
 import type { TimeSource, VerificationReport } from "./report.ts";
 import type { ArtifactDigests } from "./subject_check.ts";

@@ -3,8 +3,15 @@
  * tests and scripts branch on codes, never on message text. `docs/codes.md` is the table for
  * operators; a test keeps it in step with {@link FAILURE_CODES}.
  *
+ * This module is also the entry to the whole code registry: it re-exports the error and problem
+ * codes of every layer (`lib/encoding/error_codes.ts`: `ParseError`, `Problem` and typed-error
+ * codes, grouped by area). Every code string used in `lib/` is declared in one of the two, and
+ * `tests/verify/codes_doc_test.ts` checks that, and that `docs/codes.md` documents each code.
+ *
  * @module
  */
+
+export * from "../encoding/error_codes.ts";
 
 /** Every code a failed check may carry, in documentation order. */
 export const FAILURE_CODES = [

@@ -21,7 +21,7 @@ import { ParseError } from "../encoding/errors.ts";
 import { sha256 } from "../digest/digest.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { Certificate } from "../keys/x509.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
 import type { TransparencyLogKey } from "./log_keys.ts";
 import { type Check, fail, pass } from "./report.ts";
 

@@ -26,7 +26,7 @@ import { decodeBase64, decodeHex, encodeHex, equalBytes } from "../encoding/byte
 import { ParseError } from "../encoding/errors.ts";
 import { hashLeaf, verifyConsistency, verifyInclusion } from "../digest/merkle.ts";
 import { importSpki } from "../keys/key_der.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
 import { type CheckpointKey, verifyCheckpoint } from "./checkpoint.ts";
 import { type Check, fail, pass } from "./report.ts";
 

@@ -26,7 +26,7 @@ import { ParseError } from "../encoding/errors.ts";
 import { decodeBase64, encodeBase64, encodeHex, encodeUtf8 } from "../encoding/bytes.ts";
 import { sha256 } from "../digest/digest.ts";
 import { exportSpki, importPkcs8 } from "../keys/key_der.ts";
-import { createSigner } from "../sign/local_signer.ts";
+import { createSigner } from "../crypto/local_signer.ts";
 import {
   ed25519Raw,
   ed25519Spki,
@@ -38,6 +38,10 @@ import {
   tryImportSpki,
   verifyNote,
 } from "./_signed_note.ts";
+import type { NoteErrorCode } from "../encoding/error_codes.ts";
+
+export { NOTE_ERROR_CODES } from "../encoding/error_codes.ts";
+export type { NoteErrorCode } from "../encoding/error_codes.ts";
 
 /** Signature types of note keys this module reads (c2sp.org/signed-note "Signature types"). */
 export const NOTE_KEY_TYPES = ["ed25519", "ecdsa", "rfc6962"] as const;
@@ -97,16 +101,6 @@ export interface OpenNoteOptions {
   /** Name of the input (e.g. a file name), used in messages. */
   name?: string | undefined;
 }
-
-/** Codes of {@link NoteVerificationError}. */
-export const NOTE_ERROR_CODES = [
-  "NOTE_SIGNATURE_INVALID",
-  "NOTE_UNVERIFIED",
-  "NOTE_KEY_AMBIGUOUS",
-] as const;
-
-/** One of {@link NOTE_ERROR_CODES}. */
-export type NoteErrorCode = typeof NOTE_ERROR_CODES[number];
 
 /**
  * Thrown by {@link openNote} when a well-formed note does not verify. The codes carry the

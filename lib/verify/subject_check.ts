@@ -1,7 +1,7 @@
 /**
  * Binds a verified in-toto statement to what the operator holds: the artifact (or its digests),
- * the image, the subject name, and the predicate types they accept (DESIGN.md "`stella forensic
- * verify`": `--artifact`, `--artifact-digest`, `--image`, `--subject-name`, `--predicate-type`).
+ * the image, the subject name, and the predicate types they accept (docs/architecture.md "Subject
+ * binding": `--artifact`, `--artifact-digest`, `--image`, `--subject-name`, `--predicate-type`).
  * A signature proves who said something; only these checks prove it was said about this artifact.
  *
  * Rules (fail closed; `tests/verify/subject_check_test.ts`):

@@ -1,5 +1,5 @@
 /**
- * Custody timeline verification (`stella.ops/custody@v1`, DESIGN.md "Custody timeline"; issue 6
+ * Custody timeline verification (`stella.ops/custody@v1`, docs/architecture.md "Custody timeline"; issue 6
  * item 6, issue 13 items 3 and 4): a list of DSSE envelopes, oldest first, each verified with
  * `verifyEnvelope` (DSSE `protocol.md`) at its own trusted time, bound to its custodian, and
  * chained by the rules below.
@@ -68,7 +68,7 @@ import {
 } from "../model/custody.ts";
 import { INTOTO_PAYLOAD_TYPE, parseEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
-import { anchorOfDigests, describeSubject, sameSubject } from "../model/_custody.ts";
+import { anchorOfDigests, describeSubject, sameSubject } from "../model/custody_chain.ts";
 import type { FailureCode } from "./codes.ts";
 import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
 import { verifyMerkleRoot } from "./rekor.ts";

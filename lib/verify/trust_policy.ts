@@ -1,5 +1,5 @@
 /**
- * The offline trust policy (`trust.json`, DESIGN.md "Trust policy"): which keys the verifier
+ * The offline trust policy (`trust.json`, docs/architecture.md "Trust policy and trusted time"): which keys the verifier
  * trusts and when, how many must sign, and what the payload must say.
  *
  * Wire format (strict: unknown fields, wrong types and bad times are errors, all reported at once):
@@ -41,9 +41,9 @@ import {
   SIGNATURE_ALGORITHMS,
   type SignatureAlgorithm,
 } from "../keys/key.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
-import type { Verifier } from "../sign/signer.ts";
-import { type RequiredClaim, validatePolicy } from "../sign/policy.ts";
+import { createVerifier } from "../crypto/local_verifier.ts";
+import type { Verifier } from "../crypto/signer.ts";
+import { type RequiredClaim, validatePolicy } from "../model/claim_policy.ts";
 
 /**
  * A key the verifier trusts, ready to check signatures: its id, one verifier per accepted

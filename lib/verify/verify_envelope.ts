@@ -64,7 +64,7 @@ import {
   preAuthEncoding,
 } from "../model/dsse.ts";
 import { validateStatement } from "../model/statement.ts";
-import { evaluatePolicy, type RequiredClaim } from "../sign/policy.ts";
+import { evaluatePolicy, type RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
 import {
   type Check,

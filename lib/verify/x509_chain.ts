@@ -29,30 +29,11 @@
 import { equalBytes } from "../encoding/bytes.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import type { Certificate } from "../keys/x509.ts";
-import { verifyPkixSignature } from "./_pkix_signature.ts";
+import { verifyPkixSignature } from "../crypto/pkix_signature.ts";
+import type { ChainFailureCode } from "../encoding/error_codes.ts";
 
-/** Every failure code a {@link ChainValidation} may carry. */
-export const CHAIN_FAILURE_CODES = [
-  "CHAIN_UNTRUSTED",
-  "ISSUER_NOT_CA",
-  "CERT_NOT_VALID_AT_TIME",
-  "CRITICAL_EXTENSION_UNSUPPORTED",
-  "EKU_MISSING",
-] as const;
-
-/**
- * Why a chain did not validate:
- *
- * - `CHAIN_UNTRUSTED`: no path from the leaf to a supplied anchor (no issuer by name and key
- *   identifier, a signature that does not verify, a loop, or a path longer than allowed).
- * - `ISSUER_NOT_CA`: the only issuers found are not CAs (no basicConstraints `cA`, no
- *   `keyCertSign`, or their pathLenConstraint is exceeded).
- * - `CERT_NOT_VALID_AT_TIME`: a path exists but a certificate on it is not valid at `at`.
- * - `CRITICAL_EXTENSION_UNSUPPORTED`: a certificate on the path has a critical extension this
- *   module does not process.
- * - `EKU_MISSING`: the leaf's extendedKeyUsage does not name `requireEku`.
- */
-export type ChainFailureCode = typeof CHAIN_FAILURE_CODES[number];
+export { CHAIN_FAILURE_CODES } from "../encoding/error_codes.ts";
+export type { ChainFailureCode } from "../encoding/error_codes.ts";
 
 /** Options of {@link validateChain}. */
 export interface ValidateChainOptions {

@@ -1,5 +1,5 @@
 /**
- * Determinism (DESIGN.md): the same inputs and flags give byte-identical output on any machine,
+ * Determinism (docs/architecture.md): the same inputs and flags give byte-identical output on any machine,
  * locale or time zone. Each command runs as a separate process under two TZ/LANG pairs and must
  * match the bytes in tests/golden/ exactly.
  */

@@ -11,7 +11,7 @@ import {
   preAuthEncoding,
   serializeEnvelope,
 } from "../../lib/model/dsse.ts";
-import { createSigner, type CreateSignerOptions } from "../../lib/sign/local_signer.ts";
+import { createSigner, type CreateSignerOptions } from "../../lib/crypto/local_signer.ts";
 import { FAILURE_CODES } from "../../lib/verify/codes.ts";
 import type { VerificationReport } from "../../lib/verify/report.ts";
 import {

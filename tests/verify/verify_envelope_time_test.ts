@@ -17,7 +17,7 @@ import {
   preAuthEncoding,
   serializeEnvelope,
 } from "../../lib/model/dsse.ts";
-import { createSigner } from "../../lib/sign/local_signer.ts";
+import { createSigner } from "../../lib/crypto/local_signer.ts";
 import type { VerificationReport } from "../../lib/verify/report.ts";
 import {
   type TrustedKey,

@@ -1,7 +1,7 @@
 /**
- * Internal helpers of the custody timeline (`custody.ts`, `lib/sign/custody.ts`,
- * `lib/verify/timeline.ts`): subject comparison by name and digest set, and the anchor's Merkle
- * root from the entries' digests. Not re-exported.
+ * Custody-chain helpers shared by the model (`custody.ts`), appending (`lib/sign/custody.ts`) and
+ * verifying (`lib/verify/timeline.ts`): subject comparison by name and digest set, and the anchor's
+ * Merkle root from the entries' digests. Not re-exported from `mod.ts`.
  *
  * @module
  */

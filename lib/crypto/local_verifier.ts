@@ -29,10 +29,9 @@ import {
 } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { timingSafeEqual } from "../encoding/bytes.ts";
-import { curveOf } from "../keys/_material.ts";
-import { materialOf, spkiOf } from "../keys/_store.ts";
+import { curveOf, materialOf, spkiOf } from "../keys/raw_key.ts";
 import type { PrivateKey, PublicKey, SecretKey, SignatureAlgorithm } from "../keys/key.ts";
-import { checkP1363, derToP1363 } from "./_ecdsa_signature.ts";
+import { checkP1363, derToP1363 } from "./ecdsa_signature.ts";
 import { RSA_PSS_SALT_LENGTH } from "./local_signer.ts";
 import type { Verifier } from "./signer.ts";
 

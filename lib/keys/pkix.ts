@@ -1,8 +1,10 @@
 /**
- * PKIX building blocks shared by the X.509 reader and the RFC 3161 / CMS reader: AlgorithmIdentifier
- * (RFC 5280 §4.1.1.2), Name (§4.1.2.4) with an RFC 4514 string form, and GeneralName (§4.2.1.6).
+ * PKIX building blocks shared by the X.509 reader, the RFC 3161 / CMS reader
+ * (`lib/verify/timestamp.ts`) and the PKIX signature check (`lib/crypto/pkix_signature.ts`):
+ * AlgorithmIdentifier (RFC 5280 §4.1.1.2), Name (§4.1.2.4) with an RFC 4514 string form, and
+ * GeneralName (§4.2.1.6).
  *
- * Internal: not re-exported from `mod.ts`. Readers throw the `DER_INVALID` errors of
+ * Not re-exported from `mod.ts`. Readers throw the `DER_INVALID` errors of
  * {@link DerReader}; callers turn them into their own codes.
  *
  * @module

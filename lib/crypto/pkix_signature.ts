@@ -22,13 +22,13 @@ import { Buffer } from "node:buffer";
 import { DerReader } from "../encoding/der.ts";
 import { ParseError } from "../encoding/errors.ts";
 import type { DigestAlgorithm } from "../digest/digest.ts";
-import { curveOf } from "../keys/_material.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { PublicKey, SignatureAlgorithm } from "../keys/key.ts";
+import { readAlgorithmIdentifier } from "../keys/pkix.ts";
+import { curveOf } from "../keys/raw_key.ts";
 import type { AlgorithmIdentifier } from "../keys/x509.ts";
-import { readAlgorithmIdentifier } from "../keys/_pkix.ts";
-import { checkP1363, derToP1363 } from "../sign/_ecdsa_signature.ts";
-import { createVerifier } from "../sign/local_verifier.ts";
+import { checkP1363, derToP1363 } from "./ecdsa_signature.ts";
+import { createVerifier } from "./local_verifier.ts";
 
 /** Digest algorithm OIDs (RFC 5754 §2). */
 export const DIGEST_OIDS: Readonly<Record<string, DigestAlgorithm>> = {
