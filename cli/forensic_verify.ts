@@ -1,5 +1,5 @@
 /**
- * `stella forensic verify`: the verification contract of DESIGN.md. Adapter over
+ * `stella forensic verify`: the verification contract of docs/architecture.md. Adapter over
  * {@link verifyEnvelope}: one report per envelope (a file, each line of a `.jsonl` file, or each
  * file of a directory in UTF-16 name order), printed as RFC 8785 canonical JSON with `--json`.
  *

@@ -44,7 +44,7 @@ import {
   type ToWorker,
   verifyChunk,
 } from "./_verify_batch.ts";
-import type { RequiredClaim } from "../sign/policy.ts";
+import type { RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
 import type { TimeSource, VerificationReport, VerificationSummary } from "./report.ts";
 import { assertSubjectOptions, digestArtifact, type SubjectOptions } from "./subject_check.ts";
