@@ -1,16 +1,33 @@
 /**
- * XSalsa20-Poly1305 (lib/keys/_secretbox.ts) against published vectors: RFC 8439 §2.5.2 and
- * §A.3 #1 for Poly1305, NaCl's HSalsa20 "firstkey" derivation (libsodium test/default/core1.c)
- * and libsodium's secretbox_easy known answer (test/default/secretbox_easy.c / .exp).
+ * XSalsa20-Poly1305 (lib/keys/_secretbox.ts over the vendored @noble/ciphers) against published
+ * vectors: RFC 8439 §2.5.2 and §A.3 #1 for Poly1305, NaCl's HSalsa20 "firstkey" derivation
+ * (libsodium test/default/core1.c) and libsodium's secretbox_easy known answer
+ * (test/default/secretbox_easy.c / .exp). The primitives are the dependency's; the vectors pin it.
  */
 import assert from "node:assert/strict";
-import {
-  hsalsa20,
-  poly1305,
-  secretboxOpen,
-  secretboxSeal,
-  xsalsa20Xor,
-} from "../../lib/keys/_secretbox.ts";
+import { poly1305 as noblePoly1305 } from "@noble/ciphers/_poly1305.js";
+import { hsalsa, xsalsa20 } from "@noble/ciphers/salsa.js";
+import { secretboxOpen, secretboxSeal } from "../../lib/keys/_secretbox.ts";
+
+/** HSalsa20 over bytes (noble's `hsalsa` works on little-endian 32-bit words). */
+function hsalsa20(key: Uint8Array, input: Uint8Array): Uint8Array {
+  const words = (bytes: Uint8Array): Uint32Array =>
+    Uint32Array.from(
+      { length: bytes.length / 4 },
+      (_, i) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(4 * i, true),
+    );
+  const sigma = words(new TextEncoder().encode("expand 32-byte k"));
+  const out = new Uint32Array(8);
+  hsalsa(sigma, words(key), words(input), out);
+  const bytes = new Uint8Array(32);
+  out.forEach((word, i) => new DataView(bytes.buffer).setUint32(4 * i, word, true));
+  return bytes;
+}
+
+const poly1305 = (key: Uint8Array, message: Uint8Array): Uint8Array => noblePoly1305(message, key);
+
+const xsalsa20Xor = (key: Uint8Array, nonce: Uint8Array, data: Uint8Array): Uint8Array =>
+  xsalsa20(key, nonce, data);
 
 const hex = (text: string): Uint8Array => Uint8Array.fromHex(text);
 const FIRSTKEY = hex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
