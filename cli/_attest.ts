@@ -1,7 +1,14 @@
 /**
- * Shared parts of the `stella attest *` adapters: the signing flags (key, policy, audit log, the
- * same flags and rules as `stella sign`), opening input documents as streams, writing the
- * envelope, and reporting rejected inputs (exit 1).
+ * Shared parts of the commands that sign (`stella sign`, `stella attest *`, `stella timeline
+ * append`): the signing flags and the one signer they build from them (key, policy, audit log),
+ * opening input documents as streams, writing the envelope, and reporting rejected inputs
+ * (exit 1).
+ *
+ * The signer's order, for every command: the policy is checked first (a {@link PolicySigner}
+ * around the local signer), then one audit record is written for the attempt (an
+ * {@link AuditedSigner} around that): the signature's, or the refusal's with its codes. Only
+ * then is the signature released or the refusal reported (exit 1). A record that cannot be
+ * written is exit 2 and nothing is printed or written.
  *
  * @module
  */
@@ -13,13 +20,13 @@ import { type DsseEnvelope, serializeEnvelope } from "../lib/model/dsse.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import { AuditedSigner, type AuditSink } from "../lib/sign/audit_log.ts";
 import { FileAuditLog } from "../lib/sign/audit_log_file.ts";
-import { createSigner } from "../lib/sign/local_signer.ts";
 import { type ClaimPolicy, parsePolicy, PolicySigner } from "../lib/sign/policy.ts";
-import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type Signer } from "../lib/sign/signer.ts";
+import type { Signer } from "../lib/crypto/signer.ts";
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../lib/keys/key.ts";
 import type { AttestDocument } from "../lib/sign/attest.ts";
 import { parseTimeFlag } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
-import { DEFAULT_PASSWORD_ENV, loadKey } from "./_keys.ts";
+import { DEFAULT_PASSWORD_ENV, loadSigner } from "./_keys.ts";
 
 /** The signing flags every `attest` command takes (as `stella sign` does). */
 export const SIGNING_FLAGS = {
@@ -43,7 +50,8 @@ export const SIGNING_HELP =
   --algorithm ALG      Signature algorithm (default the key's; RSA keys: rsa-pss-sha256, or
                        rsa-pkcs1-sha256, which is deterministic)
   --policy P           Required-claims policy (JSON); signing is refused when a claim fails
-  --audit-log L        Append a hash-chained record of the signature to this JSON Lines log
+  --audit-log L        Append a hash-chained record of the attempt (signed or refused) to this
+                       JSON Lines log
   --actor ID           Who signs, recorded in the audit log (default $USER, else "unknown")
   --signed-at T        Time recorded in the audit log (default: the clock)
   --out F              Write the envelope to F atomically instead of stdout`;
@@ -61,19 +69,19 @@ export interface SigningValues {
   out?: string | undefined;
 }
 
-/** The signer of an `attest` command and whether a policy wraps it. */
-export interface AttestSigner {
+/** The signer of a signing command and whether a policy wraps it. */
+export interface CliSigner {
   signer: Signer;
   policy: ClaimPolicy | undefined;
 }
 
 /**
- * Builds the signer from the signing flags: a local signer for `--key`, inside an
- * {@link AuditedSigner} with `--audit-log`, inside a {@link PolicySigner} with `--policy` (so a
- * refused statement is neither signed nor recorded). Problems with the key, policy or flags are
- * configuration errors (CliError, exit 2).
+ * Builds the signer from the signing flags: a local signer for `--key`, inside a
+ * {@link PolicySigner} with `--policy`, inside an {@link AuditedSigner} with `--audit-log` (so
+ * every attempt is recorded, a refused statement as refused). Problems with the key, policy or
+ * flags are configuration errors (CliError, exit 2).
  */
-export async function loadAttestSigner(io: Io, values: SigningValues): Promise<AttestSigner> {
+export async function buildSigner(io: Io, values: SigningValues): Promise<CliSigner> {
   if (values.key === undefined) throw new CliError("Missing --key: the private key file");
   const format = (values["key-format"] ?? "auto") as KeyFormat;
   if (!KEY_FORMATS.includes(format)) {
@@ -97,34 +105,18 @@ export async function loadAttestSigner(io: Io, values: SigningValues): Promise<A
   }
   const signedAt = parseTimeFlag("--signed-at", values["signed-at"]);
   const policy = values.policy === undefined ? undefined : await readPolicy(io, values.policy);
-  let key;
-  try {
-    key = await loadKey(io, values.key, { passwordEnv: values["password-env"], format });
-  } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.message);
-    throw error;
-  }
-  if (key.kind === "public") {
-    throw new CliError(
-      `Cannot sign with "${values.key}": it is a public key; pass the private key`,
-    );
-  }
-  let signer: Signer;
-  try {
-    signer = createSigner(key, { algorithm });
-  } catch (error) {
-    if (error instanceof TypeError) {
-      throw new CliError(`Cannot sign with "${values.key}": ${error.message}`);
-    }
-    throw error;
-  }
+  let signer = await loadSigner(io, values.key, {
+    passwordEnv: values["password-env"],
+    format,
+    algorithm,
+  });
+  if (policy !== undefined) signer = new PolicySigner(signer, policy);
   if (auditLog !== undefined) {
     signer = new AuditedSigner(signer, fileSink(auditLog), {
       actor: values.actor ?? io.env("USER") ?? io.env("LOGNAME") ?? "unknown",
       time: formatRfc3339(signedAt ?? io.now()),
     });
   }
-  if (policy !== undefined) signer = new PolicySigner(signer, policy);
   return { signer, policy };
 }
 

@@ -6,10 +6,11 @@
  * @module
  */
 
-import type { Key } from "../lib/keys/key.ts";
+import { ParseError } from "../lib/encoding/errors.ts";
+import type { Key, SignatureAlgorithm } from "../lib/keys/key.ts";
 import { importKey, type KeyFormat } from "../lib/keys/import_key.ts";
-import { createSigner } from "../lib/sign/local_signer.ts";
-import type { Signer } from "../lib/sign/signer.ts";
+import { createSigner } from "../lib/crypto/local_signer.ts";
+import type { Signer } from "../lib/crypto/signer.ts";
 import { type TrustedKey, trustedKeyFromPem } from "../lib/verify/trust_policy.ts";
 import { decodeUtf8 } from "../lib/encoding/bytes.ts";
 import { CliError, type Io } from "./_io.ts";
@@ -47,17 +48,33 @@ export async function loadKey(io: Io, path: string, options: LoadKeyOptions = {}
   return await importKey(bytes, { name: path, password, format: options.format });
 }
 
-/** Loads a private key or HMAC secret and makes a {@link Signer} of it. */
+/**
+ * Loads a private key or HMAC secret and makes a {@link Signer} of it. Every problem with the key
+ * (malformed, wrong password, a public key, an algorithm it cannot sign with) is a CliError: the
+ * key is configuration (exit 2).
+ */
 export async function loadSigner(
   io: Io,
   path: string,
-  options: LoadKeyOptions = {},
+  options: LoadKeyOptions & { algorithm?: SignatureAlgorithm | undefined } = {},
 ): Promise<Signer> {
-  const key = await loadKey(io, path, options);
+  let key: Key;
+  try {
+    key = await loadKey(io, path, options);
+  } catch (error) {
+    if (error instanceof ParseError) throw new CliError(error.message);
+    throw error;
+  }
   if (key.kind === "public") {
     throw new CliError(`Cannot sign with "${path}": it is a public key; pass the private key`);
   }
-  return createSigner(key);
+  try {
+    return createSigner(key, { algorithm: options.algorithm });
+  } catch (error) {
+    // The message names the algorithm and the key type ("Cannot sign with ... using a ... key").
+    if (error instanceof TypeError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /**

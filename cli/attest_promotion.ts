@@ -20,8 +20,8 @@ import { type Attestation, attestPromotion } from "../lib/sign/attest.ts";
 import type { PromotionPredicate } from "../lib/model/promotion.ts";
 import { HELP_FLAG, parseStrict } from "./_args.ts";
 import {
+  buildSigner,
   eventTime,
-  loadAttestSigner,
   openDocuments,
   reject,
   SIGNING_FLAGS,
@@ -101,7 +101,7 @@ run (missing flag or file, unusable key or policy, audit record not written).
       );
     }
     const promotedAt = eventTime(io, "--promoted-at", values["promoted-at"]);
-    const { signer, policy } = await loadAttestSigner(io, values);
+    const { signer, policy } = await buildSigner(io, values);
     const rekorPath = values["rekor-proof"];
     const rekorBytes = rekorPath === undefined ? undefined : await io.readFile(rekorPath);
 

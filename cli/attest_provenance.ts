@@ -20,7 +20,7 @@ import type { ProvenancePredicate } from "../lib/model/slsa_provenance.ts";
 import { type Attestation, attestProvenance } from "../lib/sign/attest.ts";
 import { HELP_FLAG, parseStrict } from "./_args.ts";
 import {
-  loadAttestSigner,
+  buildSigner,
   openDocuments,
   readJsonObject,
   reject,
@@ -107,7 +107,7 @@ written).
     const builderVersion = parseVersions(values["builder-version"] ?? []);
     const startedOn = utcTimeFlag("--started-on", values["started-on"]);
     const finishedOn = utcTimeFlag("--finished-on", values["finished-on"]);
-    const { signer, policy } = await loadAttestSigner(io, values);
+    const { signer, policy } = await buildSigner(io, values);
     const internalPath = values["internal-parameters"];
 
     let attestation: Attestation<ProvenancePredicate>;

@@ -20,12 +20,10 @@
 
 import config from "../deno.json" with { type: "json" };
 import { encodeHex } from "../lib/encoding/bytes.ts";
-import { ParseError } from "../lib/encoding/errors.ts";
 import { sha256 } from "../lib/digest/digest.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import { buildKit, type KitFile } from "../lib/kit/kit.ts";
 import { KIT_FILE_NAMES } from "../lib/kit/manifest.ts";
-import type { Signer } from "../lib/sign/signer.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadSigner } from "./_keys.ts";
@@ -116,7 +114,10 @@ write error).
 
     const lockfile = await io.readFile(values.lockfile);
     const sourceDate = readSourceDate(io);
-    const signer = await loadKitSigner(io, values.key, values["password-env"], format);
+    const signer = await loadSigner(io, values.key, {
+      passwordEnv: values["password-env"],
+      format,
+    });
     const kit = await buildKit(artifacts.map(({ path, bytes }) => ({ path, bytes })), {
       signers: [signer],
       sourceCommit: values["source-commit"] ?? io.env("STELLA_SOURCE_COMMIT") ?? "unknown",
@@ -150,20 +151,6 @@ function readSourceDate(io: Io): number {
     );
   }
   return Number(epoch) * 1000;
-}
-
-async function loadKitSigner(
-  io: Io,
-  path: string,
-  passwordEnv: string,
-  format: KeyFormat,
-): Promise<Signer> {
-  try {
-    return await loadSigner(io, path, { passwordEnv, format });
-  } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.message);
-    throw error;
-  }
 }
 
 function baseName(path: string): string {

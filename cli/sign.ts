@@ -1,16 +1,17 @@
 /**
  * `stella sign FILE --payload-type T --key KEY`: signs FILE's exact bytes as a DSSE payload and
  * prints the envelope as RFC 8785 canonical JSON plus a newline (or writes it atomically with
- * `--out`). Adapter over {@link signEnvelope}; the signer is a local signer ({@link createSigner}),
- * wrapped in a {@link PolicySigner} with `--policy` and an {@link AuditedSigner} writing to a
- * {@link FileAuditLog} with `--audit-log`.
+ * `--out`). Adapter over {@link signEnvelope}; the signer is the one every signing command builds
+ * (`buildSigner` in `_attest.ts`): a local signer, wrapped in a `PolicySigner` with `--policy` and
+ * an `AuditedSigner` writing to a `FileAuditLog` with `--audit-log`.
  *
  * Decisions:
  * - The payload is FILE's bytes as they are (not re-serialized): what is signed is what is on
  *   disk. Run `stella canonicalize` first for canonical JSON payloads.
  * - With the in-toto payload type the payload must parse as a valid in-toto Statement; every
  *   problem is named and the exit status is 1.
- * - A policy refusal is exit 1 naming every failing claim; nothing is signed or recorded.
+ * - A policy refusal is exit 1 naming every failing claim; nothing is signed, and with
+ *   `--audit-log` the refusal is recorded (`refused`: the failing codes).
  * - An audit record that cannot be written (unwritable file, malformed last record) is exit 2
  *   ("could not run": the payload was not rejected, the operation failed) and no envelope is
  *   printed or written. The record is written before the envelope, so a failure writing `--out`
@@ -22,35 +23,17 @@
  */
 
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
-import { formatRfc3339 } from "../lib/encoding/time.ts";
-import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE, serializeEnvelope } from "../lib/model/dsse.ts";
+import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE } from "../lib/model/dsse.ts";
 import { parseStatement } from "../lib/model/statement.ts";
-import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
-import type { Key } from "../lib/keys/key.ts";
-import { AuditedSigner } from "../lib/sign/audit_log.ts";
+import { KEY_FORMATS } from "../lib/keys/import_key.ts";
 import { signEnvelope } from "../lib/sign/envelope.ts";
-import { createSigner } from "../lib/sign/local_signer.ts";
-import { PolicySigner } from "../lib/sign/policy.ts";
-import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm, type Signer } from "../lib/sign/signer.ts";
-import { expectPositionals, HELP_FLAG, parseStrict, parseTimeFlag } from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
-import { DEFAULT_PASSWORD_ENV, loadKey } from "./_keys.ts";
-import { fileSink, readPolicy, reject } from "./_attest.ts";
+import { DEFAULT_PASSWORD_ENV } from "./_keys.ts";
+import { buildSigner, reject, SIGNING_FLAGS, writeEnvelope } from "./_attest.ts";
 import type { Command } from "./commands.ts";
 
-const FLAGS = {
-  ...HELP_FLAG,
-  "payload-type": { type: "string" },
-  key: { type: "string" },
-  "key-format": { type: "string", default: "auto" },
-  "password-env": { type: "string", default: DEFAULT_PASSWORD_ENV },
-  algorithm: { type: "string" },
-  policy: { type: "string" },
-  "audit-log": { type: "string" },
-  actor: { type: "string" },
-  "signed-at": { type: "string" },
-  out: { type: "string" },
-} as const;
+const FLAGS = { ...HELP_FLAG, "payload-type": { type: "string" }, ...SIGNING_FLAGS } as const;
 
 /** `stella sign FILE --payload-type T --key KEY [...]`. */
 export const signCommand: Command = {
@@ -75,8 +58,8 @@ Flags:
   --algorithm ALG      Signature algorithm (default the key's; RSA keys: rsa-pss-sha256, or
                        rsa-pkcs1-sha256 for PKCS#1 v1.5)
   --policy P           Required-claims policy (JSON); signing is refused when a claim fails
-  --audit-log L        Append a hash-chained record to this JSON Lines log before returning the
-                       signature (created with mode 0600 when missing)
+  --audit-log L        Append a hash-chained record of the attempt (signed or refused) to this
+                       JSON Lines log before returning (created with mode 0600 when missing)
   --actor ID           Who signs, recorded in the audit log (default $USER, else "unknown")
   --signed-at T        Time recorded in the audit log (default: the clock)
   --out F              Write the envelope to F atomically instead of stdout
@@ -93,29 +76,6 @@ audit record not written; no envelope is produced).
     if (payloadType === undefined) {
       throw new CliError(`Missing --payload-type, e.g. ${INTOTO_PAYLOAD_TYPE}`);
     }
-    if (values.key === undefined) throw new CliError("Missing --key: the private key file");
-    const keyFormat = values["key-format"] as KeyFormat;
-    if (!KEY_FORMATS.includes(keyFormat)) {
-      throw new CliError(
-        `Unknown --key-format "${values["key-format"]}": use one of ${KEY_FORMATS.join(", ")}`,
-      );
-    }
-    const algorithm = values.algorithm as SignatureAlgorithm | undefined;
-    if (algorithm !== undefined && !SIGNATURE_ALGORITHMS.includes(algorithm)) {
-      throw new CliError(
-        `Unknown --algorithm "${values.algorithm}": use one of ${SIGNATURE_ALGORITHMS.join(", ")}`,
-      );
-    }
-    const auditLog = values["audit-log"];
-    if (auditLog === undefined) {
-      for (const flag of ["actor", "signed-at"] as const) {
-        if (values[flag] !== undefined) {
-          throw new CliError(`--${flag} is recorded in the audit log: pass --audit-log too`);
-        }
-      }
-    }
-    const signedAt = parseTimeFlag("--signed-at", values["signed-at"]);
-
     const payload = await io.readFile(path);
     if (payloadType === INTOTO_PAYLOAD_TYPE) {
       try {
@@ -133,24 +93,7 @@ audit record not written; no envelope is produced).
         throw error;
       }
     }
-    const policy = values.policy === undefined ? undefined : await readPolicy(io, values.policy);
-    const key = await readKey(io, values.key, {
-      passwordEnv: values["password-env"],
-      format: keyFormat,
-    });
-    if (key.kind === "public") {
-      throw new CliError(
-        `Cannot sign with "${values.key}": it is a public key; pass the private key`,
-      );
-    }
-    let signer: Signer = createSigner(key, { algorithm });
-    if (policy !== undefined) signer = new PolicySigner(signer, policy);
-    if (auditLog !== undefined) {
-      signer = new AuditedSigner(signer, fileSink(auditLog), {
-        actor: values.actor ?? io.env("USER") ?? io.env("LOGNAME") ?? "unknown",
-        time: formatRfc3339(signedAt ?? io.now()),
-      });
-    }
+    const { signer, policy } = await buildSigner(io, values);
     let envelope: DsseEnvelope;
     try {
       envelope = await signEnvelope({ payloadType, payload }, [signer]);
@@ -160,25 +103,7 @@ audit record not written; no envelope is produced).
       }
       throw error;
     }
-    const text = serializeEnvelope(envelope) + "\n";
-    if (values.out === undefined) {
-      io.stdout(text);
-    } else {
-      await io.writeFile(values.out, text);
-    }
+    await writeEnvelope(io, envelope, values.out);
     return 0;
   },
 };
-
-async function readKey(
-  io: Io,
-  path: string,
-  options: { passwordEnv: string; format: KeyFormat },
-): Promise<Key> {
-  try {
-    return await loadKey(io, path, options);
-  } catch (error) {
-    if (error instanceof ParseError) throw new CliError(error.message);
-    throw error;
-  }
-}

@@ -27,8 +27,8 @@ import { HELP_FLAG, parseStrict } from "./_args.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import {
   baseName,
+  buildSigner,
   eventTime,
-  loadAttestSigner,
   reject,
   SIGNING_FLAGS,
   SIGNING_HELP,
@@ -108,7 +108,7 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     }
     if (values.type === undefined) throw new CliError("Missing --type: the event type");
     if (values["event-actor"] === undefined) throw new CliError("Missing --event-actor: who acted");
-    const { signer } = await loadAttestSigner(io, { ...values, out: undefined });
+    const { signer } = await buildSigner(io, { ...values, out: undefined });
     let existing: Uint8Array | undefined;
     let previous: Uint8Array | null = null;
     if (values.jsonl !== undefined) {

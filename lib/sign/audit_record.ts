@@ -2,7 +2,9 @@
  * The record format of the signing audit log, and its strict codec: one record per line, each line
  * the RFC 8785 canonical JSON of the record followed by `"\n"` (UTF-8). A record is
  * `{ seq, time, keyid, algorithm, payloadType, payloadSha256, subjects, actor, prev }` plus
- * `repairedTornTail: true` when the append that wrote it first removed an incomplete last line.
+ * `refused: [code, ...]` when the signer refused the operation (a policy claim failed: nothing was
+ * signed) and `repairedTornTail: true` when the append that wrote it first removed an incomplete
+ * last line.
  * `seq` counts from 1 and equals the record's 1-based line index; `prev` is the lowercase hex
  * SHA-256 of the previous record's exact line bytes (without its newline), `null` for the first.
  * `time` is normalised to UTC (`formatRfc3339`); `subjects` are `alg:hex` digest strings, subject
@@ -64,6 +66,11 @@ export interface AuditEntry {
   subjects: string[];
   /** Who asked for the signature (caller-supplied). */
   actor: string;
+  /**
+   * Present when the signer refused (nothing was signed): the codes of its problems, in order
+   * (e.g. `CLAIM_MISSING`). Absent on a record of a signature.
+   */
+  refused?: string[] | undefined;
 }
 
 /**
@@ -115,6 +122,7 @@ export const RECORD_FIELDS = new Set([
   "subjects",
   "actor",
   "prev",
+  "refused",
   "repairedTornTail",
 ]);
 
@@ -145,13 +153,16 @@ export function checkEntry(entry: AuditEntry): AuditEntry {
   if (!Array.isArray(entry.subjects) || !entry.subjects.every((s) => typeof s === "string")) {
     throw new TypeError("Pass audit entry subjects as an array of strings");
   }
+  if (entry.refused !== undefined && !isRefusal(entry.refused)) {
+    throw new TypeError("Pass audit entry refused as a non-empty array of strings");
+  }
   let time: string;
   try {
     time = formatRfc3339(parseRfc3339(entry.time, "time"));
   } catch (error) {
     throw new TypeError(`Pass audit entry time as RFC 3339: ${(error as Error).message}`);
   }
-  return {
+  const checked: AuditEntry = {
     time,
     keyid: entry.keyid,
     algorithm: entry.algorithm,
@@ -160,6 +171,12 @@ export function checkEntry(entry: AuditEntry): AuditEntry {
     subjects: [...entry.subjects],
     actor: entry.actor,
   };
+  if (entry.refused !== undefined) checked.refused = [...entry.refused];
+  return checked;
+}
+
+function isRefusal(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === "string");
 }
 
 /** A record's canonical JSON line, without the newline. */
@@ -175,6 +192,7 @@ export function encodeRecord(record: AuditRecord): Uint8Array<ArrayBuffer> {
     actor: record.actor,
     prev: record.prev,
   };
+  if (record.refused !== undefined) value.refused = record.refused;
   if (record.repairedTornTail === true) value.repairedTornTail = true;
   return canonicalBytes(value);
 }
@@ -219,6 +237,9 @@ export function decodeRecord(line: Uint8Array): AuditRecord | string {
   if (v.prev !== null && (typeof v.prev !== "string" || !HEX64_RE.test(v.prev))) {
     return `field "prev" is not null or 64 lowercase hex digits`;
   }
+  if (v.refused !== undefined && !isRefusal(v.refused)) {
+    return `field "refused" is not a non-empty array of strings`;
+  }
   if (v.repairedTornTail !== undefined && v.repairedTornTail !== true) {
     return `field "repairedTornTail" is not true`;
   }
@@ -234,6 +255,7 @@ export function decodeRecord(line: Uint8Array): AuditRecord | string {
     actor: v.actor as string,
     prev: v.prev as string | null,
   };
+  if (v.refused !== undefined) record.refused = v.refused as string[];
   if (v.repairedTornTail === true) record.repairedTornTail = true;
   return record;
 }

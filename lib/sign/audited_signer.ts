@@ -1,6 +1,8 @@
 /**
  * Audited signing: {@link AuditedSigner} wraps a {@link Signer} and appends one audit record per
- * signing to an {@link AuditSink} before the signature is released; {@link MemoryAuditLog} is an
+ * attempt to an {@link AuditSink}: a signature is released only once its record is stored, and a
+ * refusal (a {@link ValidationError} from the wrapped signer, e.g. a `PolicySigner`) is recorded
+ * with its codes before it is rethrown; {@link MemoryAuditLog} is an
  * in-memory sink; {@link describeSignedData} builds the record for the bytes being signed. The
  * record format is in `audit_record.ts`; a file sink is in `audit_log_file.ts`.
  *
@@ -8,6 +10,7 @@
  */
 
 import { decodeUtf8, encodeHex } from "../encoding/bytes.ts";
+import { ValidationError } from "../encoding/errors.ts";
 import { sha256 } from "../digest/digest.ts";
 import { isInTotoPayloadType, parsePae, parsePayloadJson } from "./_pae.ts";
 import type { SignatureAlgorithm, Signer } from "./signer.ts";
@@ -223,11 +226,15 @@ export interface AuditedSignerOptions {
 }
 
 /**
- * A {@link Signer} wrapper that writes one audit record per signature before returning it.
+ * A {@link Signer} wrapper that writes one audit record per attempt, refusals included.
  *
- * The wrapped signer signs first; then the record is appended to the sink; only when the sink
- * confirms the write is the signature returned. If the record cannot be written the call
- * rejects and the signature is discarded.
+ * The order, the same for every command that signs: the wrapped signer runs first (a
+ * `PolicySigner` checks its claims there); then one record is appended to the sink, of the
+ * signature or, when the wrapped signer refused with a {@link ValidationError}, of the refusal
+ * (`refused`: its problem codes); only when the sink confirms the write is the signature
+ * returned or the refusal rethrown. If the record cannot be written the call rejects with the
+ * audit failure and any signature is discarded. Other errors of the wrapped signer (a KMS
+ * outage, a bad key) are not attempts that reached a decision and are passed on unrecorded.
  *
  * @example Usage
  * ```ts
@@ -282,16 +289,25 @@ export class AuditedSigner implements Signer {
    *
    * @param data Bytes to sign (DSSE PAE for a full record).
    * @returns The signature.
+   * @throws {ValidationError} The wrapped signer's refusal, once it is recorded.
    * @throws {Error} When the audit record cannot be written (the signature is not returned).
    */
   async sign(data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-    const signature = await this.#inner.sign(data);
+    let signature: Uint8Array<ArrayBuffer> | undefined;
+    let refusal: ValidationError | undefined;
+    try {
+      signature = await this.#inner.sign(data);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      refusal = error;
+    }
     const entry = describeSignedData(data, {
       keyid: this.#inner.keyid,
       algorithm: this.#inner.algorithm,
       actor: this.#actor,
       time: this.#time(),
     });
+    if (refusal !== undefined) entry.refused = refusal.problems.map((p) => p.code);
     try {
       await this.#sink.append(entry);
     } catch (error) {
@@ -300,6 +316,7 @@ export class AuditedSigner implements Signer {
         { cause: error },
       );
     }
-    return signature;
+    if (refusal !== undefined) throw refusal;
+    return signature!;
   }
 }

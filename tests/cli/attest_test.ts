@@ -128,7 +128,7 @@ Deno.test("stella attest promotion: --out writes the envelope atomically, stdout
   }
 });
 
-Deno.test("stella attest promotion: a policy refusal is exit 1 naming every failing claim", async () => {
+Deno.test("stella attest promotion: a policy refusal is exit 1 naming every failing claim, and audited", async () => {
   const dir = await tempDir();
   try {
     await Deno.writeTextFile(
@@ -163,8 +163,17 @@ Deno.test("stella attest promotion: a policy refusal is exit 1 naming every fail
         '  /predicate/promotion/ticket: CLAIM_MISSING: Add claim "/predicate/promotion/ticket": ' +
         "the policy requires it to match /^(?:CHG-[0-9-]+)$/\n",
     );
-    // Nothing was signed, recorded or written.
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["policy.json"]);
+    // Nothing was signed or written; the refusal is audited.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "audit.jsonl",
+      "policy.json",
+    ]);
+    const records = (await Deno.readTextFile(`${dir}/audit.jsonl`)).trimEnd().split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(records.map((r) => [r.seq, r.refused]), [[1, [
+      "CLAIM_MISMATCH",
+      "CLAIM_MISSING",
+    ]]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -350,7 +350,7 @@ Deno.test("stella sign rejects an in-toto payload that is not a valid Statement 
   }
 });
 
-Deno.test("stella sign --policy refuses a statement missing claims (exit 1, every claim named, nothing recorded)", async () => {
+Deno.test("stella sign --policy refuses a statement missing claims (exit 1, every claim named, the refusal recorded)", async () => {
   const dir = await tempDir();
   try {
     const { key } = await generate(dir, "ed25519");
@@ -389,10 +389,11 @@ Deno.test("stella sign --policy refuses a statement missing claims (exit 1, ever
       lines[0],
       `stella: Cannot sign "${STATEMENT}": policy "${dir}/policy.json" refuses it`,
     );
-    assert.equal(
-      await Deno.stat(log).catch(() => undefined),
-      undefined,
-      "no audit record for a refusal",
+    const records = (await Deno.readTextFile(log)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(
+      records.map((r) => [r.seq, r.refused]),
+      [[1, ["CLAIM_MISSING", "CLAIM_MISSING"]]],
+      "the refusal is audited, and nothing else",
     );
 
     await Deno.writeTextFile(

@@ -9,7 +9,9 @@ import {
   MemoryAuditLog,
   ParseError,
   planAuditAppend,
+  PolicySigner,
   preAuthEncoding,
+  ValidationError,
   verifyAuditLog,
   verifyAuditLogFile,
 } from "../../mod.ts";
@@ -306,6 +308,59 @@ Deno.test("AuditedSigner records subjects and payload digest before returning th
     [r2.seq, r2.payloadType, r2.payloadSha256, r2.subjects, r2.time],
     [2, null, await sha256Hex(enc.encode("raw")), [], "2025-03-01T12:00:01Z"],
   );
+});
+
+Deno.test("AuditedSigner records a refusal of the signer it wraps, then rethrows it unsigned", async () => {
+  const key = await testEd25519Key(5);
+  const log = new MemoryAuditLog();
+  const signer = new AuditedSigner(
+    new PolicySigner(key.signer, {
+      requiredClaims: [{ pointer: "/predicate/ticket" }, {
+        pointer: "/predicateType",
+        equals: "x",
+      }],
+    }),
+    log,
+    { actor: "release-bot", time: "2025-03-01T12:00:00Z" },
+  );
+  const payload = enc.encode(JSON.stringify({
+    _type: "https://in-toto.io/Statement/v1",
+    subject: [{ name: "a", digest: { sha256: "ab".repeat(32) } }],
+    predicateType: "https://example.com/p",
+    predicate: {},
+  }));
+  const pae = preAuthEncoding("application/vnd.in-toto+json", payload);
+  await assert.rejects(signer.sign(pae), (error: unknown) => {
+    assert.ok(error instanceof ValidationError);
+    assert.deepEqual(error.problems.map((p) => p.code), ["CLAIM_MISSING", "CLAIM_MISMATCH"]);
+    return true;
+  });
+  assert.equal(
+    log.text(),
+    canonicalize({
+      actor: "release-bot",
+      algorithm: "ed25519",
+      keyid: key.keyid,
+      payloadSha256: await sha256Hex(payload),
+      payloadType: "application/vnd.in-toto+json",
+      prev: null,
+      refused: ["CLAIM_MISSING", "CLAIM_MISMATCH"],
+      seq: 1,
+      subjects: [`sha256:${"ab".repeat(32)}`],
+      time: "2025-03-01T12:00:00Z",
+    }) + "\n",
+  );
+  // The refused record is part of the chain the verifier accepts.
+  assert.equal(verifyAuditLog(log.bytes()).ok, true);
+  // A refusal that cannot be recorded fails as an audit failure (the refusal is its cause).
+  const broken = new AuditedSigner(
+    new PolicySigner(key.signer, { requiredClaims: [{ pointer: "/predicate/ticket" }] }),
+    { append: () => Promise.reject(new Error("disk full")) },
+    { actor: "ci", time: "2025-01-01T00:00:00Z" },
+  );
+  await assert.rejects(broken.sign(pae), {
+    message: "Cannot sign: audit record could not be written: disk full",
+  });
 });
 
 Deno.test("AuditedSigner fails the sign call and returns no signature when the record cannot be written", async () => {
