@@ -17,7 +17,7 @@ import type { KeyAlgorithm, PrivateKey } from "../lib/keys/key.ts";
 import { exportPublicKeyPem } from "../lib/keys/key_pem.ts";
 import { serializeEnvelope } from "../lib/model/dsse.ts";
 import { signEnvelope } from "../lib/sign/envelope.ts";
-import { createSigner } from "../lib/sign/local_signer.ts";
+import { createSigner } from "../lib/crypto/local_signer.ts";
 import { trustedKeyFromPem, type TrustedKeyOptions } from "../lib/verify/trust_policy.ts";
 import { verifyEnvelope } from "../lib/verify/verify_envelope.ts";
 

@@ -11,7 +11,7 @@ import { ParseError } from "../lib/encoding/errors.ts";
 import { exportPublicKeyPem } from "../lib/keys/key_pem.ts";
 import type { Key } from "../lib/keys/key.ts";
 import { formatKeyRing, type KeyRing, parseKeyRing, rotateKeyRing } from "../lib/sign/key_ring.ts";
-import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../lib/sign/signer.ts";
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../lib/keys/key.ts";
 import {
   expectPositionals,
   HELP_FLAG,

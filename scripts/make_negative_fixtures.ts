@@ -31,7 +31,7 @@ import { sha256 } from "../lib/digest/digest.ts";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { exportPublicKeyPem, importKeyPem } from "../lib/keys/key_pem.ts";
 import type { PrivateKey } from "../lib/keys/key.ts";
-import { createSigner, type EcdsaSignatureFormat } from "../lib/sign/local_signer.ts";
+import { createSigner, type EcdsaSignatureFormat } from "../lib/crypto/local_signer.ts";
 import {
   createEnvelope,
   INTOTO_PAYLOAD_TYPE,

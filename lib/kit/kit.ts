@@ -57,7 +57,7 @@ import {
 } from "../model/slsa_provenance.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "../model/statement.ts";
 import { signEnvelope } from "../sign/envelope.ts";
-import type { Signer } from "../sign/signer.ts";
+import type { Signer } from "../crypto/signer.ts";
 import type { FailureCode } from "../verify/codes.ts";
 import { type Check, fail, pass, type TimeSource } from "../verify/report.ts";
 import type { TrustedKey } from "../verify/trust_policy.ts";

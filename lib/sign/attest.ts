@@ -46,7 +46,7 @@ import {
 } from "../model/slsa_provenance.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
 import { signEnvelope } from "./envelope.ts";
-import type { Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
 
 /**
  * A document to digest: its name as recorded (a file name, not a local path), an optional media

@@ -13,7 +13,8 @@ import { decodeUtf8, encodeHex } from "../encoding/bytes.ts";
 import { ValidationError } from "../encoding/errors.ts";
 import { sha256 } from "../digest/digest.ts";
 import { isInTotoPayloadType, parsePae, parsePayloadJson } from "./_pae.ts";
-import type { SignatureAlgorithm, Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
+import type { SignatureAlgorithm } from "../keys/key.ts";
 import type { AuditEntry, AuditRecord } from "./audit_record.ts";
 import { planAuditAppend } from "./audit_append.ts";
 

@@ -33,7 +33,7 @@ import { type DsseEnvelope, serializeEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
 import { describeSubject, sameSubject } from "../model/custody_chain.ts";
 import { signEnvelope } from "./envelope.ts";
-import type { Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
 
 /**
  * Options of {@link appendCustodyEvent}: the flags of `stella timeline append`.

@@ -21,7 +21,7 @@ import {
   preAuthEncoding,
 } from "../model/dsse.ts";
 import { assertStatement, type Statement } from "../model/statement.ts";
-import type { Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
 
 /** A raw payload to sign: its media type and bytes. */
 export interface EnvelopePayload {

@@ -29,7 +29,7 @@ import { decodePem } from "../encoding/pem.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { importSpki } from "../keys/key_der.ts";
-import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "./signer.ts";
+import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../keys/key.ts";
 
 /** Status values of a key ring entry. */
 export const KEY_STATUSES = ["active", "retired", "revoked"] as const;

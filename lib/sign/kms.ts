@@ -30,7 +30,8 @@ import type { PublicKey } from "../keys/key.ts";
 import { importSpki } from "../keys/key_der.ts";
 import { p1363ToDer } from "../crypto/ecdsa_signature.ts";
 import { createVerifier } from "../crypto/local_verifier.ts";
-import type { SignatureAlgorithm, Signer, Verifier } from "./signer.ts";
+import type { Signer, Verifier } from "../crypto/signer.ts";
+import type { SignatureAlgorithm } from "../keys/key.ts";
 
 /**
  * A key management service: public keys and signatures for keys identified by a reference.

@@ -12,7 +12,8 @@
 import { ValidationError } from "../encoding/errors.ts";
 import { assertPolicy, type ClaimPolicy, validatePolicy } from "../model/claim_policy.ts";
 import { parsePae, parsePayloadJson } from "./_pae.ts";
-import type { SignatureAlgorithm, Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
+import type { SignatureAlgorithm } from "../keys/key.ts";
 
 export {
   assertPolicy,

@@ -9,7 +9,8 @@
 import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { ValidationError } from "../encoding/errors.ts";
 import { activeKeyAt, type KeyRing, type KeyRingEntry, validateKeyRing } from "./key_ring.ts";
-import type { SignatureAlgorithm, Signer } from "./signer.ts";
+import type { Signer } from "../crypto/signer.ts";
+import type { SignatureAlgorithm } from "../keys/key.ts";
 
 /**
  * What {@link RotatingSigner} reports to `onRotate` when the signing key changes.
