@@ -27,6 +27,7 @@ import type { AttestDocument } from "../lib/sign/attest.ts";
 import { parseTimeFlag } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadSigner } from "./_keys.ts";
+import { isObject } from "../lib/encoding/json_value.ts";
 
 /** The signing flags every `attest` command takes (as `stella sign` does). */
 export const SIGNING_FLAGS = {
@@ -151,7 +152,7 @@ export async function readJsonObject(
   path: string,
 ): Promise<{ [key: string]: unknown }> {
   const value = parseJson(await io.readFile(path), { name: path });
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new ValidationError(`Cannot use ${flag} "${path}"`, [{
       path: "",
       code: "TYPE_MISMATCH",

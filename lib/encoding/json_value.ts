@@ -35,3 +35,22 @@ export interface JsonObject {
   /** A member: its name and value. */
   [key: string]: JsonValue;
 }
+
+/**
+ * Returns `true` for a non-null, non-array object: a JSON object once parsed, a record to check
+ * field by field before. The one such test in the library.
+ *
+ * @param value Any value.
+ * @returns Whether `value` is a plain object (not `null`, not an array).
+ */
+export function isObject(value: JsonValue | undefined): value is JsonObject;
+/**
+ * Returns `true` for a non-null, non-array object (a value not yet known to be JSON).
+ *
+ * @param value Any value.
+ * @returns Whether `value` is an object (not `null`, not an array).
+ */
+export function isObject(value: unknown): value is { [key: string]: unknown };
+export function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -14,6 +14,7 @@ import { parseJson } from "../encoding/strict_json.ts";
 import { secretboxOpen } from "./_secretbox.ts";
 import { invalidKey, unsupportedKey } from "./_material.ts";
 import { findKeyBlock } from "./key_pem.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** PEM label of cosign encrypted private keys. */
 export const COSIGN_PRIVATE_KEY_LABEL = "ENCRYPTED SIGSTORE PRIVATE KEY";
@@ -90,10 +91,7 @@ export async function decryptCosignKeyBytes(
     if (error instanceof ParseError) throw invalidKey(name, "the cosign key body is not JSON");
     throw error;
   }
-  const obj = (v: unknown): Record<string, unknown> | undefined =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? v as Record<string, unknown>
-      : undefined;
+  const obj = (v: unknown): Record<string, unknown> | undefined => isObject(v) ? v : undefined;
   const root = obj(doc);
   const kdf = obj(root?.["kdf"]);
   const params = obj(kdf?.["params"]);

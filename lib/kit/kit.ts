@@ -45,7 +45,7 @@
 
 import { encodeHex, encodeUtf8 } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
-import type { JsonObject } from "../encoding/json_value.ts";
+import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
@@ -959,9 +959,7 @@ function envelopeBytes(envelope: DsseEnvelope): Uint8Array<ArrayBuffer> {
 function decodeStatement(bytes: Uint8Array): JsonObject | undefined {
   try {
     const value = parseJson(parseEnvelope(bytes).payloadBytes);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? value as JsonObject
-      : undefined;
+    return isObject(value) ? value : undefined;
   } catch (error) {
     if (error instanceof ParseError) return undefined;
     throw error;

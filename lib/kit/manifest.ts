@@ -30,6 +30,7 @@ import type { Problem } from "../encoding/errors.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { validateStatement } from "../model/statement.ts";
 import { isKitPath } from "./_path.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** `predicateType` of the kit manifest. */
 export const KIT_MANIFEST_PREDICATE_TYPE = "stella.ops/kit-manifest@v1";
@@ -259,10 +260,6 @@ export function validateKitManifest(value: unknown): Problem[] {
 }
 
 type UnknownObject = { [key: string]: unknown };
-
-function isObject(value: unknown): value is UnknownObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isUtcTime(value: unknown): boolean {
   if (typeof value !== "string" || !value.endsWith("Z")) return false;

@@ -6,15 +6,10 @@
  */
 
 import type { Problem } from "../encoding/errors.ts";
-import type { JsonValue } from "../encoding/json_value.ts";
+import { isObject, type JsonValue } from "../encoding/json_value.ts";
 
 /** A plain JSON object as seen by a validator (values not yet checked). */
 export type UnknownObject = { [key: string]: unknown };
-
-/** Returns `true` for a non-null, non-array object. */
-export function isObject(value: unknown): value is UnknownObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Returns `true` for `undefined` and `null` (unset fields; SLSA/in-toto treat both the same). */
 export function isUnset(value: unknown): value is undefined | null {

@@ -39,7 +39,7 @@
 import { canonicalize } from "../encoding/canonical_json.ts";
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
 import { evaluatePointer, parsePointer } from "../encoding/json_pointer.ts";
-import type { JsonValue } from "../encoding/json_value.ts";
+import { isObject, type JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 
 /**
@@ -135,16 +135,12 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isJsonValue(value: unknown, depth = 0): boolean {
   if (depth > 128) return false;
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value);
   if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
-  if (isPlainObject(value)) return Object.values(value).every((v) => isJsonValue(v, depth + 1));
+  if (isObject(value)) return Object.values(value).every((v) => isJsonValue(v, depth + 1));
   return false;
 }
 
@@ -178,7 +174,7 @@ export function validatePolicy(value: unknown): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, code: string, message: string) =>
     void problems.push({ path, code, message });
-  if (!isPlainObject(value)) {
+  if (!isObject(value)) {
     add("", "POLICY_FIELD_INVALID", `Pass the policy as a JSON object, not ${describeType(value)}`);
     return problems;
   }
@@ -203,7 +199,7 @@ export function validatePolicy(value: unknown): Problem[] {
   }
   claims.forEach((claim: unknown, i: number) => {
     const base = `/requiredClaims/${i}`;
-    if (!isPlainObject(claim)) {
+    if (!isObject(claim)) {
       add(
         base,
         "POLICY_FIELD_INVALID",

@@ -69,15 +69,9 @@ import {
   validateResourceDescriptor,
   validateStatement,
 } from "./statement.ts";
-import {
-  cloneJson,
-  isObject,
-  isUnset,
-  pointer,
-  typeMismatch,
-  type UnknownObject,
-} from "./_json.ts";
+import { cloneJson, isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
 import { anchorOfDigests } from "./custody_chain.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** `predicateType` of a StellaOps custody timeline entry. */
 export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";

@@ -28,7 +28,7 @@
 
 import { canonicalize } from "../encoding/canonical_json.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import { isObject, type JsonValue } from "../encoding/json_value.ts";
 import { concatBytes, decodeBase64Any, encodeBase64, encodeUtf8 } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
 
@@ -383,10 +383,6 @@ function decodeField(
     if (!(error instanceof ParseError)) throw error;
     return fail(`field "${field}" is not standard or URL-safe base64`);
   }
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describe(value: JsonValue | undefined): string {

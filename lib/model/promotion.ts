@@ -67,7 +67,7 @@
  */
 
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
-import type { JsonObject } from "../encoding/json_value.ts";
+import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
 import { type RekorProof, validateRekorProof } from "./rekor_proof.ts";
@@ -78,14 +78,7 @@ import {
   validateResourceDescriptor,
   validateStatement,
 } from "./statement.ts";
-import {
-  cloneJson,
-  isObject,
-  isUnset,
-  pointer,
-  typeMismatch,
-  type UnknownObject,
-} from "./_json.ts";
+import { cloneJson, isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
 
 /** `predicateType` of a StellaOps promotion attestation. */
 export const PROMOTION_PREDICATE_TYPE = "stella.ops/promotion@v1";

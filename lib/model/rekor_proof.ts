@@ -36,7 +36,8 @@
 import { decodeBase64, encodeHex } from "../encoding/bytes.ts";
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { isObject, isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
+import { isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /**
  * An RFC 9162 inclusion proof of a Rekor entry, with the checkpoint it leads to.

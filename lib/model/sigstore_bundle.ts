@@ -16,7 +16,7 @@
 
 import { decodeBase64 } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import { isObject, type JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { type ParsedEnvelope, parseEnvelope } from "./dsse.ts";
 
@@ -201,10 +201,6 @@ export interface SigstoreBundle {
 export interface ParseSigstoreBundleOptions {
   /** Name of the input (e.g. the file name), used in error messages. */
   name?: string | undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -32,7 +32,7 @@
 
 import type { Problem } from "../encoding/errors.ts";
 import { ValidationError } from "../encoding/errors.ts";
-import type { JsonObject } from "../encoding/json_value.ts";
+import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import {
   type ResourceDescriptor,
@@ -45,7 +45,6 @@ import {
   allUnset,
   cloneJson,
   isEmpty,
-  isObject,
   isUnset,
   pointer,
   typeMismatch,

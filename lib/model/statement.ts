@@ -44,19 +44,11 @@
 import { canonicalBytes } from "../encoding/canonical_json.ts";
 import { decodeBase64Any } from "../encoding/bytes.ts";
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
-import type { JsonObject } from "../encoding/json_value.ts";
+import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { sha256 } from "../digest/digest.ts";
 import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
-import {
-  checkOptionalString,
-  describe,
-  isEmpty,
-  isObject,
-  isUnset,
-  pointer,
-  typeMismatch,
-} from "./_json.ts";
+import { checkOptionalString, describe, isEmpty, isUnset, pointer, typeMismatch } from "./_json.ts";
 
 /** `_type` of an in-toto Statement v1. */
 export const STATEMENT_TYPE_V1 = "https://in-toto.io/Statement/v1";

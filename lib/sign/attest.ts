@@ -25,7 +25,7 @@
 import { canonicalBytes } from "../encoding/canonical_json.ts";
 import type { Problem } from "../encoding/errors.ts";
 import { ValidationError } from "../encoding/errors.ts";
-import type { JsonObject } from "../encoding/json_value.ts";
+import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { digestStream, sha256 } from "../digest/digest.ts";
 import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE } from "../model/dsse.ts";
@@ -456,9 +456,7 @@ async function signStatement(
 ): Promise<DsseEnvelope> {
   const payload = canonicalBytes(statement);
   const signed = parseJson(payload);
-  const actual = typeof signed === "object" && signed !== null && !Array.isArray(signed)
-    ? signed["predicateType"]
-    : undefined;
+  const actual = isObject(signed) ? signed["predicateType"] : undefined;
   if (actual !== predicateType) {
     throw new ValidationError("Cannot sign statement", [{
       path: "/predicateType",

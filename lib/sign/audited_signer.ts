@@ -17,6 +17,7 @@ import type { Signer } from "../crypto/signer.ts";
 import type { SignatureAlgorithm } from "../keys/key.ts";
 import type { AuditEntry, AuditRecord } from "./audit_record.ts";
 import { planAuditAppend } from "./audit_append.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /**
  * Where {@link AuditedSigner} writes records (a file, memory, a remote service).
@@ -93,14 +94,12 @@ export function describeSignedData(
   const subjects: string[] = [];
   if (pae !== null && isInTotoPayloadType(pae.payloadType)) {
     const statement = parsePayloadJson(pae.payload);
-    const list = typeof statement === "object" && statement !== null && !Array.isArray(statement)
-      ? statement.subject
-      : undefined;
+    const list = isObject(statement) ? statement.subject : undefined;
     if (Array.isArray(list)) {
       for (const subject of list) {
-        if (typeof subject !== "object" || subject === null || Array.isArray(subject)) continue;
+        if (!isObject(subject)) continue;
         const digest = subject.digest;
-        if (typeof digest !== "object" || digest === null || Array.isArray(digest)) continue;
+        if (!isObject(digest)) continue;
         for (const alg of Object.keys(digest).sort()) {
           const value = digest[alg];
           if (typeof value === "string") subjects.push(`${alg}:${value}`);

@@ -22,6 +22,7 @@ import {
 } from "../model/dsse.ts";
 import { assertStatement, type Statement } from "../model/statement.ts";
 import type { Signer } from "../crypto/signer.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** A raw payload to sign: its media type and bytes. */
 export interface EnvelopePayload {
@@ -93,7 +94,7 @@ export async function signEnvelope(
   if (isPayload(input)) {
     payloadType = input.payloadType;
     payload = input.payload;
-  } else if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+  } else if (isObject(input)) {
     if (options.validate !== false) assertStatement(input);
     payloadType = INTOTO_PAYLOAD_TYPE;
     payload = canonicalBytes(input);

@@ -33,7 +33,7 @@
 import { decodeBase64, decodeUtf8, encodeBase64 } from "../encoding/bytes.ts";
 import { canonicalize } from "../encoding/canonical_json.ts";
 import { ParseError } from "../encoding/errors.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import { isObject, type JsonObject, type JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import type { DigestAlgorithm } from "../digest/digest.ts";
@@ -495,10 +495,6 @@ function member(object: JsonObject, name: string): JsonValue | undefined {
     if (key.toLowerCase() === lower) return object[key];
   }
   return undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
