@@ -14,7 +14,7 @@ import { decodeUtf8 } from "../lib/encoding/bytes.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
 import { parseJson } from "../lib/encoding/strict_json.ts";
 import { digestStream } from "../lib/digest/digest.ts";
-import { formatDigest } from "../lib/digest/digest_set.ts";
+import { formatDigest, parseDigest } from "../lib/digest/digest_set.ts";
 import { merkleRootOfDigests } from "../lib/digest/merkle.ts";
 import {
   type DigestInclusionProof,
@@ -49,7 +49,10 @@ async function collectSet(
     text.split("\n").forEach((line, i) => {
       const digest = line.trim();
       if (digest === "") return;
-      if (!/^(sha256|sha384|sha512):[0-9a-f]+$/.test(digest)) {
+      try {
+        parseDigest(digest);
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw error;
         throw new CliError(
           `Cannot read "${list}" line ${i + 1}: expected "alg:hex", got "${digest}"`,
         );

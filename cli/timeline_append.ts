@@ -35,6 +35,7 @@ import {
 } from "./_attest.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
+import { parseDigest } from "../lib/digest/digest_set.ts";
 
 const FLAGS = {
   ...HELP_FLAG,
@@ -262,11 +263,15 @@ async function attachTimestamp(
 
 function parseSubject(value: string | undefined): ResourceDescriptor | undefined {
   if (value === undefined) return undefined;
-  const match = /^(.+)=(sha256|sha384|sha512):([0-9a-f]+)$/.exec(value);
-  if (match === null) {
+  const equals = value.lastIndexOf("=");
+  try {
+    if (equals < 1) throw new ParseError("DIGEST_INVALID", "no NAME=", 0);
+    const { algorithm, hex } = parseDigest(value.slice(equals + 1), "--subject");
+    return { name: value.slice(0, equals), digest: { [algorithm]: hex } };
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
     throw new CliError(`Cannot parse --subject "${value}": use NAME=sha256:HEX`);
   }
-  return { name: match[1]!, digest: { [match[2]!]: match[3]! } };
 }
 
 function parseSequence(value: string | undefined): number | undefined {

@@ -151,8 +151,11 @@ export function verifyDigestInclusion(
   let hashes: Uint8Array[];
   try {
     parseDigest(proof.digest, "digest");
-    if (!proof.root.startsWith("sha256:")) throw new ParseError("DIGEST_INVALID", "root");
-    rootHash = decodeHex(proof.root.slice(7), "root");
+    const root = parseDigest(proof.root, "root");
+    if (root.algorithm !== "sha256") {
+      throw new ParseError("DIGEST_INVALID", `Cannot parse digest "root": expected sha256`, 0);
+    }
+    rootHash = root.bytes;
     hashes = proof.hashes.map((h, i) => decodeHex(h, `hashes[${i}]`));
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;

@@ -34,6 +34,7 @@ import type { JsonValue } from "../encoding/json_value.ts";
 import { sha256 } from "../digest/digest.ts";
 import { merkleRootOfDigests } from "../digest/merkle.ts";
 import type { ResourceDescriptor } from "./statement.ts";
+import { parseDigest } from "../digest/digest_set.ts";
 
 /** Scheme and `//` every StellaOps subject name starts with. */
 export const SUBJECT_NAME_PREFIX = "stella://";
@@ -219,7 +220,7 @@ export function exportSubject(input: ExportSubjectInput): ResourceDescriptor {
   return {
     name,
     digest: {
-      [MERKLE_DIGEST_ALGORITHM]: root.slice(root.indexOf(":") + 1),
+      [MERKLE_DIGEST_ALGORITHM]: parseDigest(root).hex,
       sha256: encodeHex(sha256(input.archive)),
     },
   };
