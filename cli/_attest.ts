@@ -25,7 +25,7 @@ import type { Signer } from "../lib/crypto/signer.ts";
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../lib/keys/key.ts";
 import type { AttestDocument } from "../lib/sign/attest.ts";
 import { parseTimeFlag } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, describeError, type Io } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadSigner } from "./_keys.ts";
 import { isObject } from "../lib/encoding/json_value.ts";
 
@@ -254,11 +254,8 @@ export function fileSink(path: string): AuditSink {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.IsADirectory) return "is a directory";
   if (error instanceof ParseError) {
     return error.message.replace(/^Cannot append to audit log: /, "");
   }
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

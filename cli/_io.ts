@@ -65,6 +65,16 @@ export interface Io {
    * gives it (a symbolic link is `isSymlink`, not what it points to).
    */
   readDir(path: string): Promise<DirEntry[]>;
+  /**
+   * Creates a directory. Rejects with the platform's error (the caller names the operation).
+   */
+  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>;
+  /** Renames a file or directory (atomic within a file system). Rejects as {@link Io.mkdir}. */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file, or a directory (with `recursive`). Rejects as {@link Io.mkdir}. */
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Version of the Deno runtime (recorded in the kit's provenance). */
+  readonly denoVersion: string;
   /** Current time in epoch milliseconds (the CLI's only clock). */
   now(): number;
   /** Reads an environment variable. */
@@ -104,6 +114,7 @@ export function describeError(error: unknown): string {
   if (name === "NotFound") return "no such file or directory";
   if (name === "PermissionDenied") return "permission denied";
   if (name === "IsADirectory") return "is a directory";
+  if (name === "AlreadyExists") return "it exists";
   return typeof message === "string" ? message : String(error);
 }
 
@@ -211,6 +222,10 @@ export function denoIo(): Io {
         throw new CliError(`Cannot list "${path}": ${describeError(error)}`);
       }
     },
+    mkdir: (path, options) => Deno.mkdir(path, options),
+    rename: (from, to) => Deno.rename(from, to),
+    remove: (path, options) => Deno.remove(path, options),
+    denoVersion: Deno.version.deno,
     now: () => Date.now(),
     env: (name) => Deno.env.get(name),
     stderrIsTerminal: Deno.stderr.isTerminal(),

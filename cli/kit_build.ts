@@ -25,7 +25,7 @@ import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import { buildKit, type KitFile } from "../lib/kit/kit.ts";
 import { KIT_FILE_NAMES } from "../lib/kit/manifest.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, describeError, type Io } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadSigner } from "./_keys.ts";
 import type { Command } from "./commands.ts";
 
@@ -122,7 +122,7 @@ write error).
       signers: [signer],
       sourceCommit: values["source-commit"] ?? io.env("STELLA_SOURCE_COMMIT") ?? "unknown",
       lockfileDigest: encodeHex(sha256(lockfile)),
-      denoVersion: Deno.version.deno,
+      denoVersion: io.denoVersion,
       sourceDate,
       builderId: values["builder-id"],
       version: config.version,
@@ -158,10 +158,7 @@ function baseName(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }
 
-/**
- * Writes the kit into a temporary directory next to `out`, then renames it to `out`. (Io has no
- * directory operations, so this uses `Deno.mkdir`/`rename`/`remove` directly.)
- */
+/** Writes the kit into a temporary directory next to `out`, then renames it to `out`. */
 async function writeKitDirectory(
   io: Io,
   out: string,
@@ -172,30 +169,23 @@ async function writeKitDirectory(
   const parent = slash > 0 ? out.slice(0, slash) : slash === 0 ? "/" : ".";
   const tmp = `${parent === "/" ? "" : parent}/.${out.slice(slash + 1)}.${crypto.randomUUID()}.tmp`;
   try {
-    await Deno.mkdir(tmp, { mode: 0o755 });
+    await io.mkdir(tmp, { mode: 0o755 });
   } catch (error) {
-    throw new CliError(`Cannot write kit "${out}": ${describe(error)}`);
+    throw new CliError(`Cannot write kit "${out}": ${describeError(error)}`);
   }
   try {
     for (const file of kit) {
       const inner = file.path.lastIndexOf("/");
-      if (inner > 0) await Deno.mkdir(`${tmp}/${file.path.slice(0, inner)}`, { recursive: true });
+      if (inner > 0) await io.mkdir(`${tmp}/${file.path.slice(0, inner)}`, { recursive: true });
       await io.writeFile(`${tmp}/${file.path}`, file.bytes, {
         mode: modes.get(file.path) ?? 0o644,
       });
     }
-    if (await io.stat(out) !== undefined) await Deno.remove(out);
-    await Deno.rename(tmp, out);
+    if (await io.stat(out) !== undefined) await io.remove(out);
+    await io.rename(tmp, out);
   } catch (error) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    await io.remove(tmp, { recursive: true }).catch(() => {});
     if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot write kit "${out}": ${describe(error)}`);
+    throw new CliError(`Cannot write kit "${out}": ${describeError(error)}`);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.AlreadyExists) return "it exists";
-  return error instanceof Error ? error.message : String(error);
 }
