@@ -1,11 +1,13 @@
 /**
  * Internal helpers shared by the model validators: JSON type tests, JSON Pointer building
- * (RFC 6901) and problem construction. Not re-exported.
+ * (RFC 6901), problem construction (required fields, strings, UTC timestamps) and problem
+ * ordering. Not re-exported.
  *
  * @module
  */
 
 import type { Problem } from "../encoding/errors.ts";
+import { parseRfc3339 } from "../encoding/time.ts";
 import { isObject, type JsonValue } from "../encoding/json_value.ts";
 
 /** A plain JSON object as seen by a validator (values not yet checked). */
@@ -56,6 +58,112 @@ export function typeMismatch(path: string, expected: string, value: unknown): Pr
     code: "TYPE_MISMATCH",
     message: `Use ${expected} here: got ${describe(value)}`,
   };
+}
+
+/** Builds a `FIELD_REQUIRED` problem: `Add <what>`. */
+export function required(path: string, what: string): Problem {
+  return { path, code: "FIELD_REQUIRED", message: `Add ${what}` };
+}
+
+/** Returns `true` when a problem is already reported at exactly `path`. */
+export function hasProblemAt(problems: readonly Problem[], path: string): boolean {
+  return problems.some((p) => p.path === path);
+}
+
+/**
+ * Checks a required non-empty string field: pushes `FIELD_REQUIRED` (unset or `""`) or
+ * `TYPE_MISMATCH`.
+ *
+ * @returns The string when valid.
+ */
+export function requiredString(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  what: string,
+  problems: Problem[],
+): string | undefined {
+  const at = pointer(path, field);
+  const value = object[field];
+  if (isUnset(value) || value === "") {
+    problems.push(required(at, what));
+    return undefined;
+  }
+  if (typeof value !== "string") {
+    problems.push(typeMismatch(at, "a string", value));
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Checks that a set value is an RFC 3339 timestamp in UTC (`Z`): pushes `TYPE_MISMATCH` or
+ * `TIMESTAMP_INVALID` naming `field`.
+ *
+ * @returns Epoch milliseconds when valid.
+ */
+export function checkUtcTime(
+  value: unknown,
+  field: string,
+  at: string,
+  problems: Problem[],
+): number | undefined {
+  if (typeof value !== "string") {
+    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
+    return undefined;
+  }
+  let ms: number | undefined;
+  if (value.endsWith("Z")) {
+    try {
+      ms = parseRfc3339(value);
+    } catch {
+      ms = undefined;
+    }
+  }
+  if (ms === undefined) {
+    problems.push({
+      path: at,
+      code: "TIMESTAMP_INVALID",
+      message: `Write ${field} as an RFC 3339 UTC timestamp like 2025-01-31T12:00:00Z: got ${
+        JSON.stringify(value)
+      }`,
+    });
+  }
+  return ms;
+}
+
+/**
+ * Checks a timestamp field: unset or `""` is `FIELD_REQUIRED` when `mandatory` (else fine), any
+ * other value must pass {@link checkUtcTime}.
+ */
+export function checkTimestampField(
+  object: UnknownObject,
+  field: string,
+  path: string,
+  mandatory: boolean,
+  problems: Problem[],
+): void {
+  const at = pointer(path, field);
+  const value = object[field];
+  if (isUnset(value) || value === "") {
+    if (mandatory) problems.push(required(at, `${field} (an RFC 3339 UTC time)`));
+    return;
+  }
+  checkUtcTime(value, field, at, problems);
+}
+
+/**
+ * Orders problems for reporting: statement-layer problems come from one pass, predicate problems
+ * from another, and input-copy problems (VALUE_NOT_JSON) from a third; sorting by path (stable for
+ * equal paths) gives one document order.
+ */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) =>
+      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
+    )
+    .map(({ problem }) => problem);
 }
 
 /**

@@ -57,9 +57,8 @@
  * @module
  */
 
-import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
+import { type Problem, ValidationError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
 import { INTOTO_PAYLOAD_TYPE, type ParsedEnvelope, parseEnvelope } from "./dsse.ts";
 import {
@@ -67,11 +66,20 @@ import {
   type Statement,
   STATEMENT_TYPE_V1,
   validateResourceDescriptor,
-  validateStatement,
 } from "./statement.ts";
-import { cloneJson, isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
+import {
+  checkTimestampField,
+  cloneJson,
+  isUnset,
+  pointer,
+  required,
+  requiredString,
+  typeMismatch,
+  type UnknownObject,
+} from "./_json.ts";
 import { anchorOfDigests } from "./custody_chain.ts";
 import { isObject } from "../encoding/json_value.ts";
+import { validatePredicateStatement } from "./_statement_preamble.ts";
 
 /** `predicateType` of a StellaOps custody timeline entry. */
 export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";
@@ -320,7 +328,7 @@ export function validateCustodyPredicate(value: unknown, path = ""): Problem[] {
       "the actor (who holds or handles the subject)",
       problems,
     );
-    checkTimestamp(event, "at", eventPath, problems);
+    checkTimestampField(event, "at", eventPath, true, problems);
     for (const field of EVENT_STRINGS) {
       const item = event[field];
       if (!isUnset(item) && typeof item !== "string") {
@@ -370,43 +378,12 @@ export function validateCustodyPredicate(value: unknown, path = ""): Problem[] {
  * ```
  */
 export function validateCustodyStatement(value: unknown): Problem[] {
-  const problems = validateStatement(value);
-  if (!isObject(value)) return problems;
-  const type = value["_type"];
-  if (
-    typeof type === "string" && type !== STATEMENT_TYPE_V1 &&
-    !problems.some((p) => p.path === "/_type")
-  ) {
-    problems.push({
-      path: "/_type",
-      code: "STATEMENT_TYPE_INVALID",
-      message: `Set _type to "${STATEMENT_TYPE_V1}": custody statements use Statement v1`,
-    });
-  }
-  const subject = value["subject"];
-  if (Array.isArray(subject) && subject.length > 1) {
-    problems.push({
-      path: "/subject",
-      code: "SUBJECT_COUNT_INVALID",
-      message: `Give exactly one subject, the item in custody: got ${subject.length}`,
-    });
-  }
-  const predicateType = value["predicateType"];
-  if (
-    typeof predicateType === "string" && predicateType !== "" &&
-    predicateType !== CUSTODY_PREDICATE_TYPE
-  ) {
-    problems.push({
-      path: "/predicateType",
-      code: "PREDICATE_TYPE_MISMATCH",
-      message: `Set predicateType to "${CUSTODY_PREDICATE_TYPE}": got ${
-        JSON.stringify(predicateType)
-      }`,
-    });
-  }
-  const predicate = value["predicate"];
-  if (isObject(predicate)) problems.push(...validateCustodyPredicate(predicate, "/predicate"));
-  return problems;
+  return validatePredicateStatement(value, {
+    predicateType: CUSTODY_PREDICATE_TYPE,
+    statementV1: "custody",
+    oneSubject: "the item in custody",
+    validatePredicate: validateCustodyPredicate,
+  }).problems;
 }
 
 /**
@@ -561,57 +538,4 @@ export function timelineMerkleRoot(entries: readonly Uint8Array[]): string {
     return sha256(entry);
   });
   return anchorOfDigests(digests);
-}
-
-function checkTimestamp(
-  object: UnknownObject,
-  field: string,
-  path: string,
-  problems: Problem[],
-): void {
-  const at = pointer(path, field);
-  const value = object[field];
-  if (isUnset(value) || value === "") {
-    problems.push(required(at, `${field} (an RFC 3339 UTC time)`));
-    return;
-  }
-  if (typeof value !== "string") {
-    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
-    return;
-  }
-  let ok = value.endsWith("Z");
-  if (ok) {
-    try {
-      parseRfc3339(value);
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-      ok = false;
-    }
-  }
-  if (!ok) {
-    problems.push({
-      path: at,
-      code: "TIMESTAMP_INVALID",
-      message: `Write ${field} as an RFC 3339 UTC timestamp like 2026-02-10T09:00:00Z: got ${
-        JSON.stringify(value)
-      }`,
-    });
-  }
-}
-
-function requiredString(
-  object: UnknownObject,
-  field: string,
-  path: string,
-  what: string,
-  problems: Problem[],
-): void {
-  const at = pointer(path, field);
-  const value = object[field];
-  if (isUnset(value) || value === "") problems.push(required(at, what));
-  else if (typeof value !== "string") problems.push(typeMismatch(at, "a string", value));
-}
-
-function required(path: string, what: string): Problem {
-  return { path, code: "FIELD_REQUIRED", message: `Add ${what}` };
 }

@@ -68,7 +68,6 @@
 
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
 import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
 import { type RekorProof, validateRekorProof } from "./rekor_proof.ts";
 import {
@@ -76,9 +75,21 @@ import {
   type Statement,
   STATEMENT_TYPE_V1,
   validateResourceDescriptor,
-  validateStatement,
 } from "./statement.ts";
-import { cloneJson, isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
+import {
+  checkOptionalString,
+  checkTimestampField,
+  cloneJson,
+  hasProblemAt,
+  isUnset,
+  pointer,
+  required,
+  requiredString,
+  sortProblems,
+  typeMismatch,
+  type UnknownObject,
+} from "./_json.ts";
+import { validatePredicateStatement } from "./_statement_preamble.ts";
 
 /** `predicateType` of a StellaOps promotion attestation. */
 export const PROMOTION_PREDICATE_TYPE = "stella.ops/promotion@v1";
@@ -514,7 +525,7 @@ export function validatePromotionPredicate(value: unknown, path = ""): Problem[]
   const image = requiredObject(value, "image", path, "the promoted image", problems);
   if (image !== undefined) {
     requiredString(image, "name", imagePath, "the image's repository name", problems);
-    optionalString(image, "tag", imagePath, problems);
+    checkOptionalString(image, "tag", imagePath, problems);
     checkSha256Digest(image, imagePath, problems);
   }
 
@@ -581,29 +592,11 @@ export function validatePromotionPredicate(value: unknown, path = ""): Problem[]
  * ```
  */
 export function validatePromotionStatement(value: unknown): Problem[] {
-  const problems = validateStatement(value);
-  if (!isObject(value)) return problems;
-  const type = value["_type"];
-  if (typeof type === "string" && type !== STATEMENT_TYPE_V1 && !hasProblemAt(problems, "/_type")) {
-    problems.push({
-      path: "/_type",
-      code: "STATEMENT_TYPE_INVALID",
-      message: `Set _type to "${STATEMENT_TYPE_V1}": promotion statements use Statement v1`,
-    });
-  }
-
-  const subject = value["subject"];
-  if (Array.isArray(subject)) {
-    if (subject.length > 1) {
-      problems.push({
-        path: "/subject",
-        code: "SUBJECT_COUNT_INVALID",
-        message: `Give exactly one subject, the promoted image: got ${subject.length}`,
-      });
-    }
-    for (const [i, item] of subject.entries()) {
-      if (!isObject(item)) continue;
-      const at = pointer("/subject", i);
+  const { problems, statement } = validatePredicateStatement(value, {
+    predicateType: PROMOTION_PREDICATE_TYPE,
+    statementV1: "promotion",
+    oneSubject: "the promoted image",
+    checkSubject(item, at, problems) {
       const name = item["name"];
       if ((isUnset(name) || name === "") && !hasProblemAt(problems, at)) {
         problems.push(required(pointer(at, "name"), "the image's repository name"));
@@ -612,26 +605,13 @@ export function validatePromotionStatement(value: unknown): Problem[] {
       if (isObject(digest) && Object.keys(digest).length > 0) {
         checkSha256(digest, pointer(at, "digest"), problems, problems);
       }
-    }
-  }
-
-  const predicateType = value["predicateType"];
-  if (
-    typeof predicateType === "string" && predicateType !== "" &&
-    predicateType !== PROMOTION_PREDICATE_TYPE
-  ) {
-    problems.push({
-      path: "/predicateType",
-      code: "PREDICATE_TYPE_MISMATCH",
-      message: `Set predicateType to "${PROMOTION_PREDICATE_TYPE}": got ${
-        JSON.stringify(predicateType)
-      }`,
-    });
-  }
-
-  const predicate = value["predicate"];
+    },
+    validatePredicate: validatePromotionPredicate,
+  });
+  if (statement === undefined) return problems;
+  const subject = statement["subject"];
+  const predicate = statement["predicate"];
   if (isObject(predicate)) {
-    problems.push(...validatePromotionPredicate(predicate, "/predicate"));
     const image = predicate["image"];
     const first = Array.isArray(subject) && subject.length === 1 ? subject[0] : undefined;
     if (isObject(image) && isObject(first)) {
@@ -827,8 +807,8 @@ function checkPromotion(promotion: UnknownObject, path: string, problems: Proble
       message: `Promote to a different environment: from and to are both ${JSON.stringify(from)}`,
     });
   }
-  checkTimestamp(promotion, "promotedAt", path, true, problems);
-  optionalString(promotion, "promotedBy", path, problems);
+  checkTimestampField(promotion, "promotedAt", path, true, problems);
+  checkOptionalString(promotion, "promotedBy", path, problems);
 
   const approvalsPath = pointer(path, "approvals");
   const approvals = promotion["approvals"];
@@ -844,7 +824,7 @@ function checkPromotion(promotion: UnknownObject, path: string, problems: Proble
         continue;
       }
       requiredString(approval, "approver", at, "the approver's id", problems);
-      checkTimestamp(approval, "at", at, false, problems);
+      checkTimestampField(approval, "at", at, false, problems);
     }
   }
 
@@ -869,11 +849,11 @@ function checkPromotion(promotion: UnknownObject, path: string, problems: Proble
           }: got ${JSON.stringify(value)}`,
         });
       }
-      optionalString(decision, "policy", decisionPath, problems);
-      checkTimestamp(decision, "evaluatedAt", decisionPath, false, problems);
+      checkOptionalString(decision, "policy", decisionPath, problems);
+      checkTimestampField(decision, "evaluatedAt", decisionPath, false, problems);
     }
   }
-  optionalString(promotion, "ticket", path, problems);
+  checkOptionalString(promotion, "ticket", path, problems);
 }
 
 /** Checks `object.digest`: a required DigestSet with a lowercase `sha256`. */
@@ -911,42 +891,6 @@ function checkSha256(
   });
 }
 
-function checkTimestamp(
-  object: UnknownObject,
-  field: string,
-  path: string,
-  mandatory: boolean,
-  problems: Problem[],
-): void {
-  const at = pointer(path, field);
-  const value = object[field];
-  if (isUnset(value) || value === "") {
-    if (mandatory) problems.push(required(at, `${field} (an RFC 3339 UTC time)`));
-    return;
-  }
-  if (typeof value !== "string") {
-    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
-    return;
-  }
-  let ok = value.endsWith("Z");
-  if (ok) {
-    try {
-      parseRfc3339(value);
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) {
-    problems.push({
-      path: at,
-      code: "TIMESTAMP_INVALID",
-      message: `Write ${field} as an RFC 3339 UTC timestamp like 2025-01-31T12:00:00Z: got ${
-        JSON.stringify(value)
-      }`,
-    });
-  }
-}
-
 function requiredObject(
   object: UnknownObject,
   field: string,
@@ -967,47 +911,6 @@ function requiredObject(
   return value;
 }
 
-/** Checks a required non-empty string; returns it when valid. */
-function requiredString(
-  object: UnknownObject,
-  field: string,
-  path: string,
-  what: string,
-  problems: Problem[],
-): string | undefined {
-  const at = pointer(path, field);
-  const value = object[field];
-  if (isUnset(value) || value === "") {
-    problems.push(required(at, what));
-    return undefined;
-  }
-  if (typeof value !== "string") {
-    problems.push(typeMismatch(at, "a string", value));
-    return undefined;
-  }
-  return value;
-}
-
-function optionalString(
-  object: UnknownObject,
-  field: string,
-  path: string,
-  problems: Problem[],
-): void {
-  const value = object[field];
-  if (!isUnset(value) && typeof value !== "string") {
-    problems.push(typeMismatch(pointer(path, field), "a string", value));
-  }
-}
-
-function required(path: string, what: string): Problem {
-  return { path, code: "FIELD_REQUIRED", message: `Add ${what}` };
-}
-
-function hasProblemAt(problems: readonly Problem[], path: string): boolean {
-  return problems.some((p) => p.path === path);
-}
-
 /** `required` plus every entry of `optional` that is not `undefined`, `null`, `""` or `{}`. */
 function withOptional(
   required: { [key: string]: unknown },
@@ -1020,14 +923,4 @@ function withOptional(
     out[key] = value;
   }
   return out;
-}
-
-/** Stable sort by path, so problems from the separate passes read in document order. */
-function sortProblems(problems: Problem[]): Problem[] {
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) =>
-      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
-    )
-    .map(({ problem }) => problem);
 }

@@ -36,7 +36,7 @@
 import { decodeBase64, encodeHex } from "../encoding/bytes.ts";
 import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { isUnset, pointer, typeMismatch, type UnknownObject } from "./_json.ts";
+import { isUnset, pointer, required, typeMismatch, type UnknownObject } from "./_json.ts";
 import { isObject } from "../encoding/json_value.ts";
 
 /**
@@ -324,10 +324,6 @@ function withoutUnset(object: UnknownObject): UnknownObject {
   const out: UnknownObject = {};
   for (const [key, value] of Object.entries(object)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-function required(path: string, what: string): Problem {
-  return { path, code: "FIELD_REQUIRED", message: `Add ${what}` };
 }
 
 function hashInvalid(path: string): Problem {

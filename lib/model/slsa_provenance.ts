@@ -33,23 +33,24 @@
 import type { Problem } from "../encoding/errors.ts";
 import { ValidationError } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
 import {
   type ResourceDescriptor,
   type Statement,
   STATEMENT_TYPE_V1,
   validateResourceDescriptor,
-  validateStatement,
 } from "./statement.ts";
 import {
   allUnset,
+  checkUtcTime,
   cloneJson,
   isEmpty,
   isUnset,
   pointer,
+  sortProblems,
   typeMismatch,
   type UnknownObject,
 } from "./_json.ts";
+import { validatePredicateStatement } from "./_statement_preamble.ts";
 
 /** `predicateType` of SLSA Provenance v1. */
 export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
@@ -345,23 +346,10 @@ export function validateProvenancePredicate(value: unknown, path = ""): Problem[
  * ```
  */
 export function validateProvenanceStatement(value: unknown): Problem[] {
-  const problems = validateStatement(value);
-  if (!isObject(value)) return problems;
-  const predicateType = value["predicateType"];
-  if (
-    typeof predicateType === "string" && predicateType !== "" &&
-    predicateType !== SLSA_PROVENANCE_V1
-  ) {
-    problems.push({
-      path: "/predicateType",
-      code: "PREDICATE_TYPE_MISMATCH",
-      message: `Set predicateType to "${SLSA_PROVENANCE_V1}": got ${JSON.stringify(predicateType)}`,
-    });
-  }
-  if (isObject(value["predicate"])) {
-    problems.push(...validateProvenancePredicate(value["predicate"], "/predicate"));
-  }
-  return problems;
+  return validatePredicateStatement(value, {
+    predicateType: SLSA_PROVENANCE_V1,
+    validatePredicate: validateProvenancePredicate,
+  }).problems;
 }
 
 /**
@@ -587,30 +575,9 @@ function checkTimestamp(
 ): Instant | undefined {
   const value = metadata[field];
   if (isUnset(value)) return undefined;
-  const at = pointer(path, field);
-  if (typeof value !== "string") {
-    problems.push(typeMismatch(at, "an RFC 3339 timestamp string", value));
-    return undefined;
-  }
-  let ms: number | undefined;
-  if (value.endsWith("Z")) {
-    try {
-      ms = parseRfc3339(value);
-    } catch {
-      ms = undefined;
-    }
-  }
-  if (ms === undefined) {
-    problems.push({
-      path: at,
-      code: "TIMESTAMP_INVALID",
-      message: `Write ${field} as an RFC 3339 UTC timestamp like 2025-01-31T12:00:00Z: got ${
-        JSON.stringify(value)
-      }`,
-    });
-    return undefined;
-  }
-  const fraction = /\.(\d+)Z$/.exec(value)?.[1] ?? "";
+  const ms = checkUtcTime(value, field, pointer(path, field), problems);
+  if (ms === undefined) return undefined;
+  const fraction = /\.(\d+)Z$/.exec(value as string)?.[1] ?? "";
   return [ms, Number(fraction.padEnd(9, "0").slice(3, 9))];
 }
 
@@ -653,18 +620,4 @@ function withOptional(
     if (!isEmpty(value)) out[key] = value;
   }
   return out;
-}
-
-/**
- * Orders problems for reporting: statement-layer problems come from one pass, predicate problems
- * from another, and input-copy problems (VALUE_NOT_JSON) from a third; sorting by path (stable for
- * equal paths) gives one document order.
- */
-function sortProblems(problems: Problem[]): Problem[] {
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) =>
-      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
-    )
-    .map(({ problem }) => problem);
 }
