@@ -553,16 +553,15 @@ export {
   DEFAULT_KIT_BUILDER_ID,
   DEFAULT_KIT_NAME,
   KIT_BUILD_TYPE,
-  KIT_FILE_STATUSES,
-  verifyKit,
-} from "./lib/kit/kit.ts";
+} from "./lib/kit/build_kit.ts";
+export { KIT_FILE_STATUSES } from "./lib/kit/kit_report.ts";
+export { verifyKit } from "./lib/kit/verify_kit.ts";
+export type { BuildKitOptions, KitFile } from "./lib/kit/build_kit.ts";
 export type {
-  BuildKitOptions,
-  KitFile,
   KitFileResult,
   KitFileStatus,
-  KitSource,
   KitVerificationReport,
   VerifyKitOptions,
-} from "./lib/kit/kit.ts";
+} from "./lib/kit/kit_report.ts";
+export type { KitSource } from "./lib/kit/kit_source.ts";
 export { OFFLINE_GUIDE } from "./lib/kit/offline_guide.ts";

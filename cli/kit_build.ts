@@ -22,7 +22,7 @@ import config from "../deno.json" with { type: "json" };
 import { encodeHex } from "../lib/encoding/bytes.ts";
 import { sha256 } from "../lib/digest/digest.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
-import { buildKit, type KitFile } from "../lib/kit/kit.ts";
+import { buildKit, type KitFile } from "../lib/kit/build_kit.ts";
 import { KIT_FILE_NAMES } from "../lib/kit/manifest.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, describeError, type Io } from "./_io.ts";
