@@ -155,8 +155,8 @@ export type {
   ResourceDescriptor,
   Statement,
 } from "./lib/model/statement.ts";
+export { buildProvenance } from "./lib/model/build_provenance.ts";
 export {
-  buildProvenance,
   SLSA_PROVENANCE_V1,
   validateProvenancePredicate,
   validateProvenanceStatement,
@@ -165,10 +165,10 @@ export type {
   BuildDefinition,
   BuilderInfo,
   BuildMetadata,
-  BuildProvenanceOptions,
   ProvenancePredicate,
   RunDetails,
 } from "./lib/model/slsa_provenance.ts";
+export type { BuildProvenanceOptions } from "./lib/model/build_provenance.ts";
 export {
   exportSubject,
   jobSubject,
@@ -181,18 +181,18 @@ export type {
   JobSubjectInput,
   OrchestratorRunSubjectInput,
 } from "./lib/model/subjects.ts";
+export { buildPromotionStatement } from "./lib/model/build_promotion.ts";
 export {
-  buildPromotionStatement,
   MATERIAL_ROLES,
-  parseImageReference,
   POLICY_DECISIONS,
   PROMOTION_PREDICATE_TYPE,
   validatePromotionPredicate,
   validatePromotionStatement,
 } from "./lib/model/promotion.ts";
+export { parseImageReference } from "./lib/model/image_reference.ts";
+export type { BuildPromotionOptions } from "./lib/model/build_promotion.ts";
+export type { ImageReference } from "./lib/model/image_reference.ts";
 export type {
-  BuildPromotionOptions,
-  ImageReference,
   MaterialRole,
   PolicyDecision,
   PolicyDecisionValue,
@@ -338,22 +338,15 @@ export {
   KEY_STATUSES,
   keyActiveAt,
   parseKeyRing,
-  rotateKeyRing,
   validateKeyRing,
 } from "./lib/sign/key_ring.ts";
-export type {
-  KeyRing,
-  KeyRingEntry,
-  KeyStatus,
-  NewRingKey,
-  ParseKeyRingOptions,
-  RotateKeyRingOptions,
-} from "./lib/sign/key_ring.ts";
+export { rotateKeyRing } from "./lib/sign/rotate_key_ring.ts";
+export type { KeyRing, KeyRingEntry, KeyStatus, ParseKeyRingOptions } from "./lib/sign/key_ring.ts";
+export type { NewRingKey, RotateKeyRingOptions } from "./lib/sign/rotate_key_ring.ts";
 export { createKmsSigner, KmsSigner } from "./lib/sign/kms.ts";
 export type { CreateKmsSignerOptions, KeyManagementService } from "./lib/sign/kms.ts";
+export { decodeKmsPluginResponse, encodeKmsPluginRequest } from "./lib/sign/kms_plugin_codec.ts";
 export {
-  decodeKmsPluginResponse,
-  encodeKmsPluginRequest,
   GO_CRYPTO_HASH,
   KMS_PLUGIN_ERROR_CODES,
   KMS_PLUGIN_METHODS,

@@ -10,7 +10,8 @@
 import { ParseError } from "../lib/encoding/errors.ts";
 import { exportPublicKeyPem } from "../lib/keys/key_pem.ts";
 import type { Key } from "../lib/keys/key.ts";
-import { formatKeyRing, type KeyRing, parseKeyRing, rotateKeyRing } from "../lib/sign/key_ring.ts";
+import { formatKeyRing, type KeyRing, parseKeyRing } from "../lib/sign/key_ring.ts";
+import { rotateKeyRing } from "../lib/sign/rotate_key_ring.ts";
 import { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from "../lib/keys/key.ts";
 import {
   expectPositionals,

@@ -27,7 +27,7 @@ import { encodeHex, encodeUtf8 } from "../encoding/bytes.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
 import { type DsseEnvelope, serializeEnvelope } from "../model/dsse.ts";
-import { buildProvenance } from "../model/slsa_provenance.ts";
+import { buildProvenance } from "../model/build_provenance.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "../model/statement.ts";
 import { signEnvelope } from "../sign/envelope.ts";
 import type { Signer } from "../crypto/signer.ts";

@@ -66,26 +66,19 @@
  * @module
  */
 
-import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts";
+import type { Problem } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
 import { type RekorProof, validateRekorProof } from "./rekor_proof.ts";
-import {
-  type ResourceDescriptor,
-  type Statement,
-  STATEMENT_TYPE_V1,
-  validateResourceDescriptor,
-} from "./statement.ts";
+import { type ResourceDescriptor, validateResourceDescriptor } from "./statement.ts";
 import {
   checkOptionalString,
   checkTimestampField,
-  cloneJson,
   hasProblemAt,
   isUnset,
   pointer,
   required,
   requiredString,
-  sortProblems,
   typeMismatch,
   type UnknownObject,
 } from "./_json.ts";
@@ -355,142 +348,7 @@ export interface PromotionPredicate {
   rekor?: RekorProof;
 }
 
-/**
- * An image reference split into its parts by {@link parseImageReference}.
- *
- * @example Usage
- * ```ts
- * import { type ImageReference, parseImageReference } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const hex = "ab".repeat(32);
- * const ref: ImageReference = parseImageReference(`registry.example/app@sha256:${hex}`);
- * assert.deepEqual(ref, { name: "registry.example/app", sha256: hex });
- * assert.equal(ref.tag, undefined);
- * ```
- */
-export interface ImageReference {
-  /** Repository name, registry host included. */
-  name: string;
-  /** Tag, when the reference had one. */
-  tag?: string;
-  /** Manifest digest, 64 lowercase hex digits. */
-  sha256: string;
-}
-
-/**
- * Inputs of {@link buildPromotionStatement}. Unset and empty optional inputs are omitted.
- *
- * @example Usage
- * ```ts
- * import { buildPromotionStatement, type BuildPromotionOptions } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const hex = "ab".repeat(32);
- * const options: BuildPromotionOptions = {
- *   image: `registry.example/app@sha256:${hex}`,
- *   materials: (["sbom", "vex"] as const).map((role) => ({
- *     name: `${role}.json`,
- *     digest: { sha256: hex },
- *     mediaType: "application/json",
- *     annotations: { role },
- *   })),
- *   from: "staging",
- *   to: "production",
- *   promotedAt: "2025-01-31T13:05:00Z",
- *   approvals: ["alice"],
- *   promotedBy: "",
- *   ticket: "CHG-1234",
- * };
- * const statement = buildPromotionStatement(options);
- * assert.deepEqual(statement.predicate.promotion, {
- *   from: "staging",
- *   to: "production",
- *   promotedAt: "2025-01-31T13:05:00Z",
- *   approvals: [{ approver: "alice" }],
- *   ticket: "CHG-1234",
- * });
- * ```
- */
-export interface BuildPromotionOptions {
-  /** The image as `NAME[:TAG]@sha256:HEX` (HEX: 64 lowercase hex digits). */
-  image: string;
-  /** SBOM and VEX descriptors (see {@link PromotionMaterial}), in the order to record them. */
-  materials: readonly ResourceDescriptor[];
-  /** Environment the image leaves. */
-  from: string;
-  /** Environment the image enters. */
-  to: string;
-  /** When the promotion happened: RFC 3339 in UTC, e.g. `2025-01-31T13:05:00Z`. */
-  promotedAt: string;
-  /** Who promoted it. */
-  promotedBy?: string | undefined;
-  /** Approvers (an id, or an approval with its time); at least one, no duplicates. */
-  approvals: readonly (string | PromotionApproval)[];
-  /** The policy decision, or just its outcome. */
-  policyDecision?: PolicyDecision | PolicyDecisionValue | undefined;
-  /** Change ticket or request id. */
-  ticket?: string | undefined;
-  /** Rekor proof to embed. */
-  rekor?: RekorProof | undefined;
-}
-
 const SHA256_RE = /^[0-9a-f]{64}$/;
-
-// Image references (OCI distribution `reference` grammar, simplified): an optional registry host
-// (with port), lowercase path components separated by `/`, an optional tag, and the digest.
-const HOST =
-  "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)";
-const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const IMAGE_RE = new RegExp(
-  `^(?<name>${HOST}?${COMPONENT}(?:/${COMPONENT})*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?` +
-    "@sha256:(?<hex>[0-9a-f]{64})$",
-);
-
-/**
- * Splits an image reference `NAME[:TAG]@sha256:HEX` into repository name, tag and digest.
- *
- * @param reference The reference, e.g. `registry.example:5000/team/app:2.3.0@sha256:<64 hex>`.
- * @param name Name of the input for the message (e.g. `--image`).
- * @returns The parts.
- * @throws {ParseError} `IMAGE_REFERENCE_INVALID` when the reference has no `@sha256:` digest of
- *   64 lowercase hex digits or the name is not a valid repository name.
- *
- * @example Usage
- * ```ts
- * import { parseImageReference } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const hex = "ab".repeat(32);
- * assert.deepEqual(parseImageReference(`localhost:5000/team/app:2.3.0@sha256:${hex}`), {
- *   name: "localhost:5000/team/app",
- *   tag: "2.3.0",
- *   sha256: hex,
- * });
- * assert.throws(() => parseImageReference("app:latest"), { code: "IMAGE_REFERENCE_INVALID" });
- * ```
- */
-export function parseImageReference(reference: string, name?: string): ImageReference {
-  const label = name === undefined ? "image reference" : `${name}`;
-  if (typeof reference !== "string") {
-    throw new ParseError("IMAGE_REFERENCE_INVALID", `Cannot parse ${label}: expected a string`);
-  }
-  const match = IMAGE_RE.exec(reference);
-  if (match === null) {
-    const at = reference.lastIndexOf("@");
-    const why = at < 0
-      ? "it has no digest; pin the image as NAME@sha256:HEX"
-      : !/^sha256:[0-9a-f]{64}$/.test(reference.slice(at + 1))
-      ? "the digest must be sha256: followed by 64 lowercase hex digits"
-      : "the name is not a repository name (lowercase path components, optional registry host and :tag)";
-    throw new ParseError(
-      "IMAGE_REFERENCE_INVALID",
-      `Cannot parse ${label} ${JSON.stringify(reference.slice(0, 200))}: ${why}`,
-      Math.max(at, 0),
-    );
-  }
-  const groups = match.groups!;
-  const out: ImageReference = { name: groups["name"]!, sha256: groups["hex"]! };
-  if (groups["tag"] !== undefined) out.tag = groups["tag"];
-  return out;
-}
 
 /**
  * Validates a `stella.ops/promotion@v1` predicate (the `predicate` object) and names every
@@ -632,135 +490,6 @@ export function validatePromotionStatement(value: unknown): Problem[] {
     }
   }
   return problems;
-}
-
-/**
- * Builds a promotion statement from explicit inputs, validating everything at once.
- *
- * The subject is the image (`name` and `sha256` from the reference); the output depends only on
- * the inputs (no clock: `promotedAt` is an input); unset and empty optional fields are omitted;
- * materials and approvals keep the given order; inputs are deep-copied.
- *
- * @param options The image reference, materials and promotion details.
- * @returns A valid `Statement<PromotionPredicate>`.
- * @throws {ValidationError} Naming every problem, with paths into the would-be statement (e.g.
- *   `/predicate/image` for a bad reference, `/predicate/promotion/approvals` when there are none).
- *
- * @example Usage
- * ```ts
- * import { buildPromotionStatement, ValidationError } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const hex = "ab".repeat(32);
- * const statement = buildPromotionStatement({
- *   image: `registry.example/app:2.3.0@sha256:${hex}`,
- *   materials: [
- *     { name: "sbom.cdx.json", digest: { sha256: hex }, mediaType: "application/vnd.cyclonedx+json", annotations: { role: "sbom" } },
- *     { name: "vex.json", digest: { sha256: hex }, mediaType: "application/openvex+json", annotations: { role: "vex" } },
- *   ],
- *   from: "staging",
- *   to: "production",
- *   promotedAt: "2025-01-31T13:05:00Z",
- *   approvals: ["alice"],
- *   policyDecision: "allow",
- * });
- * assert.deepEqual(statement.subject, [{ name: "registry.example/app", digest: { sha256: hex } }]);
- * assert.equal(statement.predicate.image.tag, "2.3.0");
- * assert.deepEqual(statement.predicate.promotion.policyDecision, { decision: "allow" });
- * assert.throws(
- *   () => buildPromotionStatement({ image: "app:latest", materials: [], from: "a", to: "b", promotedAt: "", approvals: [] }),
- *   ValidationError,
- * );
- * ```
- */
-export function buildPromotionStatement(
-  options: BuildPromotionOptions,
-): Statement<PromotionPredicate> {
-  if (!isObject(options)) throw new TypeError("Pass buildPromotionStatement options as an object");
-  const problems: Problem[] = [];
-  const copy = (value: unknown, path: string): unknown =>
-    value === undefined ? undefined : cloneJson(value, path, problems);
-
-  let reference: ImageReference | undefined;
-  try {
-    reference = parseImageReference(options.image, "image");
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    problems.push({
-      path: "/predicate/image",
-      code: "IMAGE_REFERENCE_INVALID",
-      message: error.message,
-    });
-  }
-  const digest = { sha256: reference?.sha256 ?? "" };
-  const image = withOptional({ name: reference?.name ?? "" }, { tag: reference?.tag });
-  image["digest"] = digest;
-
-  const approvalsPath = "/predicate/promotion/approvals";
-  const approvals = Array.isArray(options.approvals)
-    ? options.approvals.map((approval, i) =>
-      typeof approval === "string"
-        ? { approver: approval }
-        : copy(approval, pointer(approvalsPath, i))
-    )
-    : copy(options.approvals, approvalsPath);
-  if (Array.isArray(approvals)) {
-    const seen = new Set<string>();
-    for (const [i, approval] of approvals.entries()) {
-      const approver = isObject(approval) ? approval["approver"] : undefined;
-      if (typeof approver !== "string" || approver === "") continue;
-      if (seen.has(approver)) {
-        problems.push({
-          path: pointer(pointer(approvalsPath, i), "approver"),
-          code: "APPROVER_DUPLICATE",
-          message: `Remove the second approval by ${
-            JSON.stringify(approver)
-          }: each approver counts once`,
-        });
-      }
-      seen.add(approver);
-    }
-  }
-
-  const decision = options.policyDecision;
-  const promotion = withOptional({
-    from: options.from ?? "",
-    to: options.to ?? "",
-    promotedAt: options.promotedAt ?? "",
-  }, {
-    promotedBy: options.promotedBy,
-    approvals,
-    policyDecision: typeof decision === "string"
-      ? { decision }
-      : copy(decision, "/predicate/promotion/policyDecision"),
-    ticket: options.ticket,
-  });
-  if (promotion["approvals"] === undefined) promotion["approvals"] = [];
-
-  const predicate = withOptional({
-    image,
-    materials: copy(options.materials ?? [], "/predicate/materials"),
-    promotion,
-  }, { rekor: copy(options.rekor, "/predicate/rekor") });
-
-  const statement = {
-    _type: STATEMENT_TYPE_V1,
-    subject: [{ name: image["name"], digest }],
-    predicateType: PROMOTION_PREDICATE_TYPE,
-    predicate,
-  };
-
-  let found = validatePromotionStatement(statement);
-  if (reference === undefined) {
-    // The reference problem already explains the empty subject and image.
-    found = found.filter((p) =>
-      !p.path.startsWith("/subject") && !p.path.startsWith("/predicate/image")
-    );
-  }
-  problems.push(...found);
-  if (problems.length > 0) {
-    throw new ValidationError("Cannot build promotion statement", sortProblems(problems));
-  }
-  return statement as unknown as Statement<PromotionPredicate>;
 }
 
 function checkMaterial(item: unknown, path: string, problems: Problem[]): string | undefined {
@@ -909,18 +638,4 @@ function requiredObject(
     return undefined;
   }
   return value;
-}
-
-/** `required` plus every entry of `optional` that is not `undefined`, `null`, `""` or `{}`. */
-function withOptional(
-  required: { [key: string]: unknown },
-  optional: { [key: string]: unknown },
-): { [key: string]: unknown } {
-  const out = { ...required };
-  for (const [key, value] of Object.entries(optional)) {
-    if (isUnset(value) || value === "") continue;
-    if (isObject(value) && Object.keys(value).length === 0) continue;
-    out[key] = value;
-  }
-  return out;
 }

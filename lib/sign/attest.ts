@@ -29,8 +29,8 @@ import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { digestStream, sha256 } from "../digest/digest.ts";
 import { type DsseEnvelope, INTOTO_PAYLOAD_TYPE } from "../model/dsse.ts";
+import { buildPromotionStatement } from "../model/build_promotion.ts";
 import {
-  buildPromotionStatement,
   type MaterialRole,
   type PolicyDecision,
   type PolicyDecisionValue,
@@ -39,11 +39,8 @@ import {
   type PromotionPredicate,
 } from "../model/promotion.ts";
 import type { RekorProof } from "../model/rekor_proof.ts";
-import {
-  buildProvenance,
-  type ProvenancePredicate,
-  SLSA_PROVENANCE_V1,
-} from "../model/slsa_provenance.ts";
+import { buildProvenance } from "../model/build_provenance.ts";
+import { type ProvenancePredicate, SLSA_PROVENANCE_V1 } from "../model/slsa_provenance.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
 import { signEnvelope } from "./envelope.ts";
 import type { Signer } from "../crypto/signer.ts";

@@ -21,9 +21,8 @@
 import type { DigestAlgorithm } from "../digest/digest.ts";
 import { ParseError } from "../encoding/errors.ts";
 import type { KeyManagementService } from "./kms.ts";
+import { decodeKmsPluginResponse, encodeKmsPluginRequest } from "./kms_plugin_codec.ts";
 import {
-  decodeKmsPluginResponse,
-  encodeKmsPluginRequest,
   type KmsPluginCall,
   KmsPluginError,
   type KmsPluginInit,
