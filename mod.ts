@@ -92,16 +92,18 @@ export {
 export type { DigestSet, ParsedDigest } from "./lib/digest/digest_set.ts";
 export {
   consistencyProof,
+  inclusionProof,
+  merkleRoot,
+  merkleRootOfData,
+  merkleRootOfDigests,
+} from "./lib/digest/merkle_tree.ts";
+export {
   EMPTY_ROOT_HEX,
   emptyRoot,
   hashChildren,
   hashLeaf,
-  inclusionProof,
   MERKLE_FAILURE_CODES,
   MERKLE_HASH_SIZE,
-  merkleRoot,
-  merkleRootOfData,
-  merkleRootOfDigests,
   rootFromInclusionProof,
   verifyConsistency,
   verifyInclusion,
@@ -274,26 +276,27 @@ export { importKey, KEY_FORMATS } from "./lib/keys/import_key.ts";
 export type { ImportAnyKeyOptions, KeyFormat } from "./lib/keys/import_key.ts";
 export { generateKeyPair } from "./lib/keys/generate.ts";
 export type { GenerateKeyPairOptions } from "./lib/keys/generate.ts";
+export { EXTENSION_OIDS, KEY_USAGES } from "./lib/keys/x509_extensions.ts";
 export {
-  EXTENSION_OIDS,
   GENERAL_NAME_TYPES,
   KEY_PURPOSES,
-  KEY_USAGES,
   parseCertificate,
   parseCertificatesPem,
 } from "./lib/keys/x509.ts";
 export type {
   AlgorithmIdentifier,
   Certificate,
-  CertificateExtension,
-  CertificateExtensions,
   DistinguishedName,
   GeneralName,
   GeneralNameType,
-  KeyUsage,
   NameAttribute,
   ParseCertificateOptions,
 } from "./lib/keys/x509.ts";
+export type {
+  CertificateExtension,
+  CertificateExtensions,
+  KeyUsage,
+} from "./lib/keys/x509_extensions.ts";
 
 // crypto
 export { SIGNATURE_ALGORITHMS } from "./lib/keys/key.ts";

@@ -15,7 +15,7 @@ import { ParseError } from "../lib/encoding/errors.ts";
 import { parseJson } from "../lib/encoding/strict_json.ts";
 import { digestStream } from "../lib/digest/digest.ts";
 import { formatDigest, parseDigest } from "../lib/digest/digest_set.ts";
-import { merkleRootOfDigests } from "../lib/digest/merkle.ts";
+import { merkleRootOfDigests } from "../lib/digest/merkle_tree.ts";
 import {
   type DigestInclusionProof,
   digestTreeLeaves,

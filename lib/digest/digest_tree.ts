@@ -11,13 +11,8 @@
 import { decodeHex, encodeHex } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
 import { parseDigest } from "./digest_set.ts";
-import {
-  hashLeaf,
-  inclusionProof,
-  merkleRoot,
-  type MerkleVerdict,
-  verifyInclusion,
-} from "./merkle.ts";
+import { hashLeaf, type MerkleVerdict, verifyInclusion } from "./merkle.ts";
+import { inclusionProof, merkleRoot } from "./merkle_tree.ts";
 
 const ASCII = new TextEncoder();
 

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { hashLeaf, merkleRoot } from "../digest/merkle.ts";
+import { hashLeaf } from "../digest/merkle.ts";
+import { merkleRoot } from "../digest/merkle_tree.ts";
 import type { ResourceDescriptor } from "./statement.ts";
 
 /**

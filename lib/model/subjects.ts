@@ -32,7 +32,7 @@ import { canonicalBytes } from "../encoding/canonical_json.ts";
 import { encodeHex } from "../encoding/bytes.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
 import { sha256 } from "../digest/digest.ts";
-import { merkleRootOfDigests } from "../digest/merkle.ts";
+import { merkleRootOfDigests } from "../digest/merkle_tree.ts";
 import type { ResourceDescriptor } from "./statement.ts";
 import { parseDigest } from "../digest/digest_set.ts";
 
