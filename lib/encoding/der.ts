@@ -18,7 +18,7 @@
  * @module
  */
 
-import { decodeUtf8, encodeUtf8 } from "./bytes.ts";
+import { concatBytes, decodeUtf8, encodeUtf8 } from "./bytes.ts";
 import { ParseError } from "./errors.ts";
 
 /** Universal tag bytes (identifier octets) used by the formats this toolkit reads. */
@@ -833,18 +833,6 @@ export function encodeDerTlv(tag: number, contents: Uint8Array): Uint8Array<Arra
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /**
  * Encodes a SEQUENCE of already-encoded elements.
  *
@@ -859,7 +847,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
  * ```
  */
 export function encodeDerSequence(children: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  return encodeDerTlv(DER_TAGS.SEQUENCE, concat(children));
+  return encodeDerTlv(DER_TAGS.SEQUENCE, concatBytes(...children));
 }
 
 /**
@@ -877,7 +865,7 @@ export function encodeDerSequence(children: readonly Uint8Array[]): Uint8Array<A
  */
 export function encodeDerSet(children: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const sorted = [...children].sort(compareBytes);
-  return encodeDerTlv(DER_TAGS.SET, concat(sorted));
+  return encodeDerTlv(DER_TAGS.SET, concatBytes(...sorted));
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -962,7 +950,7 @@ export function encodeDerInteger(value: bigint | number | Uint8Array): Uint8Arra
     while (start < value.length - 1 && value[start] === 0) start++;
     const magnitude = value.length === 0 ? new Uint8Array([0]) : value.subarray(start);
     const contents = (magnitude[0]! & 0x80) !== 0
-      ? concat([new Uint8Array([0]), magnitude])
+      ? concatBytes(new Uint8Array([0]), magnitude)
       : magnitude;
     return encodeDerTlv(DER_TAGS.INTEGER, contents);
   }

@@ -153,6 +153,22 @@ export function checkTimestampField(
 }
 
 /**
+ * Returns `required` plus every entry of `optional` that is not empty (`undefined`, `null`, `""`,
+ * `[]`, `{}`): the in-toto and SLSA parsing rules make empty and unset equivalent, so builders
+ * omit empties.
+ */
+export function withOptional(
+  required: { [key: string]: unknown },
+  optional: { [key: string]: unknown },
+): { [key: string]: unknown } {
+  const out = { ...required };
+  for (const [key, value] of Object.entries(optional)) {
+    if (!isEmpty(value)) out[key] = value;
+  }
+  return out;
+}
+
+/**
  * Orders problems for reporting: statement-layer problems come from one pass, predicate problems
  * from another, and input-copy problems (VALUE_NOT_JSON) from a third; sorting by path (stable for
  * equal paths) gives one document order.

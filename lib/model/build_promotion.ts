@@ -9,7 +9,7 @@ import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts
 import { isObject } from "../encoding/json_value.ts";
 import type { RekorProof } from "./rekor_proof.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "./statement.ts";
-import { cloneJson, isUnset, pointer, sortProblems } from "./_json.ts";
+import { cloneJson, pointer, sortProblems, withOptional } from "./_json.ts";
 import {
   type PolicyDecision,
   type PolicyDecisionValue,
@@ -203,18 +203,4 @@ export function buildPromotionStatement(
     throw new ValidationError("Cannot build promotion statement", sortProblems(problems));
   }
   return statement as unknown as Statement<PromotionPredicate>;
-}
-
-/** `required` plus every entry of `optional` that is not `undefined`, `null`, `""` or `{}`. */
-function withOptional(
-  required: { [key: string]: unknown },
-  optional: { [key: string]: unknown },
-): { [key: string]: unknown } {
-  const out = { ...required };
-  for (const [key, value] of Object.entries(optional)) {
-    if (isUnset(value) || value === "") continue;
-    if (isObject(value) && Object.keys(value).length === 0) continue;
-    out[key] = value;
-  }
-  return out;
 }

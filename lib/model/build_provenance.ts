@@ -9,7 +9,7 @@ import type { Problem } from "../encoding/errors.ts";
 import { ValidationError } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "./statement.ts";
-import { cloneJson, isEmpty, pointer, sortProblems } from "./_json.ts";
+import { cloneJson, isEmpty, pointer, sortProblems, withOptional } from "./_json.ts";
 import {
   type BuilderInfo,
   type ProvenancePredicate,
@@ -173,19 +173,4 @@ export function buildProvenance(options: BuildProvenanceOptions): Statement<Prov
     throw new ValidationError("Cannot build SLSA provenance", sortProblems(problems));
   }
   return statement as unknown as Statement<ProvenancePredicate>;
-}
-
-/**
- * Returns `required` plus every entry of `optional` that is not empty (`undefined`, `null`, `""`,
- * `[]`, `{}`): the SLSA parsing rules make empty and unset equivalent, so empties are omitted.
- */
-function withOptional(
-  required: { [key: string]: unknown },
-  optional: { [key: string]: unknown },
-): { [key: string]: unknown } {
-  const out = { ...required };
-  for (const [key, value] of Object.entries(optional)) {
-    if (!isEmpty(value)) out[key] = value;
-  }
-  return out;
 }

@@ -31,6 +31,7 @@ import {
   type KmsPluginRpcOptions,
   parseKmsPluginKeyRef,
 } from "./kms_plugin.ts";
+import { concatBytes } from "../encoding/bytes.ts";
 
 /**
  * How plugin processes are found and run.
@@ -154,13 +155,7 @@ async function readCapped(
   } finally {
     reader.releaseLock();
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 async function writeStdin(stream: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
