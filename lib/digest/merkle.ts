@@ -6,7 +6,8 @@
  *
  * - §2.1.1 Merkle Tree Hash: {@link hashLeaf} `= SHA-256(0x00 ‖ d)`, {@link hashChildren}
  *   `= SHA-256(0x01 ‖ left ‖ right)`, the empty tree's hash `SHA-256("")` ({@link emptyRoot}).
- * - §2.1.3.2 inclusion proof verification: {@link verifyInclusion}, {@link rootFromInclusionProof}.
+ * - §2.1.3.2 inclusion proof verification: {@link verifyInclusion},
+ *   {@link rootFromInclusionProof}.
  * - §2.1.4.2 consistency proof verification: {@link verifyConsistency}.
  *
  * Verification returns a {@link MerkleVerdict} instead of throwing, so the verify layer can report

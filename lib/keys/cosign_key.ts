@@ -9,9 +9,10 @@
  *   (standard padded base64 for the byte fields; unknown members are ignored, as cosign does).
  * - key = scrypt(password, salt, N, r, p, 32) (RFC 7914), via `node:crypto`'s scrypt (measured
  *   ~1.3× faster than `@noble/hashes` here, and it runs off the main thread).
- * - plaintext = NaCl `secretbox.Open` (XSalsa20-Poly1305, `ciphertext = tag ‖ data`; `@noble/ciphers`
- *   through `_secretbox.ts`), which must be a PKCS#8 private key, as cosign requires: a SEC1 plaintext
- *   (cosign's `pemcosigneckey` fixture) is refused like cosign refuses it.
+ * - plaintext = NaCl `secretbox.Open` (XSalsa20-Poly1305, `ciphertext = tag ‖ data`;
+ *   `@noble/ciphers` through `_secretbox.ts`), which must be a PKCS#8 private key, as cosign
+ *   requires: a SEC1 plaintext (cosign's `pemcosigneckey` fixture) is refused like cosign refuses
+ *   it.
  *
  * The password is always passed in by the caller (the CLI reads `COSIGN_PASSWORD` or
  * `--password-env`); this module never reads the environment. A wrong password (or a tampered
