@@ -467,6 +467,8 @@ export type {
   TrustPolicyDocument,
   TrustPolicyKeyEntry,
 } from "./lib/verify/trust_policy.ts";
+export { loadTrustMaterial } from "./lib/verify/trust_material.ts";
+export type { TrustMaterial, TrustSources } from "./lib/verify/trust_material.ts";
 export {
   DEFAULT_MAX_SIGNATURES,
   DEFAULT_SKEW_MS,

@@ -405,12 +405,13 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
       message: "Use an array of non-empty strings (the custodians' event actors)",
     });
   }
+  const times: Partial<Record<typeof TIME_FIELDS[number], number>> = {};
   for (const field of TIME_FIELDS) {
     const time = entry[field];
     if (time === undefined) continue;
     try {
       if (typeof time !== "string") throw new TypeError();
-      parseRfc3339(time);
+      times[field] = parseRfc3339(time);
     } catch {
       problems.push({
         path: `${path}/${field}`,
@@ -418,6 +419,16 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
         message: "Use an RFC 3339 time such as 2026-01-01T00:00:00Z",
       });
     }
+  }
+  if (
+    times.validFrom !== undefined && times.validUntil !== undefined &&
+    times.validUntil < times.validFrom
+  ) {
+    problems.push({
+      path: `${path}/validUntil`,
+      code: "VALIDITY_WINDOW_INVALID",
+      message: "Use a validUntil that is not before validFrom",
+    });
   }
 }
 

@@ -255,6 +255,7 @@ function authorities(
     if (validFor.end !== undefined && validFor.end !== null) {
       if (typeof validFor.end !== "string") throw invalid(`${at}/validFor/end`, "is not a string");
       validUntil = time(validFor.end, `${at}/validFor/end`, invalid);
+      if (validUntil < validFrom) throw invalid(`${at}/validFor`, "ends before it starts");
     }
     const authority: TrustedAuthority = {
       uri,
