@@ -453,7 +453,6 @@ export type {
   VerificationSummary,
 } from "./lib/verify/report.ts";
 export {
-  loadTrustPolicy,
   parseTrustPolicy,
   SIGNATURE_ENCODINGS,
   trustedKeyFromPem,
@@ -463,7 +462,6 @@ export type {
   SignatureEncoding,
   TrustedKey,
   TrustedKeyOptions,
-  TrustPolicy,
   TrustPolicyDocument,
   TrustPolicyKeyEntry,
 } from "./lib/verify/trust_policy.ts";
@@ -474,22 +472,17 @@ export {
   DEFAULT_SKEW_MS,
   verifyEnvelope,
 } from "./lib/verify/verify_envelope.ts";
-export type { VerifyEnvelopeOptions } from "./lib/verify/verify_envelope.ts";
+export type { CertificateIdentityPolicy, VerifyItem, VerifyOptions } from "./lib/verify/options.ts";
 export { assertSubjectOptions, checkSubject, digestArtifact } from "./lib/verify/subject_check.ts";
 export type { ArtifactDigests, SubjectOptions } from "./lib/verify/subject_check.ts";
 export { verifyMany } from "./lib/verify/verify_many.ts";
 export type {
   VerifyManyItem,
-  VerifyManyKey,
   VerifyManyOptions,
   VerifyManyResult,
 } from "./lib/verify/verify_many.ts";
 export { verifyTimeline } from "./lib/verify/timeline.ts";
-export type {
-  TimelineEntryReport,
-  TimelineReport,
-  VerifyTimelineOptions,
-} from "./lib/verify/timeline.ts";
+export type { TimelineEntryReport, TimelineReport } from "./lib/verify/timeline.ts";
 export {
   CHAIN_FAILURE_CODES,
   validateChain,
@@ -538,7 +531,6 @@ export type {
 export { verifyBundle } from "./lib/verify/verify_bundle.ts";
 export { githubIdentityPolicy } from "./lib/verify/github_identity.ts";
 export type { GithubIdentityOptions } from "./lib/verify/github_identity.ts";
-export type { CertificateIdentityPolicy, VerifyBundleOptions } from "./lib/verify/verify_bundle.ts";
 
 // kit
 export { formatChecksums, parseChecksums } from "./lib/kit/checksums.ts";

@@ -61,7 +61,8 @@ import type { Signer } from "../sign/signer.ts";
 import type { FailureCode } from "../verify/codes.ts";
 import { type Check, fail, pass, type TimeSource } from "../verify/report.ts";
 import type { TrustedKey } from "../verify/trust_policy.ts";
-import { verifyEnvelope } from "../verify/verify_envelope.ts";
+import { verifyEnvelopeWith } from "../verify/verify_envelope.ts";
+import { trustOfKeys } from "../verify/trust_material.ts";
 import { type ChecksumEntry, formatChecksums, parseChecksums } from "./checksums.ts";
 import {
   KIT_FILE_NAMES,
@@ -617,7 +618,10 @@ export async function verifyKit(
     manifestCheck = fail("kit.manifest", "KIT_FILE_MISSING", `Kit file "${M}" is missing`);
   } else {
     const bytes = await source.read(M);
-    const report = await verifyEnvelope(bytes, { keys: options.keys, now: options.now, name: M });
+    const { report } = await verifyEnvelopeWith(bytes, trustOfKeys(options.keys), {
+      now: options.now,
+      name: M,
+    });
     const statement = decodeStatement(bytes);
     const problems = statement === undefined ? undefined : validateKitManifest(statement);
     if (statement !== undefined && problems?.length === 0) {
@@ -877,7 +881,10 @@ async function checkProvenance(
     return fail("kit.provenance", "KIT_FILE_MISSING", `Kit file "${P}" is missing`);
   }
   const bytes = await source.read(P);
-  const report = await verifyEnvelope(bytes, { keys: options.keys, now: options.now, name: P });
+  const { report } = await verifyEnvelopeWith(bytes, trustOfKeys(options.keys), {
+    now: options.now,
+    name: P,
+  });
   if (!report.verified) {
     return fail(
       "kit.provenance",

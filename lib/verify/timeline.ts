@@ -70,90 +70,11 @@ import { INTOTO_PAYLOAD_TYPE, parseEnvelope } from "../model/dsse.ts";
 import type { ResourceDescriptor, Statement } from "../model/statement.ts";
 import { anchorOfDigests, describeSubject, sameSubject } from "../model/custody_chain.ts";
 import type { FailureCode } from "./codes.ts";
-import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
+import { type Check, fail, pass, type VerificationReport } from "./report.ts";
 import { verifyMerkleRoot } from "./rekor.ts";
-import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
-import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeSigners } from "./verify_envelope.ts";
-
-/**
- * Options of {@link verifyTimeline}: the flags of `stella forensic verify --timeline`.
- *
- * @example Usage
- * ```ts
- * import {
- *   appendCustodyEvent,
- *   createSigner,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   timelineMerkleRoot,
- *   trustedKeyFromPem,
- *   verifyTimeline,
- *   type VerifyTimelineOptions,
- * } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const key = await generateKeyPair("ed25519");
- * assert.ok(key.kind === "private");
- * const signers = [createSigner(key)];
- * const e0 = await appendCustodyEvent(null, {
- *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
- *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
- *   signers,
- * });
- * const e1 = await appendCustodyEvent(e0.bytes, {
- *   event: { type: "stored", actor: "ir-team", at: "2026-02-10T12:00:00Z" },
- *   signers,
- * });
- * const entries = [e0.bytes, e1.bytes];
- * const options: VerifyTimelineOptions = {
- *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
- *   merkleRoot: timelineMerkleRoot(entries),
- * };
- * assert.equal((await verifyTimeline(entries, options)).verified, true);
- * const wrongAnchor = await verifyTimeline(entries, { ...options, merkleRoot: "ab".repeat(32) });
- * assert.equal(wrongAnchor.code, "MERKLE_ROOT_MISMATCH");
- * const cut = await verifyTimeline([e0.bytes], { ...options, expectEntries: 2 });
- * assert.equal(cut.code, "CUSTODY_TRUNCATED");
- * const courierKey = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["courier"] });
- * const wrongActor = await verifyTimeline(entries, { ...options, keys: [courierKey] });
- * assert.deepEqual(wrongActor.firstFailure, { index: 0, code: "CUSTODY_ACTOR_MISMATCH" });
- * ```
- */
-export interface VerifyTimelineOptions {
-  /** `--now`: evaluation time, epoch ms (the CLI passes the clock or `--now`). */
-  now: number;
-  /** `--trust`: the trust policy (keys with validity windows, threshold, content rules). */
-  trust?: TrustPolicy | undefined;
-  /** `--key`: extra trusted keys, added to the policy's; each custodian's key must be here. */
-  keys?: readonly TrustedKey[] | undefined;
-  /** `--skew`: tolerance for every time comparison, ms (default 5 minutes). */
-  skew?: number | undefined;
-  /** `--not-after`: reject entries whose event time is after this, epoch ms. */
-  notAfter?: number | undefined;
-  /** `--merkle-root`: the anchor, as 64 hex digits or `sha256:<hex>`. */
-  merkleRoot?: string | undefined;
-  /**
-   * `--expect-head`: the anchored head, the SHA-256 of the last entry's exact bytes, as
-   * `sha256:<hex>` or 64 hex digits (`stella timeline append` prints it).
-   */
-  expectHead?: string | undefined;
-  /** `--expect-entries`: the anchored number of entries (an integer ≥ 1). */
-  expectEntries?: number | undefined;
-  /**
-   * `--allow-unbound-custodians`: a key whose trust entries list no `custodians` may sign for
-   * any actor (default: such an entry fails `CUSTODY_ACTOR_UNBOUND`).
-   */
-  allowUnboundCustodians?: boolean | undefined;
-  /**
-   * RFC 3161 tokens per entry (index i: the tokens of entry i, over its signature), e.g. read
-   * from the `<entry>.tsr` files `stella timeline append --timestamp` stores.
-   */
-  timestamps?: readonly (readonly Uint8Array[] | undefined)[] | undefined;
-  /** `--tsa-roots`: trusted TSA root certificates (DER) for `timestamps` (default: the policy's). */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-  /** Names of the entries (file names, `timeline.jsonl:3`), used in messages; default `entry i`. */
-  names?: readonly string[] | undefined;
-}
+import { compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { VerifyItem, VerifyOptions } from "./options.ts";
+import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeWith } from "./verify_envelope.ts";
 
 /**
  * The result of verifying one timeline entry: its verdict, its first failure code, what it says
@@ -169,7 +90,7 @@ export interface VerifyTimelineOptions {
  *   generateKeyPair,
  *   sha256,
  *   type TimelineEntryReport,
- *   trustedKeyFromPem,
+ *   loadTrustMaterial,
  *   verifyTimeline,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
@@ -180,10 +101,10 @@ export interface VerifyTimelineOptions {
  *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
  *   signers: [createSigner(key)],
  * });
- * const report = await verifyTimeline([e0.bytes], {
- *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
+ * const trust = loadTrustMaterial({
+ *   keys: [{ pem: exportPublicKeyPem(key), options: { custodians: ["ir-team"] } }],
  * });
+ * const report = await verifyTimeline([e0.bytes], trust, { now: Date.UTC(2026, 2, 1) });
  * const entry: TimelineEntryReport | undefined = report.entries[0];
  * assert.deepEqual({ ...entry, report: null }, {
  *   index: 0,
@@ -226,6 +147,7 @@ export interface TimelineEntryReport {
  *   appendCustodyEvent,
  *   createSigner,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   type TimelineReport,
  *   timelineMerkleRoot,
  *   verifyTimeline,
@@ -240,7 +162,9 @@ export interface TimelineEntryReport {
  *   signers: [createSigner(key)],
  * });
  * // The custodian's key is not passed: every entry fails on trust, the rest is still reported.
- * const report: TimelineReport = await verifyTimeline([e0.bytes], { now: Date.UTC(2026, 2, 1) });
+ * const report: TimelineReport = await verifyTimeline([e0.bytes], loadTrustMaterial(), {
+ *   now: Date.UTC(2026, 2, 1),
+ * });
  * assert.equal(report.verified, false);
  * assert.equal(report.code, "KEY_UNTRUSTED");
  * assert.deepEqual(report.firstFailure, { index: 0, code: "KEY_UNTRUSTED" });
@@ -257,15 +181,9 @@ export interface TimelineEntryReport {
  * assert.equal(report.anchored, false); // no expectHead, expectEntries or merkleRoot given
  * ```
  */
-export interface TimelineReport {
-  /** True exactly when every check passed. */
-  verified: boolean;
-  /** `firstFailure.code`, or the failed timeline check's code when no entry failed. */
-  code?: FailureCode;
+export interface TimelineReport extends VerificationReport {
   /** The earliest failing entry and its first failed check's code. */
   firstFailure?: { index: number; code: FailureCode };
-  /** Timeline checks, in pipeline order. */
-  checks: Check[];
   /** One report per entry, in input order. */
   entries: TimelineEntryReport[];
   /** The timeline's subject (from the first entry with a valid custody statement). */
@@ -279,10 +197,6 @@ export interface TimelineReport {
    * entries removed from the end of the timeline cannot be detected.
    */
   anchored: boolean;
-  /** Key ids of the trusted keys that verified a counted signature on any entry, sorted. */
-  keyids: string[];
-  /** The evaluation time (`now`); each entry's report carries its own event time. */
-  time: { value: string; source: TimeSource };
 }
 
 /** Problem codes of `validateCustodyStatement` that step 4 (links) reports instead. */
@@ -303,10 +217,14 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  * times non-decreasing within `skew`, one subject throughout, and the anchors given.
  *
  * @param entries The entries' exact stored bytes, oldest first (the files' bytes, or the JSON
- *   Lines lines without newlines, e.g. from `splitJsonLines`). Untrusted.
- * @param options Keys or trust policy, times, anchors, tokens per entry.
+ *   Lines lines without newlines, e.g. from `splitJsonLines`), each alone or as a
+ *   {@link VerifyItem} with its name and its RFC 3161 tokens. Untrusted.
+ * @param trust The custodians' keys with their `custodians` bindings, the TSA roots.
+ * @param options Times, anchors (`merkleRoot`, `expectHead`, `expectEntries`),
+ *   `allowUnboundCustodians`.
  * @returns A {@link TimelineReport}; it never throws for bad entries (only for misuse).
- * @throws {TypeError} When `entries` is not an array of `Uint8Array` or `names` is not an array.
+ * @throws {TypeError} When `entries` is not an array of `Uint8Array` or items, `trust` is not
+ *   trust material, or `options.timestamps` is given (tokens travel with their entry).
  * @throws {RangeError} When `now` or `skew` are not sensible numbers, `merkleRoot` or
  *   `expectHead` is not 64 hex digits (optionally prefixed `sha256:`), or `expectEntries` is not
  *   an integer ≥ 1.
@@ -315,7 +233,7 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  * ```ts
  * import {
  *   appendCustodyEvent, createSigner, exportPublicKeyPem, generateKeyPair, timelineMerkleRoot,
- *   trustedKeyFromPem, verifyTimeline,
+ *   loadTrustMaterial, verifyTimeline,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
@@ -331,38 +249,47 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  *   signers,
  * });
  * // The key may sign entries for the custodian "ir-team" only.
- * const trusted = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] });
- * const options = { now: Date.UTC(2026, 2, 1), keys: [trusted] };
- * const report = await verifyTimeline([e0.bytes, e1.bytes], options);
+ * const trust = loadTrustMaterial({
+ *   keys: [{ pem: exportPublicKeyPem(key), options: { custodians: ["ir-team"] } }],
+ * });
+ * const options = { now: Date.UTC(2026, 2, 1) };
+ * const report = await verifyTimeline([e0.bytes, e1.bytes], trust, options);
  * assert.equal(report.verified, true);
  * assert.equal(report.merkleRoot, timelineMerkleRoot([e0.bytes, e1.bytes]));
  * assert.equal(report.anchored, false); // a cut tail would go unnoticed: anchor it
- * const anchored = await verifyTimeline([e0.bytes], { ...options, expectHead: report.head });
+ * const anchored = await verifyTimeline([e0.bytes], trust, { ...options, expectHead: report.head });
  * assert.equal(anchored.code, "CUSTODY_TRUNCATED");
- * const swapped = await verifyTimeline([e1.bytes, e0.bytes], options);
+ * const swapped = await verifyTimeline([e1.bytes, e0.bytes], trust, options);
  * assert.deepEqual(swapped.firstFailure, { index: 0, code: "TIMELINE_GAP" });
  * ```
  */
 export async function verifyTimeline(
-  entries: readonly Uint8Array[],
-  options: VerifyTimelineOptions,
+  entries: readonly (Uint8Array | VerifyItem)[],
+  trust: TrustMaterial,
+  options: VerifyOptions,
 ): Promise<TimelineReport> {
   if (!Array.isArray(entries)) throw new TypeError("Pass the timeline entries as an array");
-  for (const [i, entry] of entries.entries()) {
-    if (!(entry instanceof Uint8Array)) {
-      throw new TypeError(`Pass timeline entry ${i} as a Uint8Array`);
+  const items: VerifyItem[] = entries.map((entry, i) => {
+    const item = entry instanceof Uint8Array ? { bytes: entry } : entry;
+    if (typeof item !== "object" || item === null || !(item.bytes instanceof Uint8Array)) {
+      throw new TypeError(
+        `Pass timeline entry ${i} as a Uint8Array or { bytes, name, timestamps }`,
+      );
     }
-  }
+    return item;
+  });
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Pass verifyTimeline options as an object");
   }
+  if (options.timestamps !== undefined && options.timestamps.length > 0) {
+    throw new TypeError(
+      "Pass a timeline entry's RFC 3161 tokens with the entry ({ bytes, timestamps }), not in options",
+    );
+  }
+  const compiled = compileTrust(trust);
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   const skew = options.skew ?? DEFAULT_SKEW_MS;
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
-  const names = options.names;
-  if (names !== undefined && !Array.isArray(names)) {
-    throw new TypeError("Pass options.names as an array of strings");
-  }
   const expectedRoot = options.merkleRoot;
   if (expectedRoot !== undefined && !MERKLE_ROOT_RE.test(expectedRoot)) {
     throw new RangeError(
@@ -381,7 +308,7 @@ export async function verifyTimeline(
   if (expectEntries !== undefined && (!Number.isSafeInteger(expectEntries) || expectEntries < 1)) {
     throw new RangeError(`Pass expectEntries as an integer ≥ 1, not ${expectEntries}`);
   }
-  const tsaRoots = options.tsaRoots ?? options.trust?.tsaRoots;
+  const tsaRoots = compiled.tsaRoots;
 
   const results: TimelineEntryReport[] = [];
   const digests: Uint8Array[] = [];
@@ -389,8 +316,8 @@ export async function verifyTimeline(
   let previousDigest: string | undefined;
   let lastAt: { ms: number; index: number } | undefined;
   let subject: ResourceDescriptor | undefined;
-  for (const [index, bytes] of entries.entries()) {
-    const name = names?.[index] ?? `entry ${index}`;
+  for (const [index, { bytes, name: given, timestamps: tokens = [] }] of items.entries()) {
+    const name = given ?? `entry ${index}`;
     const digestBytes = sha256(bytes);
     digests.push(digestBytes);
     const digest = digestBytes.toHex();
@@ -398,15 +325,11 @@ export async function verifyTimeline(
     const atMs = custody.statement === undefined
       ? undefined
       : parseRfc3339(custody.statement.predicate.event.at);
-    const tokens = options.timestamps?.[index] ?? [];
-    const { report: envelopeReport, signers } = await verifyEnvelopeSigners(bytes, {
+    const { report: envelopeReport, signers } = await verifyEnvelopeWith(bytes, compiled, {
       now: options.now,
-      trust: options.trust,
-      keys: options.keys,
       skew,
       notAfter: options.notAfter,
       timestamps: tsaRoots === undefined ? undefined : tokens,
-      tsaRoots,
       name,
     });
     for (const keyid of envelopeReport.keyids) keyids.add(keyid);

@@ -11,8 +11,10 @@
  * Verifiers compile it once into their fast form (imported keys, parsed certificates) and keep
  * that per material object, so a batch pays for key import once.
  *
- * Validation happens at load: a bad PEM, an invalid `trust.json` or trusted root throws there,
- * naming the input, so that a verifier never meets half-valid trust.
+ * Validation happens at load: a bad PEM, an invalid `trust.json`, a trusted root that is not
+ * strict JSON throws there, naming the input. The trusted root's content (certificates, log keys)
+ * is read when a bundle is verified (`root.parse`), so that envelope verification never loads
+ * the X.509 code.
  *
  * @module
  */
@@ -25,7 +27,6 @@ import { decodePemAll } from "../encoding/pem.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { sha256 } from "../digest/digest.ts";
 import type { RequiredClaim } from "../model/claim_policy.ts";
-import { parseTrustedRoot, type TrustedRoot } from "./trusted_root.ts";
 import {
   parseTrustPolicy,
   type TrustedKey,
@@ -66,7 +67,7 @@ export interface TrustMaterial {
   tsaRoots?: string[];
   /** Trusted transparency-log keys of `trust.json` (PEM SPKI and checkpoint origin). */
   transparencyLogs?: { publicKey: string; origin?: string }[];
-  /** Sigstore `trusted_root.json`, as its (validated) JSON value. */
+  /** Sigstore `trusted_root.json`, as its JSON value (strictly parsed). */
   trustedRoot?: JsonValue;
   /** `sha256:HEX` over the RFC 8785 canonical JSON of every other field. */
   digest: string;
@@ -183,19 +184,17 @@ export function loadTrustMaterial(sources: TrustSources = {}): TrustMaterial {
         : { publicKey: log.publicKey, origin: log.origin }
     );
   }
-  let trustedRoot: TrustedRoot | undefined;
   if (sources.trustedRoot !== undefined) {
     const name = sources.trustedRootName;
     try {
       body.trustedRoot = parseJson(sources.trustedRoot, { name });
-      trustedRoot = parseTrustedRoot(sources.trustedRoot, { name });
     } catch (error) {
       throw withSource(error, "trusted root", name);
     }
   }
   const material: TrustMaterial = { ...body, digest: digestOf(body) };
   const tsa = material.tsaRoots === undefined ? undefined : tsaRoots;
-  COMPILED.set(material, freeze({ material, keys: compiled, tsaRoots: tsa, trustedRoot }));
+  COMPILED.set(material, freeze({ material, keys: compiled, tsaRoots: tsa }));
   return material;
 }
 
@@ -206,6 +205,8 @@ export function loadTrustMaterial(sources: TrustSources = {}): TrustMaterial {
 export interface CompiledTrust {
   /** The keys, ready to verify. */
   readonly keys: readonly TrustedKey[];
+  /** The keys as written (PEM and entry options), in the same order. */
+  readonly keyEntries: readonly TrustPolicyKeyEntry[];
   /** Distinct keys that must sign (unset: 1). */
   readonly threshold: number | undefined;
   /** Allowed predicate types, when the trust constrains them. */
@@ -214,8 +215,11 @@ export interface CompiledTrust {
   readonly requiredClaims: readonly RequiredClaim[] | undefined;
   /** TSA roots (DER), or undefined when none were given. */
   readonly tsaRoots: readonly Uint8Array[] | undefined;
-  /** The Sigstore trusted root, when given. */
-  readonly trustedRoot: TrustedRoot | undefined;
+  /**
+   * The Sigstore trusted root's JSON, when given (read by `verifyBundle`, which loads the X.509
+   * code only when a bundle is verified).
+   */
+  readonly trustedRoot: JsonValue | undefined;
   /** The digest of the material. */
   readonly digest: string;
 }
@@ -226,16 +230,16 @@ function freeze(parts: {
   material: TrustMaterial;
   keys: TrustedKey[];
   tsaRoots: Uint8Array[] | undefined;
-  trustedRoot: TrustedRoot | undefined;
 }): CompiledTrust {
   const { material } = parts;
   return {
     keys: parts.keys,
+    keyEntries: material.keys,
     threshold: material.threshold,
     allowedPredicateTypes: material.allowedPredicateTypes,
     requiredClaims: material.requiredClaims,
     tsaRoots: parts.tsaRoots,
-    trustedRoot: parts.trustedRoot,
+    trustedRoot: material.trustedRoot,
     digest: material.digest,
   };
 }
@@ -267,10 +271,7 @@ export function compileTrust(material: TrustMaterial): CompiledTrust {
   if (problems.length > 0) throw new ValidationError("Invalid trust material", problems);
   const keys = material.keys.map((entry, i) => importEntry(entry, `/keys/${i}`));
   const tsaRoots = material.tsaRoots?.map((b64) => decodeBase64(b64));
-  const trustedRoot = material.trustedRoot === undefined
-    ? undefined
-    : parseTrustedRoot(canonicalize(material.trustedRoot));
-  const compiled = freeze({ material, keys, tsaRoots, trustedRoot });
+  const compiled = freeze({ material, keys, tsaRoots });
   COMPILED.set(material, compiled);
   return compiled;
 }
@@ -285,6 +286,7 @@ export function compileTrust(material: TrustMaterial): CompiledTrust {
 export function trustOfKeys(keys: readonly TrustedKey[]): CompiledTrust {
   return {
     keys,
+    keyEntries: [],
     threshold: undefined,
     allowedPredicateTypes: undefined,
     requiredClaims: undefined,

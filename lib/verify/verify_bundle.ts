@@ -44,7 +44,7 @@ import { ParseError } from "../encoding/errors.ts";
 import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
 import { decodePem } from "../encoding/pem.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { describeTime, formatRfc3339 } from "../encoding/time.ts";
+import { describeTime, formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { type DigestAlgorithm, digestBytes, sha256 } from "../digest/digest.ts";
 import { preAuthEncoding } from "../model/dsse.ts";
 import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
@@ -77,75 +77,37 @@ import {
   type TrustedAuthority,
   type TrustedRoot,
 } from "./trusted_root.ts";
+import { canonicalize } from "../encoding/canonical_json.ts";
+import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { CertificateIdentityPolicy, VerifyOptions } from "./options.ts";
+import type { ArtifactDigests } from "./subject_check.ts";
 import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
 import { validateChain } from "./x509_chain.ts";
 
 /** Most RFC 3161 timestamps a bundle may carry. */
 const MAX_TIMESTAMPS = 32;
 
-/**
- * An expected certificate identity: exact strings, or regular expressions (matched anywhere,
- * as cosign's `--certificate-identity-regexp`; anchor them with `^…$`).
- *
- * @example Usage
- * ```ts
- * import { type CertificateIdentityPolicy, verifyBundle } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * // A Fulcio-style test leaf for alice@example.com, OIDC issuer https://accounts.example.com.
- * const leaf =
- *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
- *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
- *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
- *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
- *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
- * const bundle = JSON.stringify({
- *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
- *   verificationMaterial: { certificate: { rawBytes: leaf } },
- *   messageSignature: { signature: "AAEC" },
- * });
- * const identityCheck = async (identity: CertificateIdentityPolicy) => {
- *   const report = await verifyBundle(bundle, {
- *     trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
- *     identity,
- *     artifact: new Uint8Array(),
- *     now: Date.UTC(2026, 0, 1, 0, 5),
- *   });
- *   assert.equal(report.verified, false); // no signing time, untrusted issuer: only the identity is shown
- *   return report.checks.find((check) => check.id === "cert.identity");
- * };
- * const exact: CertificateIdentityPolicy = {
- *   subject: "alice@example.com",
- *   issuer: "https://accounts.example.com",
- * };
- * assert.deepEqual(await identityCheck(exact), { id: "cert.identity", ok: true });
- * const regexp: CertificateIdentityPolicy = { subject: /@example\.org$/, issuer: exact.issuer };
- * assert.deepEqual(await identityCheck(regexp), {
- *   id: "cert.identity",
- *   ok: false,
- *   code: "CERTIFICATE_IDENTITY_MISMATCH",
- *   message: 'Reject certificate: its subject ["alice@example.com"] is not /@example\\.org$/',
- * });
- * ```
- */
-export interface CertificateIdentityPolicy {
-  /** Expected SAN (email, URI or Fulcio otherName). */
-  subject?: string | RegExp | undefined;
-  /**
-   * Expected OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1). A certificate without
-   * the extension (e.g. a GitHub release attestation) has the empty issuer: only a regular
-   * expression that matches `""` (such as `.*`) accepts it, never an exact string.
-   */
-  issuer?: string | RegExp | undefined;
-  /** Expected source repository URI (Fulcio extension .1.12); absent extension never matches. */
-  sourceRepositoryUri?: string | RegExp | undefined;
-  /** Expected source repository owner URI (Fulcio extension .1.16); absent never matches. */
-  sourceRepositoryOwnerUri?: string | RegExp | undefined;
+const ROOTS = new WeakMap<CompiledTrust, TrustedRoot | ParseError>();
+
+/** The trust's trusted root, read once per compiled trust (or why it does not read). */
+function trustedRootOf(trust: CompiledTrust): TrustedRoot | ParseError {
+  let root = ROOTS.get(trust);
+  if (root === undefined) {
+    try {
+      root = parseTrustedRoot(canonicalize(trust.trustedRoot));
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      root = error;
+    }
+    ROOTS.set(trust, root);
+  }
+  return root;
 }
 
-/** Options of {@link verifyBundle}. */
-export interface VerifyBundleOptions {
-  /** The trusted root: `trusted_root.json` bytes or text, or a parsed one. */
-  trustedRoot: Uint8Array | string | TrustedRoot;
+/** What the bundle pipeline runs with: the trust and options of {@link verifyBundle}, resolved. */
+interface BundleSettings {
+  /** The trusted root, or why it does not read. */
+  trustedRoot: TrustedRoot | ParseError;
   /** Verify a key-based bundle with this PEM SubjectPublicKeyInfo public key. */
   key?: string | undefined;
   /** Verify a certificate-based bundle: the expected identity. */
@@ -155,7 +117,7 @@ export interface VerifyBundleOptions {
    * message signature the digest its signature is over (SHA-384 for P-384 keys, SHA-512 for
    * P-521, as the bundle's message digest says), for a DSSE envelope a statement subject's.
    */
-  artifact?: Uint8Array | { digest: string } | undefined;
+  artifact?: Uint8Array | { digest: string } | { digests: ArtifactDigests } | undefined;
   /** How many verified signing times (SET-signed integrated times, RFC 3161 timestamps) are required; default 1. */
   timeThreshold?: number | undefined;
   /**
@@ -218,19 +180,25 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  * the checks and their order).
  *
  * @param input The bundle JSON (bytes or text).
- * @param options Trusted root, key or identity policy, artifact, times.
+ * @param trust The trusted root, and for a key-signed bundle its one trusted key (its
+ *   `validFrom`, `validUntil` and `revokedAt` bound every verified signing time).
+ * @param options Identity policy, artifact (`artifact` or one `artifactDigest`), thresholds,
+ *   times. The envelope-only subject options (`image`, `subjectName`, `predicateType`) are misuse.
  * @returns The verification report; `time.source` is `rekor` or `rfc3161` (the earliest verified
  *   observer time), or `clock` when none verified.
- * @throws {TypeError} When neither `key` nor `identity` is given, or an option has a wrong type.
+ * @throws {TypeError} When `trust` has no trusted root, or neither one key nor an `identity` is
+ *   given (or several keys), or an option has a wrong type.
  * @throws {RangeError} When `now`, `skew` or `notAfter` is not a finite number.
  * @throws {ParseError} `PEM_*`/`KEY_*` codes when `key` is not a PEM public key.
  *
  * @example Usage
  * ```ts
- * import { verifyBundle } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const report = await verifyBundle("{}", {
+ * const trust = loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * });
+ * const report = await verifyBundle("{}", trust, {
  *   identity: { subject: "a@example.com", issuer: "https://accounts.google.com" },
  *   now: Date.parse("2026-01-01T00:00:00Z"),
  * });
@@ -238,11 +206,82 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  * assert.equal(report.code, "BUNDLE_MALFORMED");
  * ```
  */
-export async function verifyBundle(
+export function verifyBundle(
   input: Uint8Array | string,
-  options: VerifyBundleOptions,
+  trust: TrustMaterial,
+  options: VerifyOptions,
+): Promise<VerificationReport> {
+  return verifyBundleWith(input, compileTrust(trust), options);
+}
+
+/**
+ * Internal (not re-exported by `mod.ts`): {@link verifyBundle} over compiled trust (batches
+ * compile once).
+ *
+ * @param input The bundle JSON (bytes or text).
+ * @param trust Compiled trust with a trusted root.
+ * @param options As for {@link verifyBundle}.
+ * @returns The verification report.
+ */
+export function verifyBundleWith(
+  input: Uint8Array | string,
+  trust: CompiledTrust,
+  options: VerifyOptions,
 ): Promise<VerificationReport> {
   if (typeof options !== "object" || options === null) throw new TypeError("Pass the options");
+  if (trust.trustedRoot === undefined) {
+    throw new TypeError("Pass trust material with a trusted root (trustedRoot) to verify a bundle");
+  }
+  const root = trustedRootOf(trust);
+  for (const name of ["image", "subjectName", "predicateType"] as const) {
+    if (options[name] !== undefined) {
+      throw new TypeError(`Pass \`${name}\` for envelopes only: Sigstore bundles do not check it`);
+    }
+  }
+  if (options.artifactDigest !== undefined && options.artifactDigest.length !== 1) {
+    throw new TypeError("Pass one `artifactDigest` for a Sigstore bundle");
+  }
+  const entries = trust.keyEntries;
+  if (entries.length > 1) {
+    throw new TypeError("Pass one trusted key for a key-signed bundle, not several");
+  }
+  const entry = entries[0];
+  let keyValidity: BundleSettings["keyValidity"];
+  if (entry !== undefined) {
+    const from = entry.validFrom === undefined ? undefined : parseRfc3339(entry.validFrom);
+    const until = [entry.validUntil, entry.revokedAt].filter((t) => t !== undefined)
+      .map((t) => parseRfc3339(t!));
+    keyValidity = {
+      validFrom: from,
+      validUntil: until.length === 0 ? undefined : Math.min(...until),
+    };
+  }
+  const artifact = options.artifact;
+  return runBundle(input, {
+    trustedRoot: root,
+    key: entry?.publicKey,
+    keyValidity,
+    identity: options.identity,
+    artifact: options.artifactDigest !== undefined
+      ? { digest: options.artifactDigest[0]! }
+      : artifact === undefined || artifact instanceof Uint8Array
+      ? artifact
+      : { digests: artifact },
+    timeThreshold: options.timeThreshold,
+    tlogThreshold: options.tlogThreshold,
+    timestampThreshold: options.timestampThreshold,
+    sctThreshold: options.sctThreshold,
+    now: options.now,
+    skew: options.skew,
+    notAfter: options.notAfter,
+    name: options.name,
+  });
+}
+
+async function runBundle(
+  input: Uint8Array | string,
+  options: BundleSettings,
+): Promise<VerificationReport> {
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   const timeThreshold = options.timeThreshold ?? 1;
   if (!Number.isSafeInteger(timeThreshold) || timeThreshold < 1) {
@@ -292,17 +331,12 @@ export async function verifyBundle(
     checks.push(fail("bundle.parse", code, error.message));
     return done([]);
   }
-  let root: TrustedRoot;
-  try {
-    root = isTrustedRoot(options.trustedRoot)
-      ? options.trustedRoot
-      : parseTrustedRoot(options.trustedRoot);
-    checks.push(pass("root.parse"));
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", error.message));
+  if (options.trustedRoot instanceof ParseError) {
+    checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", options.trustedRoot.message));
     return done([]);
   }
+  const root: TrustedRoot = options.trustedRoot;
+  checks.push(pass("root.parse"));
   // What the bundle must carry follows what the trust material can vouch for (sigstore-go's
   // verifier options): a root without transparency logs cannot demand an entry, and a root with
   // TSAs demands a timestamp when no entry is demanded.
@@ -397,6 +431,10 @@ export async function verifyBundle(
     ? content.kind === "messageSignature"
       ? { algorithm: digestHash, digest: digestBytes(digestHash, given.bytes) }
       : { algorithm: "sha256", digest: sha256(given.bytes) }
+    : "digests" in given
+    ? content.kind === "messageSignature"
+      ? { algorithm: digestHash, digest: Uint8Array.fromHex(given.digests[digestHash]) }
+      : { algorithm: "sha256", digest: Uint8Array.fromHex(given.digests.sha256) }
     : given;
   // The artifact's digest under `digestHash`, when known: what message signatures and hashedrekord
   // bodies name.
@@ -650,7 +688,14 @@ export async function verifyBundle(
   // 7. Signature and artifact.
   if (signer !== undefined && algorithm !== undefined) {
     checks.push(
-      await checkSignature(bundle, signer, algorithm, given, artifactDigest, digestHash),
+      await checkSignature(
+        bundle,
+        signer,
+        algorithm,
+        given !== undefined && "digests" in given ? resolved : given,
+        artifactDigest,
+        digestHash,
+      ),
     );
   }
   const artifactCheck = checkArtifact(bundle, resolved, digestHash);
@@ -694,21 +739,17 @@ export async function verifyBundle(
   return done(times, extra);
 }
 
-function isTrustedRoot(value: unknown): value is TrustedRoot {
-  return typeof value === "object" && value !== null && !(value instanceof Uint8Array) &&
-    Array.isArray((value as TrustedRoot).tlogs);
-}
-
 interface ArtifactDigest {
   algorithm: DigestAlgorithm;
   digest: Uint8Array;
 }
 
 function resolveArtifactDigest(
-  artifact: VerifyBundleOptions["artifact"],
-): ArtifactDigest | { bytes: Uint8Array } | undefined | string {
+  artifact: BundleSettings["artifact"],
+): ArtifactDigest | { bytes: Uint8Array } | { digests: ArtifactDigests } | undefined | string {
   if (artifact === undefined) return undefined;
   if (artifact instanceof Uint8Array) return { bytes: artifact };
+  if ("digests" in artifact) return artifact;
   if (typeof artifact === "object" && artifact !== null && typeof artifact.digest === "string") {
     const m = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.exec(
       artifact.digest,

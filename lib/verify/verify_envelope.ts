@@ -5,7 +5,8 @@
  *
  * Pipeline, one {@link Check} each, in this order:
  * 1. `envelope.parse`: strict envelope parse (`ENVELOPE_MALFORMED`); nothing else runs on failure.
- * 2. `timestamp.rfc3161` (one per token in `timestamps`): a token counts only for a signature
+ * 2. `timestamp.rfc3161` (one per token in `timestamps`, verified against the trust's TSA
+ *    roots): a token counts only for a signature
  *    that verifies under a trusted key; it then proves that signature existed at its `genTime`.
  *    A token that verifies but only over a signature that does not verify (or whose key is not
  *    trusted) changes nothing: the check passes with an "Ignored (not a time source)" message.
@@ -75,8 +76,10 @@ import {
   type TimeSource,
   type VerificationReport,
 } from "./report.ts";
-import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
-import { assertSubjectOptions, checkSubject, type SubjectOptions } from "./subject_check.ts";
+import type { TrustedKey } from "./trust_policy.ts";
+import { assertSubjectOptions, checkSubject } from "./subject_check.ts";
+import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { VerifyOptions } from "./options.ts";
 
 /** Default tolerance for time comparisons: 5 minutes. */
 export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -85,63 +88,16 @@ export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 export const DEFAULT_MAX_SIGNATURES = 64;
 
 /**
- * Options of {@link verifyEnvelope}; every field the CLI may leave unset is optional. The subject
- * options ({@link SubjectOptions}: `artifact`, `artifactDigest`, `image`, `subjectName`,
- * `predicateType`) bind the statement to what the caller holds.
- */
-export interface VerifyEnvelopeOptions extends SubjectOptions {
-  /** Evaluation time, epoch ms (the CLI passes the clock or `--now`; lib never reads the clock). */
-  now: number;
-  /** The trust policy (keys, threshold, content rules). */
-  trust?: TrustPolicy | undefined;
-  /** Extra trusted keys (each CLI `--key` is one), added to the policy's keys. */
-  keys?: readonly TrustedKey[] | undefined;
-  /** Claimed signing time, epoch ms; when unset the signing time is `now`. */
-  signedAt?: number | undefined;
-  /** Reject signatures made after this time, epoch ms. */
-  notAfter?: number | undefined;
-  /** Tolerance for every time comparison, ms (default {@link DEFAULT_SKEW_MS}). */
-  skew?: number | undefined;
-  /** Distinct trusted keys required (overrides the policy; default 1). */
-  threshold?: number | undefined;
-  /** Allowed predicate types (overrides the policy's). */
-  allowedPredicateTypes?: readonly string[] | undefined;
-  /** Required claims (overrides the policy's). */
-  requiredClaims?: readonly RequiredClaim[] | undefined;
-  /** Name of the input, used in messages (e.g. the file name). */
-  name?: string | undefined;
-  /** Source of `signedAt` when it came from evidence (default `signed-at`). */
-  signedAtSource?: TimeSource | undefined;
-  /**
-   * RFC 3161 timestamp tokens (DER `TimeStampResp` or bare `TimeStampToken`) over a signature of
-   * this envelope (the imprint covers the decoded signature bytes, Sigstore's convention). A token
-   * that verifies against `tsaRoots` over a signature that verifies under a trusted key supplies
-   * that signature's time (source `rfc3161`); over any other signature it is ignored.
-   */
-  timestamps?: readonly Uint8Array[] | undefined;
-  /** Trusted TSA root certificates (DER) for `timestamps`. */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-  /**
-   * Expected build-metadata Merkle root (`sha256:<hex>` or hex): some subject of the statement
-   * must carry it as its `merkleSha256` digest (export subjects do).
-   */
-  merkleRoot?: string | undefined;
-  /**
-   * Most signatures an envelope may carry (default {@link DEFAULT_MAX_SIGNATURES}); more is
-   * `TOO_MANY_SIGNATURES` before any is tried.
-   */
-  maxSignatures?: number | undefined;
-}
-
-/**
- * Verifies a DSSE envelope against trusted keys and an optional trust policy.
+ * Verifies a DSSE envelope against the operator's trust material.
  *
  * @param input The envelope's JSON bytes (or text), untrusted.
- * @param options Keys or trust policy, times and content rules.
+ * @param trust The trusted keys and content rules ({@link loadTrustMaterial}).
+ * @param options Times, thresholds, subject checks, RFC 3161 tokens, anchors.
  * @returns A {@link VerificationReport}; it never throws for bad input (only for misuse).
  * @throws {RangeError} When `now`, `skew`, `threshold` or `maxSignatures` are not sensible
  *   numbers.
- * @throws {TypeError} When a subject option is malformed (e.g. `image` without `@sha256:`).
+ * @throws {TypeError} When `trust` is not trust material, or a subject option is malformed (e.g.
+ *   `image` without `@sha256:`).
  *
  * @example Usage
  * ```ts
@@ -149,9 +105,9 @@ export interface VerifyEnvelopeOptions extends SubjectOptions {
  *   createSigner,
  *   exportPublicKeyPem,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   serializeEnvelope,
  *   signEnvelope,
- *   trustedKeyFromPem,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
@@ -163,25 +119,27 @@ export interface VerifyEnvelopeOptions extends SubjectOptions {
  *   predicateType: "https://example.com/predicate/v1",
  *   predicate: {},
  * }, [createSigner(key)]);
- * const options = { now: Date.UTC(2026, 0, 1), keys: [trustedKeyFromPem(exportPublicKeyPem(key))] };
- * const report = await verifyEnvelope(serializeEnvelope(envelope), options);
+ * const trust = loadTrustMaterial({ keys: [{ pem: exportPublicKeyPem(key) }] });
+ * const options = { now: Date.UTC(2026, 0, 1) };
+ * const report = await verifyEnvelope(serializeEnvelope(envelope), trust, options);
  * assert.equal(report.verified, true);
  * assert.deepEqual(report.keyids, [key.keyid]);
  * assert.equal(report.statement?.predicateType, "https://example.com/predicate/v1");
  * const tampered = serializeEnvelope({ ...envelope, payload: envelope.payload.slice(4) });
- * const rejected = await verifyEnvelope(tampered, options);
+ * const rejected = await verifyEnvelope(tampered, trust, options);
  * assert.deepEqual([rejected.verified, rejected.code], [false, "SIGNATURE_INVALID"]);
- * const untrusted = await verifyEnvelope(serializeEnvelope(envelope), { now: options.now });
+ * const untrusted = await verifyEnvelope(serializeEnvelope(envelope), loadTrustMaterial(), options);
  * assert.deepEqual([untrusted.verified, untrusted.code], [false, "KEY_UNTRUSTED"]);
- * const malformed = await verifyEnvelope("{}", { now: options.now });
+ * const malformed = await verifyEnvelope("{}", trust, options);
  * assert.deepEqual([malformed.verified, malformed.code], [false, "ENVELOPE_MALFORMED"]);
  * ```
  */
 export async function verifyEnvelope(
   input: Uint8Array | string,
-  options: VerifyEnvelopeOptions,
+  trust: TrustMaterial,
+  options: VerifyOptions,
 ): Promise<VerificationReport> {
-  return (await verifyEnvelopeSigners(input, options)).report;
+  return (await verifyEnvelopeWith(input, compileTrust(trust), options)).report;
 }
 
 /**
@@ -197,18 +155,21 @@ export interface CountedSigner {
 }
 
 /**
- * Internal (not re-exported by `mod.ts`): {@link verifyEnvelope}, plus the keys that counted
- * with their custodian bindings (for `verifyTimeline`).
+ * Internal (not re-exported by `mod.ts`): {@link verifyEnvelope} over compiled trust, plus the
+ * keys that counted with their custodian bindings (for `verifyTimeline`); batches and kits call
+ * it with trust compiled once.
  *
  * @param input The envelope's JSON bytes (or text), untrusted.
+ * @param trust Compiled trust (`compileTrust`, `trustOfKeys`).
  * @param options As for {@link verifyEnvelope}.
  * @returns The report and the keys that counted, in signature order.
  */
-export async function verifyEnvelopeSigners(
+export async function verifyEnvelopeWith(
   input: Uint8Array | string,
-  options: VerifyEnvelopeOptions,
+  trust: CompiledTrust,
+  options: VerifyOptions,
 ): Promise<{ report: VerificationReport; signers: CountedSigner[] }> {
-  const settings = resolve(options);
+  const settings = resolve(options, trust);
   assertSubjectOptions(options);
   const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
   if (!Number.isSafeInteger(maxSignatures) || maxSignatures < 1) {
@@ -241,7 +202,7 @@ export async function verifyEnvelopeSigners(
   }
   const verifying = await findSignatureKeys(envelope, settings);
   const stamped = options.timestamps !== undefined && options.timestamps.length > 0
-    ? await bindTimestamps(envelope, verifying, options, settings)
+    ? await bindTimestamps(envelope, verifying, options.timestamps, trust.tsaRoots, settings)
     : { checks: [], times: new Map<number, StampedTime>() };
   checks.push(...stamped.checks);
   const signatures = checkSignatures(envelope, verifying, stamped.times, settings);
@@ -305,9 +266,12 @@ interface StampedTime {
   slack: number;
 }
 
-function resolve(options: VerifyEnvelopeOptions): Settings {
+function resolve(options: VerifyOptions, trust: CompiledTrust): Settings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Pass the verification options as an object");
+  }
   const skew = options.skew ?? DEFAULT_SKEW_MS;
-  const threshold = options.threshold ?? options.trust?.threshold ?? 1;
+  const threshold = options.threshold ?? trust.threshold ?? 1;
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
   if (!Number.isSafeInteger(threshold) || threshold < 1) {
@@ -315,7 +279,7 @@ function resolve(options: VerifyEnvelopeOptions): Settings {
   }
   const signedAt = options.signedAt;
   const signedAtSource = options.signedAtSource ?? "signed-at";
-  const keys = [...(options.trust?.keys ?? []), ...(options.keys ?? [])];
+  const keys = trust.keys;
   return {
     now: options.now,
     time: signedAt ?? options.now,
@@ -327,8 +291,8 @@ function resolve(options: VerifyEnvelopeOptions): Settings {
     threshold,
     keys,
     bounds: mergeBounds(keys),
-    allowedPredicateTypes: options.allowedPredicateTypes ?? options.trust?.allowedPredicateTypes,
-    requiredClaims: options.requiredClaims ?? options.trust?.requiredClaims,
+    allowedPredicateTypes: options.allowedPredicateTypes ?? trust.allowedPredicateTypes,
+    requiredClaims: options.requiredClaims ?? trust.requiredClaims,
     name: options.name,
   };
 }
@@ -510,20 +474,21 @@ async function findVerifyingKey(
 async function bindTimestamps(
   envelope: ParsedEnvelope,
   verifying: readonly (TrustedKey | undefined)[],
-  options: VerifyEnvelopeOptions,
+  tokens: readonly Uint8Array[],
+  roots: readonly Uint8Array[] | undefined,
   s: Settings,
 ): Promise<{ checks: Check[]; times: Map<number, StampedTime> }> {
   const { verifyTimestamp } = await import("./timestamp.ts");
   const times = new Map<number, StampedTime>();
   const outcomes: ({ bound: true } | { ignored: string } | { failed: Check })[] = [];
-  for (const [i, token] of (options.timestamps ?? []).entries()) {
+  for (const [i, token] of tokens.entries()) {
     let bound = false;
     const unbound: number[] = [];
     let failure: Check | undefined;
     for (const [index, signature] of envelope.signatures.entries()) {
       const result = await verifyTimestamp(token, {
         data: signature.sigBytes,
-        roots: options.tsaRoots ?? options.trust?.tsaRoots ?? [],
+        roots: roots ?? [],
         at: s.now,
         skew: s.skew,
         name: `timestamp ${i}`,
