@@ -493,11 +493,10 @@ export type {
   ChainValidation,
   ValidateChainOptions,
 } from "./lib/verify/x509_chain.ts";
-export {
-  parseTimestampResponse,
-  TIMESTAMP_STATUSES,
-  verifyTimestamp,
-} from "./lib/verify/timestamp.ts";
+export { verifyTimestamp } from "./lib/verify/timestamp.ts";
+export type { TimestampVerification, VerifyTimestampOptions } from "./lib/verify/timestamp.ts";
+export { parseTimestampResponse } from "./lib/verify/timestamp_parse.ts";
+export { TIMESTAMP_STATUSES } from "./lib/verify/timestamp_token.ts";
 export type {
   EssCertId,
   MessageImprint,
@@ -507,10 +506,8 @@ export type {
   TimestampSignerInfo,
   TimestampStatus,
   TimestampToken,
-  TimestampVerification,
   TstInfo,
-  VerifyTimestampOptions,
-} from "./lib/verify/timestamp.ts";
+} from "./lib/verify/timestamp_token.ts";
 export { isValidAt, parseTrustedRoot } from "./lib/verify/trusted_root.ts";
 export type {
   ParseTrustedRootOptions,

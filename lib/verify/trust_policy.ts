@@ -43,6 +43,8 @@ import {
 import { createVerifier } from "../crypto/local_verifier.ts";
 import type { Verifier } from "../crypto/signer.ts";
 import { type RequiredClaim, validatePolicy } from "../model/claim_policy.ts";
+import type { JsonValue } from "../encoding/json_value.ts";
+import { isObject } from "./_json.ts";
 
 /**
  * A key the verifier trusts, ready to check signatures: its id, one verifier per accepted
@@ -215,7 +217,7 @@ const TIME_FIELDS = ["validFrom", "validUntil", "revokedAt"] as const;
 const DEFAULT_TRUST_MAX_BYTES = 4 * 1024 * 1024;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isObject(value as JsonValue);
 }
 
 function unknownFields(

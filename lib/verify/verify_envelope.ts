@@ -55,17 +55,10 @@
 
 import { ParseError } from "../encoding/errors.ts";
 import { encodeHex } from "../encoding/bytes.ts";
-import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
-import {
-  INTOTO_PAYLOAD_TYPE,
-  type ParsedEnvelope,
-  parseEnvelope,
-  preAuthEncoding,
-} from "../model/dsse.ts";
-import { validateStatement } from "../model/statement.ts";
-import { evaluatePolicy, type RequiredClaim } from "../model/claim_policy.ts";
+import { type ParsedEnvelope, parseEnvelope, preAuthEncoding } from "../model/dsse.ts";
+import type { RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
 import {
   type Check,
@@ -80,6 +73,8 @@ import type { TrustedKey } from "./trust_policy.ts";
 import { assertSubjectOptions, checkSubject } from "./subject_check.ts";
 import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
 import type { VerifyOptions } from "./options.ts";
+import { checkContent, checkMerkleRoot } from "./_envelope_content.ts";
+import { bindTimestamps, type StampedTime } from "./_envelope_timestamps.ts";
 
 /** Default tolerance for time comparisons: 5 minutes. */
 export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -258,12 +253,6 @@ interface SignatureTime {
   /** Uncertainty counted against the signer (a token's stated accuracy), ms. */
   slack: number;
   source: TimeSource;
-}
-
-/** A time proven by an RFC 3161 token bound to a signature. */
-interface StampedTime {
-  at: number;
-  slack: number;
 }
 
 function resolve(options: VerifyOptions, trust: CompiledTrust): Settings {
@@ -466,103 +455,6 @@ async function findVerifyingKey(
   return undefined;
 }
 
-/**
- * Verifies the RFC 3161 tokens (lazily loading the X.509/CMS code) against every signature and
- * binds each token that verifies to the signatures that verify under a trusted key: the earliest
- * bound `genTime` is that signature's time. One check per token, in token order.
- */
-async function bindTimestamps(
-  envelope: ParsedEnvelope,
-  verifying: readonly (TrustedKey | undefined)[],
-  tokens: readonly Uint8Array[],
-  roots: readonly Uint8Array[] | undefined,
-  s: Settings,
-): Promise<{ checks: Check[]; times: Map<number, StampedTime> }> {
-  const { verifyTimestamp } = await import("./timestamp.ts");
-  const times = new Map<number, StampedTime>();
-  const outcomes: ({ bound: true } | { ignored: string } | { failed: Check })[] = [];
-  for (const [i, token] of tokens.entries()) {
-    let bound = false;
-    const unbound: number[] = [];
-    let failure: Check | undefined;
-    for (const [index, signature] of envelope.signatures.entries()) {
-      const result = await verifyTimestamp(token, {
-        data: signature.sigBytes,
-        roots: roots ?? [],
-        at: s.now,
-        skew: s.skew,
-        name: `timestamp ${i}`,
-      });
-      if (result.verified && result.genTime !== undefined) {
-        if (verifying[index] === undefined) {
-          unbound.push(index);
-          continue;
-        }
-        bound = true;
-        const seen = times.get(index);
-        if (seen === undefined || result.genTime < seen.at) {
-          times.set(index, { at: result.genTime, slack: result.accuracyMs ?? 0 });
-        }
-        continue;
-      }
-      const failed = result.checks.find((c) => !c.ok);
-      if (
-        failure === undefined ||
-        (failure.code === "TIMESTAMP_IMPRINT_MISMATCH" && failed?.code !== undefined &&
-          failed.code !== "TIMESTAMP_IMPRINT_MISMATCH")
-      ) {
-        failure = failed;
-      }
-    }
-    if (bound) outcomes.push({ bound: true });
-    else if (unbound.length > 0) {
-      const which = unbound.map((n) => `signature ${n}`).join(", ");
-      outcomes.push({
-        ignored: `timestamp ${i} is over ${which}, which does not verify under a trusted key`,
-      });
-    } else {
-      outcomes.push({
-        failed: failure ?? fail(
-          "timestamp.rfc3161",
-          "TIMESTAMP_MALFORMED",
-          `Reject timestamp ${i}: it verifies over no signature of the envelope`,
-        ),
-      });
-    }
-  }
-  const anyBound = times.size > 0;
-  const checks = outcomes.map((outcome): Check => {
-    if ("bound" in outcome) return pass("timestamp.rfc3161");
-    if ("ignored" in outcome) return ignored(outcome.ignored);
-    const { failed } = outcome;
-    if (anyBound) return ignored(failed.message ?? failed.code ?? "it does not verify");
-    return fail("timestamp.rfc3161", failed.code ?? "TIMESTAMP_MALFORMED", failed.message ?? "");
-  });
-  return { checks, times };
-}
-
-/** A passing `timestamp.rfc3161` check for a token that is not a time source. */
-function ignored(why: string): Check {
-  return { id: "timestamp.rfc3161", ok: true, message: `Ignored (not a time source): ${why}` };
-}
-
-function checkMerkleRoot(summary: StatementSummary | undefined, expected: string): Check {
-  const want = expected.toLowerCase().replace(/^sha256:/, "");
-  const roots = (summary?.subjects ?? []).map((s) => s.digest["merkleSha256"]).filter((d) =>
-    d !== undefined
-  );
-  if (roots.some((root) => root.toLowerCase() === want)) return pass("merkle.root");
-  return fail(
-    "merkle.root",
-    "MERKLE_ROOT_MISMATCH",
-    roots.length === 0
-      ? `Reject --merkle-root sha256:${want}: no subject carries a merkleSha256 digest`
-      : `Reject --merkle-root sha256:${want}: the statement commits to ${
-        roots.map((r) => `sha256:${r}`).join(", ")
-      }`,
-  );
-}
-
 function keyTimeProblem(
   bounds: KeyBounds,
   time: SignatureTime,
@@ -609,112 +501,6 @@ function checkTimeWindow(s: Settings): Check {
     );
   }
   return pass("time.window");
-}
-
-function checkContent(
-  envelope: ParsedEnvelope,
-  s: Settings,
-): { checks: Check[]; summary: StatementSummary | undefined } {
-  const constrained = s.allowedPredicateTypes !== undefined || s.requiredClaims !== undefined;
-  if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) {
-    if (!constrained) return { checks: [pass("payload.type")], summary: undefined };
-    return {
-      checks: [
-        fail(
-          "payload.type",
-          "PAYLOAD_TYPE_UNSUPPORTED",
-          `Reject payload type "${envelope.payloadType}": the trust policy checks content, which needs "${INTOTO_PAYLOAD_TYPE}"`,
-        ),
-      ],
-      summary: undefined,
-    };
-  }
-  const checks: Check[] = [pass("payload.type")];
-  let value: unknown;
-  try {
-    value = parseJson(envelope.payloadBytes, { name: "payload" });
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    checks.push(fail("statement.parse", "STATEMENT_INVALID", error.message));
-    return { checks, summary: undefined };
-  }
-  const legacy = summarizeLegacy(value);
-  if (legacy !== undefined) {
-    checks.push(pass("statement.parse"));
-    if (constrained) {
-      checks.push(
-        fail(
-          "policy.predicate-type",
-          "PREDICATE_TYPE_NOT_ALLOWED",
-          `Reject legacy in-toto ${legacy.type}: it has no predicate type`,
-        ),
-      );
-    }
-    return { checks, summary: legacy };
-  }
-  const problems = validateStatement(value);
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.path || "(root)"}: ${p.message}`).join("; ");
-    checks.push(fail("statement.parse", "STATEMENT_INVALID", `Reject in-toto statement: ${list}`));
-    return { checks, summary: undefined };
-  }
-  checks.push(pass("statement.parse"));
-  const statement = value as {
-    _type: string;
-    predicateType: string;
-    subject: { name?: string; digest: Record<string, string> }[];
-  };
-  const summary: StatementSummary = {
-    type: statement._type,
-    predicateType: statement.predicateType,
-    subjects: statement.subject.map((s) => ({ name: s.name ?? "", digest: s.digest })),
-  };
-  if (s.allowedPredicateTypes !== undefined) {
-    checks.push(
-      s.allowedPredicateTypes.includes(statement.predicateType)
-        ? pass("policy.predicate-type")
-        : fail(
-          "policy.predicate-type",
-          "PREDICATE_TYPE_NOT_ALLOWED",
-          `Reject predicate type "${statement.predicateType}": allowed are ${
-            s.allowedPredicateTypes.map((t) => `"${t}"`).join(", ")
-          }`,
-        ),
-    );
-  }
-  if (s.requiredClaims !== undefined) {
-    const claimProblems = evaluatePolicy(value, { requiredClaims: [...s.requiredClaims] });
-    checks.push(
-      claimProblems.length === 0 ? pass("policy.claims") : fail(
-        "policy.claims",
-        claimProblems[0]!.code as FailureCode,
-        `Reject statement: ${claimProblems.map((p) => p.message).join("; ")}`,
-      ),
-    );
-  }
-  return { checks, summary };
-}
-
-/**
- * Legacy in-toto metadata (in-toto v0.9 `_type: "link"` or `"layout"`, as in-toto-golang signs in
- * DSSE): a link's products become the subjects; a layout has none.
- */
-function summarizeLegacy(value: unknown): StatementSummary | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const type = (value as { _type?: unknown })._type;
-  if (type === "layout") return { type, predicateType: "", subjects: [] };
-  if (type !== "link") return undefined;
-  const products = (value as { products?: unknown }).products;
-  const subjects: StatementSummary["subjects"] = [];
-  if (typeof products === "object" && products !== null) {
-    for (const name of Object.keys(products).sort()) {
-      const digest = (products as Record<string, unknown>)[name];
-      if (typeof digest === "object" && digest !== null) {
-        subjects.push({ name, digest: digest as Record<string, string> });
-      }
-    }
-  }
-  return { type: "link", predicateType: "", subjects };
 }
 
 function label(s: Settings): string {
