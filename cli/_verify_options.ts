@@ -13,7 +13,13 @@ import { parseDigest } from "../lib/digest/digest_set.ts";
 import type { VerifyOptions } from "../lib/verify/options.ts";
 import { digestArtifact, type SubjectOptions } from "../lib/verify/subject_check.ts";
 import { loadTrustMaterial, type TrustMaterial } from "../lib/verify/trust_material.ts";
-import { parseDuration, parseTimeFlag } from "./_args.ts";
+import {
+  expectPositionals,
+  HELP_FLAG,
+  parseDuration,
+  parseStrict,
+  parseTimeFlag,
+} from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 
 /** The trust files named on the command line. */
@@ -215,4 +221,99 @@ export async function subjectOptions(io: Io, values: SubjectFlags): Promise<Subj
     out.artifact = await digestArtifact(await io.openFile(values.artifact));
   }
   return out;
+}
+
+/** The flags of the envelope and timeline forms. */
+export const VERIFY_FLAGS = {
+  ...HELP_FLAG,
+  key: { type: "string", multiple: true },
+  trust: { type: "string" },
+  "signed-at": { type: "string" },
+  "not-after": { type: "string" },
+  skew: { type: "string" },
+  now: { type: "string" },
+  timestamp: { type: "string", multiple: true },
+  "tsa-roots": { type: "string" },
+  "merkle-root": { type: "string" },
+  timeline: { type: "boolean", default: false },
+  "expect-head": { type: "string" },
+  "expect-entries": { type: "string" },
+  "allow-unbound-custodians": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  artifact: { type: "string" },
+  "artifact-digest": { type: "string", multiple: true },
+  image: { type: "string" },
+  "subject-name": { type: "string" },
+  "predicate-type": { type: "string", multiple: true },
+  "max-signatures": { type: "string" },
+  "allow-empty": { type: "boolean", default: false },
+} as const;
+const TIMELINE_ONLY = ["expect-head", "expect-entries", "allow-unbound-custodians"] as const;
+const NOT_TIMELINE = [
+  ...["artifact", "artifact-digest", "image", "subject-name", "predicate-type"] as const,
+  ...["allow-empty", "max-signatures"] as const,
+];
+
+/** What `stella forensic verify` (envelope and timeline forms) runs with. */
+export interface VerifyArgs {
+  /** The parsed flags. */
+  values: ReturnType<typeof parseVerifyFlags>["values"];
+  /** The input paths. */
+  positionals: string[];
+  /** The trust material of `--trust`, `--key` and `--tsa-roots`. */
+  trust: TrustMaterial;
+  /** The options of every other flag. */
+  options: VerifyOptions;
+}
+
+function parseVerifyFlags(args: string[]) {
+  return parseStrict({ args, options: VERIFY_FLAGS, allowPositionals: true });
+}
+
+/**
+ * Parses the flags of `stella forensic verify` (envelope and timeline forms) into the trust
+ * material and the options of the one verification call; usage errors throw (exit 2).
+ *
+ * @param io The command's Io.
+ * @param args The arguments after `forensic verify`.
+ * @returns The flags, paths, trust material and options.
+ */
+export async function parseVerifyArgs(io: Io, args: string[]): Promise<VerifyArgs> {
+  const { values, positionals } = parseVerifyFlags(args);
+  const given = (flag: keyof typeof values) => values[flag] !== undefined && values[flag] !== false;
+  if (values.key === undefined && values.trust === undefined) {
+    // With a trusted key, zero paths is an input to judge (NO_INPUT), not a usage error.
+    expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
+      min: 1,
+    });
+  }
+  const subject = await subjectOptions(io, values);
+  const trust = await readTrust(io, {
+    trust: values.trust,
+    key: values.key,
+    tsaRoots: values["tsa-roots"],
+  });
+  const timeline = values.timeline;
+  const wrong = timeline ? NOT_TIMELINE.filter(given) : TIMELINE_ONLY.filter(given);
+  if (wrong.length > 0) {
+    throw new CliError(
+      timeline
+        ? `${wrong.map((f) => `--${f}`).join(", ")} does not apply to --timeline`
+        : `--${wrong[0]} applies to --timeline only`,
+    );
+  }
+  const options = {
+    ...timeOptions(io, values),
+    ...await evidenceOptions(io, values),
+    ...subject,
+  };
+  if (options.timestamps !== undefined && trust.tsaRoots === undefined) {
+    throw new CliError(
+      "Give the TSA roots for --timestamp with --tsa-roots roots.pem (or tsaRoots in --trust)",
+    );
+  }
+  if (trust.keys.length === 0) {
+    throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
+  }
+  return { values, positionals, trust, options };
 }

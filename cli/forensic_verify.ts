@@ -20,40 +20,9 @@ import { verifyMany } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
 import { VERIFY_HELP } from "./_verify_help.ts";
-import { evidenceOptions, readTrust, subjectOptions, timeOptions } from "./_verify_options.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { parseVerifyArgs } from "./_verify_options.ts";
+import type { Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
-
-const FLAGS = {
-  ...HELP_FLAG,
-  key: { type: "string", multiple: true },
-  trust: { type: "string" },
-  "signed-at": { type: "string" },
-  "not-after": { type: "string" },
-  skew: { type: "string" },
-  now: { type: "string" },
-  timestamp: { type: "string", multiple: true },
-  "tsa-roots": { type: "string" },
-  "merkle-root": { type: "string" },
-  timeline: { type: "boolean", default: false },
-  "expect-head": { type: "string" },
-  "expect-entries": { type: "string" },
-  "allow-unbound-custodians": { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  artifact: { type: "string" },
-  "artifact-digest": { type: "string", multiple: true },
-  image: { type: "string" },
-  "subject-name": { type: "string" },
-  "predicate-type": { type: "string", multiple: true },
-  "max-signatures": { type: "string" },
-  "allow-empty": { type: "boolean", default: false },
-} as const;
-const TIMELINE_ONLY = ["expect-head", "expect-entries", "allow-unbound-custodians"] as const;
-const NOT_TIMELINE = [
-  ...["artifact", "artifact-digest", "image", "subject-name", "predicate-type"] as const,
-  ...["allow-empty", "max-signatures"] as const,
-];
 
 /** `stella forensic verify`. */
 export const forensicVerifyCommand: Command = {
@@ -65,45 +34,9 @@ export const forensicVerifyCommand: Command = {
     if (args.includes("--trusted-root")) {
       return await (await import("./_bundle.ts")).verifyBundleCommand(args, io);
     }
-    const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
-    const given = (flag: keyof typeof values) =>
-      values[flag] !== undefined && values[flag] !== false;
-    if (values.key === undefined && values.trust === undefined) {
-      // With a trusted key, zero paths is an input to judge (NO_INPUT), not a usage error.
-      expectPositionals(positionals, "the envelope file, .jsonl file or directory to verify", {
-        min: 1,
-      });
-    }
-    const subject = await subjectOptions(io, values);
-    const trust = await readTrust(io, {
-      trust: values.trust,
-      key: values.key,
-      tsaRoots: values["tsa-roots"],
-    });
-    const timeline = values.timeline;
-    const wrong = timeline ? NOT_TIMELINE.filter(given) : TIMELINE_ONLY.filter(given);
-    if (wrong.length > 0) {
-      throw new CliError(
-        timeline
-          ? `${wrong.map((f) => `--${f}`).join(", ")} does not apply to --timeline`
-          : `--${wrong[0]} applies to --timeline only`,
-      );
-    }
-    const options = {
-      ...timeOptions(io, values),
-      ...await evidenceOptions(io, values),
-      ...subject,
-    };
-    if (options.timestamps !== undefined && trust.tsaRoots === undefined) {
-      throw new CliError(
-        "Give the TSA roots for --timestamp with --tsa-roots roots.pem (or tsaRoots in --trust)",
-      );
-    }
-    if (trust.keys.length === 0) {
-      throw new CliError("Name at least one trusted key with --key PEM or --trust trust.json");
-    }
+    const { values, positionals, trust, options } = await parseVerifyArgs(io, args);
     const json = values.json;
-    if (timeline) {
+    if (values.timeline) {
       const { verifyTimelineCommand } = await import("./_timeline_verify.ts");
       return await verifyTimelineCommand(io, positionals, trust, options, json);
     }

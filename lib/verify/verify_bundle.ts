@@ -148,14 +148,14 @@ interface BundleSettings {
  * the checks and their order).
  *
  * @param input The bundle JSON (bytes or text).
- * @param trust The trusted root, and for a key-signed bundle its one trusted key (its
- *   `validFrom`, `validUntil` and `revokedAt` bound every verified signing time).
+ * @param trust The trusted root, and for a key-signed bundle (no `identity`) its one trusted key
+ *   (its `validFrom`, `validUntil` and `revokedAt` bound every verified signing time).
  * @param options Identity policy, artifact (`artifact` or one `artifactDigest`), thresholds,
  *   times. The envelope-only subject options (`image`, `subjectName`, `predicateType`) are misuse.
  * @returns The verification report; `time.source` is `rekor` or `rfc3161` (the earliest verified
  *   observer time), or `clock` when none verified.
- * @throws {TypeError} When `trust` has no trusted root, or neither one key nor an `identity` is
- *   given (or several keys), or an option has a wrong type.
+ * @throws {TypeError} When `trust` has no trusted root, or there is no `identity` and not exactly
+ *   one trusted key, or an option has a wrong type.
  * @throws {RangeError} When `now`, `skew` or `notAfter` is not a finite number.
  * @throws {ParseError} `PEM_*`/`KEY_*` codes when `key` is not a PEM public key.
  *
@@ -209,7 +209,9 @@ export function verifyBundleWith(
   if (options.artifactDigest !== undefined && options.artifactDigest.length !== 1) {
     throw new TypeError("Pass one `artifactDigest` for a Sigstore bundle");
   }
-  const entries = trust.keyEntries;
+  // With an identity the bundle must be signed by a certificate (the trust's keys are for
+  // envelopes); without one, by the trust's one key.
+  const entries = options.identity === undefined ? trust.keyEntries : [];
   if (entries.length > 1) {
     throw new TypeError("Pass one trusted key for a key-signed bundle, not several");
   }
