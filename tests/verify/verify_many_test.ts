@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseRfc3339 } from "../../lib/encoding/time.ts";
+import { decodePemAll } from "../../lib/encoding/pem.ts";
 import {
   parseTrustPolicy,
   summarizeReports,
@@ -160,6 +161,14 @@ async function caseOptions(c: NegativeCase) {
     signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
     notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
     skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
+    timestamps: c.args.timestamp === undefined
+      ? undefined
+      : await Promise.all(c.args.timestamp.map((t) => Deno.readFile(new URL(t, NEG)))),
+    tsaRoots: c.args.tsaRoots === undefined
+      ? undefined
+      : decodePemAll(await Deno.readTextFile(new URL(c.args.tsaRoots, NEG)), {
+        label: "CERTIFICATE",
+      }).map((block) => block.bytes),
     artifactDigest: c.args.artifactDigest,
     image: c.args.image,
     subjectName: c.args.subjectName,
@@ -168,9 +177,9 @@ async function caseOptions(c: NegativeCase) {
 }
 
 Deno.test("verifyMany() gives every fixtures/negative case its verdict and code, as verifyEnvelope does", async () => {
-  // Cases that share flags form one batch, in cases.json order.
-  // verifyMany takes no RFC 3161 tokens: cases with --timestamp run one by one (CLI, library).
-  const batchable = cases.filter((c) => c.args.timestamp === undefined);
+  // Cases that share flags form one batch, in cases.json order; RFC 3161 tokens included.
+  const batchable = cases;
+  assert.ok(cases.some((c) => c.args.timestamp !== undefined));
   const groups = new Map<string, NegativeCase[]>();
   for (const c of batchable) {
     const id = JSON.stringify(c.args);
