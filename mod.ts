@@ -449,7 +449,6 @@ export type {
   VerificationSummary,
 } from "./lib/verify/report.ts";
 export {
-  loadTrustPolicy,
   parseTrustPolicy,
   SIGNATURE_ENCODINGS,
   trustedKeyFromPem,
@@ -459,31 +458,27 @@ export type {
   SignatureEncoding,
   TrustedKey,
   TrustedKeyOptions,
-  TrustPolicy,
   TrustPolicyDocument,
   TrustPolicyKeyEntry,
 } from "./lib/verify/trust_policy.ts";
+export { loadTrustMaterial } from "./lib/verify/trust_material.ts";
+export type { TrustMaterial, TrustSources } from "./lib/verify/trust_material.ts";
 export {
   DEFAULT_MAX_SIGNATURES,
   DEFAULT_SKEW_MS,
   verifyEnvelope,
 } from "./lib/verify/verify_envelope.ts";
-export type { VerifyEnvelopeOptions } from "./lib/verify/verify_envelope.ts";
+export type { CertificateIdentityPolicy, VerifyItem, VerifyOptions } from "./lib/verify/options.ts";
 export { assertSubjectOptions, checkSubject, digestArtifact } from "./lib/verify/subject_check.ts";
 export type { ArtifactDigests, SubjectOptions } from "./lib/verify/subject_check.ts";
 export { verifyMany } from "./lib/verify/verify_many.ts";
 export type {
   VerifyManyItem,
-  VerifyManyKey,
   VerifyManyOptions,
   VerifyManyResult,
 } from "./lib/verify/verify_many.ts";
 export { verifyTimeline } from "./lib/verify/timeline.ts";
-export type {
-  TimelineEntryReport,
-  TimelineReport,
-  VerifyTimelineOptions,
-} from "./lib/verify/timeline.ts";
+export type { TimelineEntryReport, TimelineReport } from "./lib/verify/timeline.ts";
 export {
   CHAIN_FAILURE_CODES,
   validateChain,
@@ -494,11 +489,10 @@ export type {
   ChainValidation,
   ValidateChainOptions,
 } from "./lib/verify/x509_chain.ts";
-export {
-  parseTimestampResponse,
-  TIMESTAMP_STATUSES,
-  verifyTimestamp,
-} from "./lib/verify/timestamp.ts";
+export { verifyTimestamp } from "./lib/verify/timestamp.ts";
+export type { TimestampVerification, VerifyTimestampOptions } from "./lib/verify/timestamp.ts";
+export { parseTimestampResponse } from "./lib/verify/timestamp_parse.ts";
+export { TIMESTAMP_STATUSES } from "./lib/verify/timestamp_token.ts";
 export type {
   EssCertId,
   MessageImprint,
@@ -508,10 +502,8 @@ export type {
   TimestampSignerInfo,
   TimestampStatus,
   TimestampToken,
-  TimestampVerification,
   TstInfo,
-  VerifyTimestampOptions,
-} from "./lib/verify/timestamp.ts";
+} from "./lib/verify/timestamp_token.ts";
 export { isValidAt, parseTrustedRoot } from "./lib/verify/trusted_root.ts";
 export type {
   ParseTrustedRootOptions,
@@ -532,7 +524,6 @@ export type {
 export { verifyBundle } from "./lib/verify/verify_bundle.ts";
 export { githubIdentityPolicy } from "./lib/verify/github_identity.ts";
 export type { GithubIdentityOptions } from "./lib/verify/github_identity.ts";
-export type { CertificateIdentityPolicy, VerifyBundleOptions } from "./lib/verify/verify_bundle.ts";
 
 // kit
 export { formatChecksums, parseChecksums } from "./lib/kit/checksums.ts";

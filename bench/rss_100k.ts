@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import { verifyMany } from "../mod.ts";
 import { CORPUS_ALGORITHMS, ensureCorpus, readJsonLines } from "./_corpus.ts";
+import { loadTrustMaterial } from "../lib/verify/trust_material.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DIR = `${ROOT}/bench/results/tmp/corpus`;
@@ -48,12 +49,15 @@ const keys = await Promise.all(files.map(async (f) => ({
 const workers = values.workers === undefined ? undefined : Number(values.workers);
 let seen = 0;
 const start = performance.now();
-const result = await verifyMany(readJsonLines(PATH), {
-  now: Date.UTC(2026, 2, 1),
-  keys,
-  ...(workers === undefined ? {} : { workers: true, concurrency: workers }),
-  onReport: () => void seen++,
-});
+const result = await verifyMany(
+  readJsonLines(PATH),
+  loadTrustMaterial({ keys }),
+  {
+    now: Date.UTC(2026, 2, 1),
+    ...(workers === undefined ? {} : { workers: true, concurrency: workers }),
+    onReport: () => void seen++,
+  },
+);
 const seconds = (performance.now() - start) / 1000;
 print(
   `verified ${result.summary.verified} of ${result.summary.total} (${seen} reports streamed, ${result.reports.length} kept) in ${

@@ -20,8 +20,8 @@ import {
   createSigner,
   exportPublicKeyPem,
   generateKeyPair,
+  loadTrustMaterial,
   timelineMerkleRoot,
-  trustedKeyFromPem,
   verifyEnvelope,
   verifyTimeline,
 } from "../mod.ts";
@@ -34,10 +34,15 @@ const START = Date.UTC(2026, 0, 1);
 const key = await generateKeyPair("ed25519");
 if (key.kind !== "private") throw new Error("bench setup: expected a private key");
 const signers = [createSigner(key)];
-const keys = [trustedKeyFromPem(exportPublicKeyPem(key), {
-  validFrom: "2025-01-01T00:00:00Z",
-  custodians: Array.from({ length: 7 }, (_, i) => `custodian-${i}@stella-ops.local`),
-})];
+const trust = loadTrustMaterial({
+  keys: [{
+    pem: exportPublicKeyPem(key),
+    options: {
+      validFrom: "2025-01-01T00:00:00Z",
+      custodians: Array.from({ length: 7 }, (_, i) => `custodian-${i}@stella-ops.local`),
+    },
+  }],
+});
 
 const entries: Uint8Array[] = [];
 let previous: Uint8Array | null = null;
@@ -64,9 +69,8 @@ const small = entries.slice(0, SMALL);
 const root = timelineMerkleRoot(entries);
 
 for (const list of [small, entries]) {
-  const report = await verifyTimeline(list, {
+  const report = await verifyTimeline(list, trust, {
     now: NOW,
-    keys,
     merkleRoot: timelineMerkleRoot(list),
   });
   if (!report.verified) {
@@ -80,14 +84,14 @@ Deno.bench({
   baseline: true,
   n: 20,
   warmup: 2,
-  fn: async () => void await verifyTimeline(small, { now: NOW, keys }),
+  fn: async () => void await verifyTimeline(small, trust, { now: NOW }),
 });
 Deno.bench({
   group: "timeline linearity",
   name: "verifyTimeline 10,000 entries",
   n: 5,
   warmup: 1,
-  fn: async () => void await verifyTimeline(entries, { now: NOW, keys }),
+  fn: async () => void await verifyTimeline(entries, trust, { now: NOW }),
 });
 
 Deno.bench({
@@ -97,7 +101,7 @@ Deno.bench({
   n: 5,
   warmup: 1,
   fn: async () => {
-    for (const entry of entries) await verifyEnvelope(entry, { now: NOW, keys });
+    for (const entry of entries) await verifyEnvelope(entry, trust, { now: NOW });
   },
 });
 Deno.bench({
@@ -105,12 +109,12 @@ Deno.bench({
   name: "verifyTimeline",
   n: 5,
   warmup: 1,
-  fn: async () => void await verifyTimeline(entries, { now: NOW, keys }),
+  fn: async () => void await verifyTimeline(entries, trust, { now: NOW }),
 });
 Deno.bench({
   group: "timeline 10,000 entries",
   name: "verifyTimeline + Merkle anchor",
   n: 5,
   warmup: 1,
-  fn: async () => void await verifyTimeline(entries, { now: NOW, keys, merkleRoot: root }),
+  fn: async () => void await verifyTimeline(entries, trust, { now: NOW, merkleRoot: root }),
 });

@@ -18,8 +18,9 @@ import { exportPublicKeyPem } from "../lib/keys/key_pem.ts";
 import { serializeEnvelope } from "../lib/model/dsse.ts";
 import { signEnvelope } from "../lib/sign/envelope.ts";
 import { createSigner } from "../lib/crypto/local_signer.ts";
-import { trustedKeyFromPem, type TrustedKeyOptions } from "../lib/verify/trust_policy.ts";
+import type { TrustedKeyOptions } from "../lib/verify/trust_policy.ts";
 import { verifyEnvelope } from "../lib/verify/verify_envelope.ts";
+import { loadTrustMaterial } from "../lib/verify/trust_material.ts";
 
 const NOW = Date.UTC(2026, 2, 1, 12);
 const STATEMENT = {
@@ -46,10 +47,12 @@ async function prepare(
     JSON.parse(serializeEnvelope(await signEnvelope(STATEMENT, [signer]))),
   );
   const keyOptions: TrustedKeyOptions = options.pin === true ? { algorithm: options.sign } : {};
-  const trusted = trustedKeyFromPem(exportPublicKeyPem(key), keyOptions);
-  const check = await verifyEnvelope(envelope, { now: NOW, keys: [trusted] });
+  const trust = loadTrustMaterial({
+    keys: [{ pem: exportPublicKeyPem(key), options: keyOptions }],
+  });
+  const check = await verifyEnvelope(envelope, trust, { now: NOW });
   if (!check.verified) throw new Error(`bench setup: ${algorithm} envelope does not verify`);
-  return () => verifyEnvelope(envelope, { now: NOW, keys: [trusted] });
+  return () => verifyEnvelope(envelope, trust, { now: NOW });
 }
 
 const cases: [string, () => Promise<unknown>][] = [

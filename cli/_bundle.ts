@@ -16,19 +16,11 @@ import { digestArtifact } from "../lib/verify/subject_check.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { IdentityMatcher, VerificationReport } from "../lib/verify/report.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
-import {
-  type CertificateIdentityPolicy,
-  verifyBundle,
-  type VerifyBundleOptions,
-} from "../lib/verify/verify_bundle.ts";
+import type { CertificateIdentityPolicy, VerifyOptions } from "../lib/verify/options.ts";
+import { verifyBundle } from "../lib/verify/verify_bundle.ts";
+import { readTrust, timeOptions } from "./_verify_options.ts";
 import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
-import {
-  expectPositionals,
-  HELP_FLAG,
-  parseDuration,
-  parseStrict,
-  parseTimeFlag,
-} from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { BUNDLE_HELP } from "./_bundle_help.ts";
 
@@ -177,31 +169,30 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
         `Cannot parse --artifact-digest "${digest}": use sha256:<64 lowercase hex digits> (or sha384:/sha512:)`,
       );
     }
-    const trustedRoot = await readTrustedRoot(io, values["trusted-root"]);
-    const key = values.key === undefined
-      ? undefined
-      : new TextDecoder().decode(await io.readFile(values.key));
+    // An unreadable trusted root is a usage error (exit 2), not a verdict.
+    await readTrustedRoot(io, values["trusted-root"]);
+    const trust = await readTrust(io, { key: values.key, trustedRoot: values["trusted-root"] });
     const bundleBytes = await io.readFile(bundlePath);
-    const options: VerifyBundleOptions = {
-      trustedRoot,
-      key,
+    const artifact = values.artifact === undefined
+      ? undefined
+      : await readArtifact(io, values.artifact, bundleBytes);
+    const options: VerifyOptions = {
+      ...timeOptions(io, values),
       identity,
       tlogThreshold,
       timestampThreshold,
       sctThreshold,
-      artifact: values.artifact !== undefined
-        ? await readArtifact(io, values.artifact, bundleBytes)
-        : digest !== undefined
-        ? { digest }
-        : undefined,
-      now: parseTimeFlag("--now", values.now) ?? io.now(),
-      notAfter: parseTimeFlag("--not-after", values["not-after"]),
-      skew: values.skew === undefined ? undefined : parseDuration("--skew", values.skew),
+      artifact: artifact instanceof Uint8Array ? artifact : undefined,
+      artifactDigest: artifact !== undefined && !(artifact instanceof Uint8Array)
+        ? [artifact.digest]
+        : digest === undefined
+        ? undefined
+        : [digest],
       name: bundlePath,
     };
     let report: VerificationReport;
     try {
-      report = await verifyBundle(bundleBytes, options);
+      report = await verifyBundle(bundleBytes, trust, options);
     } catch (error) {
       if (error instanceof ParseError) {
         throw new CliError(`Cannot load --key "${values.key}": ${error.message}`);

@@ -22,7 +22,7 @@ import { type DigestAlgorithm, digestBytes, digestStream, sha256 } from "../lib/
 import { parseCustodyEntry } from "../lib/model/custody.ts";
 import type { ResourceDescriptor } from "../lib/model/statement.ts";
 import { appendCustodyEvent } from "../lib/sign/custody.ts";
-import { parseTimestampResponse } from "../lib/verify/timestamp.ts";
+import { parseTimestampResponse } from "../lib/verify/timestamp_parse.ts";
 import { HELP_FLAG, parseStrict } from "./_args.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import {

@@ -52,15 +52,7 @@ export interface Signer {
  *
  * @example Usage
  * ```ts
- * import {
- *   createEnvelope,
- *   equalBytes,
- *   preAuthEncoding,
- *   serializeEnvelope,
- *   sha256,
- *   type Verifier,
- *   verifyEnvelope,
- * } from "@stellaops/provenance";
+ * import { equalBytes, sha256, type Verifier } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A toy scheme for illustration: a signature is valid when it equals SHA-256(data).
  * const verifier: Verifier = {
@@ -68,14 +60,9 @@ export interface Signer {
  *   algorithm: "hmac-sha256",
  *   verify: (data, sig) => Promise.resolve(equalBytes(sig, sha256(data))),
  * };
- * const payload = new TextEncoder().encode("hi");
- * const envelopeWith = (sig: Uint8Array) =>
- *   serializeEnvelope(createEnvelope("text/plain", payload, [{ keyid: "toy", sig }]));
- * const options = { now: Date.UTC(2026, 0, 1), keys: [{ keyid: "toy", verifiers: [verifier] }] };
- * const good = await verifyEnvelope(envelopeWith(sha256(preAuthEncoding("text/plain", payload))), options);
- * assert.deepEqual([good.verified, good.keyids], [true, ["toy"]]);
- * const bad = await verifyEnvelope(envelopeWith(sha256(payload)), options);
- * assert.deepEqual([bad.verified, bad.code], [false, "SIGNATURE_INVALID"]);
+ * const data = new TextEncoder().encode("hi");
+ * assert.equal(await verifier.verify(data, sha256(data)), true);
+ * assert.equal(await verifier.verify(data, sha256(new Uint8Array())), false);
  * ```
  */
 export interface Verifier {

@@ -36,7 +36,8 @@ import { parseEnvelope } from "../model/dsse.ts";
 import { SLSA_PROVENANCE_V1, validateProvenanceStatement } from "../model/slsa_provenance.ts";
 import type { Statement } from "../model/statement.ts";
 import { type Check, fail, pass } from "../verify/report.ts";
-import { verifyEnvelope } from "../verify/verify_envelope.ts";
+import { verifyEnvelopeWith } from "../verify/verify_envelope.ts";
+import { trustOfKeys } from "../verify/trust_material.ts";
 import { type ChecksumEntry, formatChecksums, parseChecksums } from "./checksums.ts";
 import { KIT_FILE_NAMES, type KitManifestPredicate, validateKitManifest } from "./manifest.ts";
 import { envelopeBytes, type KitFile } from "./build_kit.ts";
@@ -119,7 +120,10 @@ export async function verifyKit(
     manifestCheck = fail("kit.manifest", "KIT_FILE_MISSING", `Kit file "${M}" is missing`);
   } else {
     const bytes = await source.read(M);
-    const report = await verifyEnvelope(bytes, { keys: options.keys, now: options.now, name: M });
+    const { report } = await verifyEnvelopeWith(bytes, trustOfKeys(options.keys), {
+      now: options.now,
+      name: M,
+    });
     const statement = decodeStatement(bytes);
     const problems = statement === undefined ? undefined : validateKitManifest(statement);
     if (statement !== undefined && problems?.length === 0) {
@@ -379,7 +383,10 @@ async function checkProvenance(
     return fail("kit.provenance", "KIT_FILE_MISSING", `Kit file "${P}" is missing`);
   }
   const bytes = await source.read(P);
-  const report = await verifyEnvelope(bytes, { keys: options.keys, now: options.now, name: P });
+  const { report } = await verifyEnvelopeWith(bytes, trustOfKeys(options.keys), {
+    now: options.now,
+    name: P,
+  });
   if (!report.verified) {
     return fail(
       "kit.provenance",

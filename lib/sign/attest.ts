@@ -114,8 +114,8 @@ export interface AttestDocument {
  *   generateKeyPair,
  *   parseStatement,
  *   type ProvenancePredicate,
+ *   loadTrustMaterial,
  *   serializeEnvelope,
- *   trustedKeyFromPem,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
@@ -129,9 +129,9 @@ export interface AttestDocument {
  * }, [createSigner(key)]);
  * assert.equal(attestation.envelope.payloadType, "application/vnd.in-toto+json");
  * assert.deepEqual(parseStatement(decodeBase64(attestation.envelope.payload)), attestation.statement);
- * const report = await verifyEnvelope(serializeEnvelope(attestation.envelope), {
+ * const trust = loadTrustMaterial({ keys: [{ pem: exportPublicKeyPem(key) }] });
+ * const report = await verifyEnvelope(serializeEnvelope(attestation.envelope), trust, {
  *   now: Date.UTC(2026, 0, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
  * });
  * assert.equal(report.verified, true);
  * ```

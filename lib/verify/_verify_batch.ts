@@ -1,108 +1,119 @@
 /**
- * Shared by {@link verifyMany} and its worker (`_verify_worker.ts`), internal: turns the
- * serialisable batch options into `verifyEnvelope` options (rebuilding trusted keys from their
- * PEM text, since verifier closures cannot cross a worker boundary) and verifies one chunk of
- * envelopes with every verification in flight at once.
+ * Shared by {@link verifyMany} and its worker (`_verify_worker.ts`), internal: compiles the trust
+ * material once with batch verifiers (WebCrypto in flight, or OpenSSL through FFI), and verifies
+ * one chunk of inputs (envelopes or Sigstore bundles, told apart per item) with every
+ * verification in flight at once.
  *
  * @module
  */
 
-import type { RequiredClaim } from "../model/claim_policy.ts";
 import { toBatchTrustedKey } from "./_batch_crypto.ts";
-import type { TimeSource, VerificationReport } from "./report.ts";
+import type { VerifyOptions } from "./options.ts";
+import type { VerificationReport } from "./report.ts";
 import type { ArtifactDigests } from "./subject_check.ts";
-import {
-  loadTrustPolicy,
-  type TrustedKey,
-  trustedKeyFromPem,
-  type TrustedKeyOptions,
-  type TrustPolicyDocument,
-} from "./trust_policy.ts";
-import { verifyEnvelope, type VerifyEnvelopeOptions } from "./verify_envelope.ts";
+import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
+import { verifyEnvelopeWith } from "./verify_envelope.ts";
 
-/** A trusted key as text: PEM SubjectPublicKeyInfo plus its trust-policy entry options. */
-export interface BatchKey {
-  /** PEM text of the public key. */
-  pem: string;
-  /** Key id, pinned algorithm, ECDSA encoding, validity window and label. */
-  options?: TrustedKeyOptions | undefined;
-}
-
-/** The serialisable part of the batch options: everything a worker needs to verify. */
-export interface BatchSettings {
-  now: number;
-  trust?: TrustPolicyDocument | undefined;
-  keys?: readonly BatchKey[] | undefined;
-  signedAt?: number | undefined;
-  notAfter?: number | undefined;
-  skew?: number | undefined;
-  threshold?: number | undefined;
-  allowedPredicateTypes?: readonly string[] | undefined;
-  requiredClaims?: readonly RequiredClaim[] | undefined;
-  signedAtSource?: TimeSource | undefined;
-  batchCrypto?: boolean | undefined;
-  nativeCrypto?: boolean | undefined;
-  maxSignatures?: number | undefined;
-  /** The artifact's digests (hashed once by the caller, not per envelope). */
+/** The options a worker receives: {@link VerifyOptions} without functions, artifact hashed. */
+export type BatchOptions = Omit<VerifyOptions, "artifact"> & {
   artifact?: ArtifactDigests | undefined;
-  artifactDigest?: readonly string[] | undefined;
-  image?: string | undefined;
-  subjectName?: string | undefined;
-  predicateType?: readonly string[] | undefined;
+};
+
+/** One input of a chunk: its name, bytes and own RFC 3161 tokens. */
+export interface BatchItem {
+  name: string;
+  bytes: Uint8Array;
+  timestamps?: readonly Uint8Array[] | undefined;
 }
 
-/** Builds `verifyEnvelope` options from batch settings (throws as trustedKeyFromPem does). */
-export async function prepareOptions(settings: BatchSettings): Promise<VerifyEnvelopeOptions> {
-  const fast = settings.batchCrypto ?? true;
-  const engine = settings.nativeCrypto === false ? "webcrypto" : "auto";
-  const trustDoc = settings.trust;
-  const trust = trustDoc === undefined ? undefined : loadTrustPolicy(trustDoc);
-  if (trust !== undefined && trustDoc !== undefined && fast) {
-    const keys = await Promise.all(trust.keys.map((key, i) => {
-      const { publicKey, ...options } = trustDoc.keys[i]!;
-      const name = options.name === undefined ? `/keys/${i}` : `/keys/${i} (${options.name})`;
-      return toBatchTrustedKey(key, publicKey, { ...options, name }, engine);
-    }));
-    trust.keys = keys;
-  }
-  const keys: TrustedKey[] = [];
-  for (const { pem, options = {} } of settings.keys ?? []) {
-    const key = trustedKeyFromPem(pem, options);
-    keys.push(fast ? await toBatchTrustedKey(key, pem, options, engine) : key);
-  }
-  return {
-    now: settings.now,
-    trust,
-    keys,
-    signedAt: settings.signedAt,
-    notAfter: settings.notAfter,
-    skew: settings.skew,
-    threshold: settings.threshold,
-    allowedPredicateTypes: settings.allowedPredicateTypes,
-    requiredClaims: settings.requiredClaims,
-    signedAtSource: settings.signedAtSource,
-    maxSignatures: settings.maxSignatures,
-    artifact: settings.artifact,
-    artifactDigest: settings.artifactDigest,
-    image: settings.image,
-    subjectName: settings.subjectName,
-    predicateType: settings.predicateType,
-  };
+/** How a batch verifies signatures. */
+export interface BatchEngine {
+  /** Batch verifiers (default true); false: the local verifiers of `compileTrust`. */
+  batchCrypto?: boolean | undefined;
+  /** OpenSSL through FFI when available (default true). */
+  nativeCrypto?: boolean | undefined;
 }
 
-/** Verifies envelopes concurrently; reports in the given order. */
+const BATCH_TRUST = new WeakMap<TrustMaterial, Map<string, Promise<CompiledTrust>>>();
+
+/**
+ * Compiles trust material with batch verifiers, once per material object and engine (throws as
+ * `compileTrust` does).
+ */
+export function compileBatchTrust(
+  material: TrustMaterial,
+  engine: BatchEngine = {},
+): Promise<CompiledTrust> {
+  const base = compileTrust(material);
+  if (engine.batchCrypto === false) return Promise.resolve(base);
+  const kind = engine.nativeCrypto === false ? "webcrypto" : "auto";
+  let byEngine = BATCH_TRUST.get(material);
+  if (byEngine === undefined) BATCH_TRUST.set(material, byEngine = new Map());
+  let compiled = byEngine.get(kind);
+  if (compiled === undefined) {
+    compiled = (async () => {
+      const keys = await Promise.all(base.keys.map((key, i) => {
+        const { publicKey, ...options } = base.keyEntries[i]!;
+        const name = options.name === undefined ? `/keys/${i}` : `/keys/${i} (${options.name})`;
+        return toBatchTrustedKey(key, publicKey, { ...options, name }, kind);
+      }));
+      return { ...base, keys };
+    })();
+    byEngine.set(kind, compiled);
+  }
+  return compiled;
+}
+
+/** Verifies inputs concurrently; reports in the given order. */
 export function verifyChunk(
-  names: readonly string[],
-  bytes: readonly Uint8Array[],
-  options: VerifyEnvelopeOptions,
+  items: readonly BatchItem[],
+  trust: CompiledTrust,
+  options: BatchOptions,
 ): Promise<VerificationReport[]> {
-  return Promise.all(bytes.map((b, i) => verifyEnvelope(b, { ...options, name: names[i] })));
+  return Promise.all(items.map((item) => verifyItem(item, trust, options)));
+}
+
+async function verifyItem(
+  item: BatchItem,
+  trust: CompiledTrust,
+  options: BatchOptions,
+): Promise<VerificationReport> {
+  const own = item.timestamps;
+  const timestamps = own === undefined || own.length === 0
+    ? options.timestamps
+    : [...(options.timestamps ?? []), ...own];
+  const itemOptions: VerifyOptions = { ...options, name: item.name, timestamps };
+  if (isBundle(item.bytes)) {
+    // Loaded only when a bundle shows up (cold start of envelope batches).
+    const { verifyBundleWith } = await import("./verify_bundle.ts");
+    return await verifyBundleWith(item.bytes, trust, itemOptions);
+  }
+  return (await verifyEnvelopeWith(item.bytes, trust, itemOptions)).report;
+}
+
+const MEDIA_TYPE = new TextEncoder().encode('"mediaType"');
+
+/**
+ * Whether an input is a Sigstore bundle rather than a DSSE envelope: it has a `"mediaType"`
+ * member (an envelope has none; one that does fails as a bundle, which fails closed).
+ *
+ * @param bytes The input's JSON bytes.
+ * @returns True for a bundle.
+ */
+export function isBundle(bytes: Uint8Array): boolean {
+  const last = bytes.length - MEDIA_TYPE.length;
+  for (let i = bytes.indexOf(0x22); i !== -1 && i <= last; i = bytes.indexOf(0x22, i + 1)) {
+    let j = 1;
+    while (j < MEDIA_TYPE.length && bytes[i + j] === MEDIA_TYPE[j]) j++;
+    if (j === MEDIA_TYPE.length) return true;
+  }
+  return false;
 }
 
 /** Messages from the main thread to a worker. */
 export type ToWorker =
-  | { type: "init"; settings: BatchSettings }
-  | { type: "chunk"; id: number; names: string[]; bytes: Uint8Array[] };
+  | { type: "init"; trust: TrustMaterial; options: BatchOptions; engine: BatchEngine }
+  | { type: "chunk"; id: number; items: BatchItem[] };
 
 /** Messages from a worker to the main thread. */
 export type FromWorker =

@@ -1,12 +1,19 @@
 /**
- * Worker of {@link verifyMany} (internal): receives the serialisable batch settings once, rebuilds
- * the trusted keys, then verifies chunks of envelopes and posts their reports back, in order.
+ * Worker of {@link verifyMany} (internal): receives the trust material (plain data) and the
+ * options once, compiles the trust with batch verifiers, then verifies chunks of inputs and posts
+ * their reports back, in order.
  *
  * @module
  */
 
-import { type FromWorker, prepareOptions, type ToWorker, verifyChunk } from "./_verify_batch.ts";
-import type { VerifyEnvelopeOptions } from "./verify_envelope.ts";
+import {
+  type BatchOptions,
+  compileBatchTrust,
+  type FromWorker,
+  type ToWorker,
+  verifyChunk,
+} from "./_verify_batch.ts";
+import type { CompiledTrust } from "./trust_material.ts";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
@@ -14,7 +21,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let ready: Promise<VerifyEnvelopeOptions> | undefined;
+let ready: Promise<{ trust: CompiledTrust; options: BatchOptions }> | undefined;
 
 function failure(error: unknown, id?: number): FromWorker {
   const e = error instanceof Error ? error : new Error(String(error));
@@ -24,16 +31,17 @@ function failure(error: unknown, id?: number): FromWorker {
 scope.onmessage = (event: MessageEvent<ToWorker>): void => {
   const message = event.data;
   if (message.type === "init") {
-    ready = prepareOptions(message.settings);
+    const { options } = message;
+    ready = compileBatchTrust(message.trust, message.engine).then((trust) => ({ trust, options }));
     ready.then(
       () => scope.postMessage({ type: "ready" }),
       (error) => scope.postMessage(failure(error)),
     );
     return;
   }
-  const { id, names, bytes } = message;
+  const { id, items } = message;
   (ready ?? Promise.reject(new Error("Send init before chunks")))
-    .then((options) => verifyChunk(names, bytes, options))
+    .then(({ trust, options }) => verifyChunk(items, trust, options))
     .then(
       (reports) => scope.postMessage({ type: "done", id, reports }),
       (error) => scope.postMessage(failure(error, id)),

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { CertificateIdentityPolicy } from "./verify_bundle.ts";
+import type { CertificateIdentityPolicy } from "./options.ts";
 
 /** The OIDC issuer of GitHub Actions tokens. */
 const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";

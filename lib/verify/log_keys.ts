@@ -16,10 +16,11 @@
 import { ParseError } from "../encoding/errors.ts";
 import { decodeBase64, encodeHex } from "../encoding/bytes.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import type { JsonValue } from "../encoding/json_value.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { AsymmetricKeyType } from "../keys/key.ts";
+import { isObject } from "./_json.ts";
 
 /** Key types the `keyDetails` values of Sigstore's `PublicKeyDetails` name. */
 const KEY_DETAILS: Readonly<Record<string, AsymmetricKeyType>> = {
@@ -96,10 +97,6 @@ export interface TransparencyLogKey {
 export interface LogKeysFromTrustedRootOptions {
   /** Name of the input (e.g. the file name), used in error messages. */
   name?: string | undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -20,9 +20,9 @@ export type TimeSource = typeof TIME_SOURCES[number];
  *
  * @example Usage
  * ```ts
- * import { type Check, verifyEnvelope } from "@stellaops/provenance";
+ * import { type Check, loadTrustMaterial, verifyEnvelope } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const report = await verifyEnvelope('{"payloadType":"text/plain"}', {
+ * const report = await verifyEnvelope('{"payloadType":"text/plain"}', loadTrustMaterial(), {
  *   now: Date.UTC(2026, 0, 1),
  *   name: "a.dsse.json",
  * });
@@ -73,7 +73,11 @@ export interface StatementSummary {
  *
  * @example Usage
  * ```ts
- * import { type EvidenceCount, verifyBundle } from "@stellaops/provenance";
+ * import {
+ *   type EvidenceCount,
+ *   loadTrustMaterial,
+ *   verifyBundle,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -87,8 +91,9 @@ export interface StatementSummary {
  *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
  *   verificationMaterial: { certificate: { rawBytes: leaf } },
  *   messageSignature: { signature: "AAEC" },
- * }), {
+ * }), loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * }), {
  *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
  *   artifact: new Uint8Array(),
  *   now: Date.UTC(2026, 0, 1, 0, 5),
@@ -112,7 +117,11 @@ export interface EvidenceCount {
  *
  * @example Usage
  * ```ts
- * import { type BundleEvidence, verifyBundle } from "@stellaops/provenance";
+ * import {
+ *   type BundleEvidence,
+ *   loadTrustMaterial,
+ *   verifyBundle,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -126,8 +135,9 @@ export interface EvidenceCount {
  *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
  *   verificationMaterial: { certificate: { rawBytes: leaf } },
  *   messageSignature: { signature: "AAEC" },
- * }), {
+ * }), loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * }), {
  *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
  *   artifact: new Uint8Array(),
  *   now: Date.UTC(2026, 0, 1, 0, 5),
@@ -159,7 +169,11 @@ export interface BundleEvidence {
  *
  * @example Usage
  * ```ts
- * import { type IdentityMatcher, verifyBundle } from "@stellaops/provenance";
+ * import {
+ *   type IdentityMatcher,
+ *   loadTrustMaterial,
+ *   verifyBundle,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -173,8 +187,9 @@ export interface BundleEvidence {
  *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
  *   verificationMaterial: { certificate: { rawBytes: leaf } },
  *   messageSignature: { signature: "AAEC" },
- * }), {
+ * }), loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * }), {
  *   identity: { subject: /@example\.org$/i, issuer: "https://accounts.example.com" },
  *   artifact: new Uint8Array(),
  *   now: Date.UTC(2026, 0, 1, 0, 5),
@@ -193,7 +208,11 @@ export type IdentityMatcher = { equals: string } | { pattern: string; flags?: st
  *
  * @example Usage
  * ```ts
- * import { type IdentityReport, verifyBundle } from "@stellaops/provenance";
+ * import {
+ *   type IdentityReport,
+ *   loadTrustMaterial,
+ *   verifyBundle,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -207,8 +226,9 @@ export type IdentityMatcher = { equals: string } | { pattern: string; flags?: st
  *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
  *   verificationMaterial: { certificate: { rawBytes: leaf } },
  *   messageSignature: { signature: "AAEC" },
- * }), {
+ * }), loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * }), {
  *   identity: { subject: "alice@example.com", issuer: "https://accounts.example.com" },
  *   artifact: new Uint8Array(),
  *   now: Date.UTC(2026, 0, 1, 0, 5),
@@ -250,7 +270,7 @@ export interface IdentityReport {
  *   generateKeyPair,
  *   serializeEnvelope,
  *   signEnvelope,
- *   trustedKeyFromPem,
+ *   loadTrustMaterial,
  *   type VerificationReport,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
@@ -260,9 +280,9 @@ export interface IdentityReport {
  * const envelope = await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [
  *   createSigner(key),
  * ]);
- * const report: VerificationReport = await verifyEnvelope(serializeEnvelope(envelope), {
+ * const trust = loadTrustMaterial({ keys: [{ pem: exportPublicKeyPem(key) }] });
+ * const report: VerificationReport = await verifyEnvelope(serializeEnvelope(envelope), trust, {
  *   now: Date.UTC(2026, 0, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key))],
  * });
  * assert.deepEqual(report, {
  *   verified: true,
@@ -353,12 +373,20 @@ export function fail(id: string, code: FailureCode, message: string): Check {
  *
  * @example Usage
  * ```ts
- * import { summarizeReports, type VerificationSummary, verifyEnvelope } from "@stellaops/provenance";
+ * import {
+ *   loadTrustMaterial,
+ *   summarizeReports,
+ *   type VerificationSummary,
+ *   verifyEnvelope,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const now = Date.UTC(2026, 0, 1);
+ * const trust = loadTrustMaterial();
  * const reports = [
- *   await verifyEnvelope("{}", { now }),
- *   await verifyEnvelope('{"payloadType":"t","payload":"","signatures":[{"sig":"AA=="}]}', { now }),
+ *   await verifyEnvelope("{}", trust, { now }),
+ *   await verifyEnvelope('{"payloadType":"t","payload":"","signatures":[{"sig":"AA=="}]}', trust, {
+ *     now,
+ *   }),
  * ];
  * const summary: VerificationSummary = summarizeReports(reports);
  * assert.deepEqual(summary, {

@@ -51,109 +51,36 @@
  * Without an anchor, entries removed from the end are undetectable: the report then says
  * `anchored: false` (and the CLI warns). `head` is the value to anchor with `expectHead`.
  *
+ * The per-entry and timeline checks are in `_timeline_checks.ts`.
+ *
  * Cost: linear in the number and size of entries (one pass; each entry is parsed, hashed and
  * verified once, plus the anchor's Merkle tree).
  *
  * @module
  */
 
-import { ParseError } from "../encoding/errors.ts";
-import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
-import {
-  CUSTODY_PREDICATE_TYPE,
-  type CustodyPredicate,
-  validateCustodyStatement,
-} from "../model/custody.ts";
-import { INTOTO_PAYLOAD_TYPE, parseEnvelope } from "../model/dsse.ts";
-import type { ResourceDescriptor, Statement } from "../model/statement.ts";
+import type { ResourceDescriptor } from "../model/statement.ts";
 import { anchorOfDigests, describeSubject, sameSubject } from "../model/custody_chain.ts";
 import type { FailureCode } from "./codes.ts";
-import { type Check, fail, pass, type TimeSource, type VerificationReport } from "./report.ts";
+import { fail, pass, type VerificationReport } from "./report.ts";
 import { verifyMerkleRoot } from "./rekor.ts";
-import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
-import { type CountedSigner, DEFAULT_SKEW_MS, verifyEnvelopeSigners } from "./verify_envelope.ts";
-
-/**
- * Options of {@link verifyTimeline}: the flags of `stella forensic verify --timeline`.
- *
- * @example Usage
- * ```ts
- * import {
- *   appendCustodyEvent,
- *   createSigner,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   timelineMerkleRoot,
- *   trustedKeyFromPem,
- *   verifyTimeline,
- *   type VerifyTimelineOptions,
- * } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const key = await generateKeyPair("ed25519");
- * assert.ok(key.kind === "private");
- * const signers = [createSigner(key)];
- * const e0 = await appendCustodyEvent(null, {
- *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
- *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
- *   signers,
- * });
- * const e1 = await appendCustodyEvent(e0.bytes, {
- *   event: { type: "stored", actor: "ir-team", at: "2026-02-10T12:00:00Z" },
- *   signers,
- * });
- * const entries = [e0.bytes, e1.bytes];
- * const options: VerifyTimelineOptions = {
- *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
- *   merkleRoot: timelineMerkleRoot(entries),
- * };
- * assert.equal((await verifyTimeline(entries, options)).verified, true);
- * const wrongAnchor = await verifyTimeline(entries, { ...options, merkleRoot: "ab".repeat(32) });
- * assert.equal(wrongAnchor.code, "MERKLE_ROOT_MISMATCH");
- * const cut = await verifyTimeline([e0.bytes], { ...options, expectEntries: 2 });
- * assert.equal(cut.code, "CUSTODY_TRUNCATED");
- * const courierKey = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["courier"] });
- * const wrongActor = await verifyTimeline(entries, { ...options, keys: [courierKey] });
- * assert.deepEqual(wrongActor.firstFailure, { index: 0, code: "CUSTODY_ACTOR_MISMATCH" });
- * ```
- */
-export interface VerifyTimelineOptions {
-  /** `--now`: evaluation time, epoch ms (the CLI passes the clock or `--now`). */
-  now: number;
-  /** `--trust`: the trust policy (keys with validity windows, threshold, content rules). */
-  trust?: TrustPolicy | undefined;
-  /** `--key`: extra trusted keys, added to the policy's; each custodian's key must be here. */
-  keys?: readonly TrustedKey[] | undefined;
-  /** `--skew`: tolerance for every time comparison, ms (default 5 minutes). */
-  skew?: number | undefined;
-  /** `--not-after`: reject entries whose event time is after this, epoch ms. */
-  notAfter?: number | undefined;
-  /** `--merkle-root`: the anchor, as 64 hex digits or `sha256:<hex>`. */
-  merkleRoot?: string | undefined;
-  /**
-   * `--expect-head`: the anchored head, the SHA-256 of the last entry's exact bytes, as
-   * `sha256:<hex>` or 64 hex digits (`stella timeline append` prints it).
-   */
-  expectHead?: string | undefined;
-  /** `--expect-entries`: the anchored number of entries (an integer ≥ 1). */
-  expectEntries?: number | undefined;
-  /**
-   * `--allow-unbound-custodians`: a key whose trust entries list no `custodians` may sign for
-   * any actor (default: such an entry fails `CUSTODY_ACTOR_UNBOUND`).
-   */
-  allowUnboundCustodians?: boolean | undefined;
-  /**
-   * RFC 3161 tokens per entry (index i: the tokens of entry i, over its signature), e.g. read
-   * from the `<entry>.tsr` files `stella timeline append --timestamp` stores.
-   */
-  timestamps?: readonly (readonly Uint8Array[] | undefined)[] | undefined;
-  /** `--tsa-roots`: trusted TSA root certificates (DER) for `timestamps` (default: the policy's). */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-  /** Names of the entries (file names, `timeline.jsonl:3`), used in messages; default `entry i`. */
-  names?: readonly string[] | undefined;
-}
+import { compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { VerifyItem, VerifyOptions } from "./options.ts";
+import { DEFAULT_SKEW_MS, verifyEnvelopeWith } from "./verify_envelope.ts";
+import {
+  checkCustodian,
+  checkEntryCount,
+  checkEventTime,
+  checkHead,
+  checkLink,
+  checkSequence,
+  checkTime,
+  quote,
+  readCustody,
+  timelineChecks,
+} from "./_timeline_checks.ts";
 
 /**
  * The result of verifying one timeline entry: its verdict, its first failure code, what it says
@@ -169,7 +96,7 @@ export interface VerifyTimelineOptions {
  *   generateKeyPair,
  *   sha256,
  *   type TimelineEntryReport,
- *   trustedKeyFromPem,
+ *   loadTrustMaterial,
  *   verifyTimeline,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
@@ -180,10 +107,10 @@ export interface VerifyTimelineOptions {
  *   event: { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" },
  *   signers: [createSigner(key)],
  * });
- * const report = await verifyTimeline([e0.bytes], {
- *   now: Date.UTC(2026, 2, 1),
- *   keys: [trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] })],
+ * const trust = loadTrustMaterial({
+ *   keys: [{ pem: exportPublicKeyPem(key), options: { custodians: ["ir-team"] } }],
  * });
+ * const report = await verifyTimeline([e0.bytes], trust, { now: Date.UTC(2026, 2, 1) });
  * const entry: TimelineEntryReport | undefined = report.entries[0];
  * assert.deepEqual({ ...entry, report: null }, {
  *   index: 0,
@@ -226,6 +153,7 @@ export interface TimelineEntryReport {
  *   appendCustodyEvent,
  *   createSigner,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   type TimelineReport,
  *   timelineMerkleRoot,
  *   verifyTimeline,
@@ -240,7 +168,9 @@ export interface TimelineEntryReport {
  *   signers: [createSigner(key)],
  * });
  * // The custodian's key is not passed: every entry fails on trust, the rest is still reported.
- * const report: TimelineReport = await verifyTimeline([e0.bytes], { now: Date.UTC(2026, 2, 1) });
+ * const report: TimelineReport = await verifyTimeline([e0.bytes], loadTrustMaterial(), {
+ *   now: Date.UTC(2026, 2, 1),
+ * });
  * assert.equal(report.verified, false);
  * assert.equal(report.code, "KEY_UNTRUSTED");
  * assert.deepEqual(report.firstFailure, { index: 0, code: "KEY_UNTRUSTED" });
@@ -257,15 +187,9 @@ export interface TimelineEntryReport {
  * assert.equal(report.anchored, false); // no expectHead, expectEntries or merkleRoot given
  * ```
  */
-export interface TimelineReport {
-  /** True exactly when every check passed. */
-  verified: boolean;
-  /** `firstFailure.code`, or the failed timeline check's code when no entry failed. */
-  code?: FailureCode;
+export interface TimelineReport extends VerificationReport {
   /** The earliest failing entry and its first failed check's code. */
   firstFailure?: { index: number; code: FailureCode };
-  /** Timeline checks, in pipeline order. */
-  checks: Check[];
   /** One report per entry, in input order. */
   entries: TimelineEntryReport[];
   /** The timeline's subject (from the first entry with a valid custody statement). */
@@ -279,21 +203,8 @@ export interface TimelineReport {
    * entries removed from the end of the timeline cannot be detected.
    */
   anchored: boolean;
-  /** Key ids of the trusted keys that verified a counted signature on any entry, sorted. */
-  keyids: string[];
-  /** The evaluation time (`now`); each entry's report carries its own event time. */
-  time: { value: string; source: TimeSource };
 }
 
-/** Problem codes of `validateCustodyStatement` that step 4 (links) reports instead. */
-const LINK_PROBLEMS = new Set(["PREVIOUS_REQUIRED", "PREVIOUS_UNEXPECTED"]);
-const ENTRY_STEP_IDS = [
-  "timeline.sequence",
-  "timeline.links",
-  "timeline.times",
-  "timeline.subject",
-  "timeline.custodian",
-];
 const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
 
 /**
@@ -303,10 +214,14 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  * times non-decreasing within `skew`, one subject throughout, and the anchors given.
  *
  * @param entries The entries' exact stored bytes, oldest first (the files' bytes, or the JSON
- *   Lines lines without newlines, e.g. from `splitJsonLines`). Untrusted.
- * @param options Keys or trust policy, times, anchors, tokens per entry.
+ *   Lines lines without newlines, e.g. from `splitJsonLines`), each alone or as a
+ *   {@link VerifyItem} with its name and its RFC 3161 tokens. Untrusted.
+ * @param trust The custodians' keys with their `custodians` bindings, the TSA roots.
+ * @param options Times, anchors (`merkleRoot`, `expectHead`, `expectEntries`),
+ *   `allowUnboundCustodians`.
  * @returns A {@link TimelineReport}; it never throws for bad entries (only for misuse).
- * @throws {TypeError} When `entries` is not an array of `Uint8Array` or `names` is not an array.
+ * @throws {TypeError} When `entries` is not an array of `Uint8Array` or items, `trust` is not
+ *   trust material, or `options.timestamps` is given (tokens travel with their entry).
  * @throws {RangeError} When `now` or `skew` are not sensible numbers, `merkleRoot` or
  *   `expectHead` is not 64 hex digits (optionally prefixed `sha256:`), or `expectEntries` is not
  *   an integer ≥ 1.
@@ -315,7 +230,7 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  * ```ts
  * import {
  *   appendCustodyEvent, createSigner, exportPublicKeyPem, generateKeyPair, timelineMerkleRoot,
- *   trustedKeyFromPem, verifyTimeline,
+ *   loadTrustMaterial, verifyTimeline,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
@@ -331,38 +246,47 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  *   signers,
  * });
  * // The key may sign entries for the custodian "ir-team" only.
- * const trusted = trustedKeyFromPem(exportPublicKeyPem(key), { custodians: ["ir-team"] });
- * const options = { now: Date.UTC(2026, 2, 1), keys: [trusted] };
- * const report = await verifyTimeline([e0.bytes, e1.bytes], options);
+ * const trust = loadTrustMaterial({
+ *   keys: [{ pem: exportPublicKeyPem(key), options: { custodians: ["ir-team"] } }],
+ * });
+ * const options = { now: Date.UTC(2026, 2, 1) };
+ * const report = await verifyTimeline([e0.bytes, e1.bytes], trust, options);
  * assert.equal(report.verified, true);
  * assert.equal(report.merkleRoot, timelineMerkleRoot([e0.bytes, e1.bytes]));
  * assert.equal(report.anchored, false); // a cut tail would go unnoticed: anchor it
- * const anchored = await verifyTimeline([e0.bytes], { ...options, expectHead: report.head });
+ * const anchored = await verifyTimeline([e0.bytes], trust, { ...options, expectHead: report.head });
  * assert.equal(anchored.code, "CUSTODY_TRUNCATED");
- * const swapped = await verifyTimeline([e1.bytes, e0.bytes], options);
+ * const swapped = await verifyTimeline([e1.bytes, e0.bytes], trust, options);
  * assert.deepEqual(swapped.firstFailure, { index: 0, code: "TIMELINE_GAP" });
  * ```
  */
 export async function verifyTimeline(
-  entries: readonly Uint8Array[],
-  options: VerifyTimelineOptions,
+  entries: readonly (Uint8Array | VerifyItem)[],
+  trust: TrustMaterial,
+  options: VerifyOptions,
 ): Promise<TimelineReport> {
   if (!Array.isArray(entries)) throw new TypeError("Pass the timeline entries as an array");
-  for (const [i, entry] of entries.entries()) {
-    if (!(entry instanceof Uint8Array)) {
-      throw new TypeError(`Pass timeline entry ${i} as a Uint8Array`);
+  const items: VerifyItem[] = entries.map((entry, i) => {
+    const item = entry instanceof Uint8Array ? { bytes: entry } : entry;
+    if (typeof item !== "object" || item === null || !(item.bytes instanceof Uint8Array)) {
+      throw new TypeError(
+        `Pass timeline entry ${i} as a Uint8Array or { bytes, name, timestamps }`,
+      );
     }
-  }
+    return item;
+  });
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Pass verifyTimeline options as an object");
   }
+  if (options.timestamps !== undefined && options.timestamps.length > 0) {
+    throw new TypeError(
+      "Pass a timeline entry's RFC 3161 tokens with the entry ({ bytes, timestamps }), not in options",
+    );
+  }
+  const compiled = compileTrust(trust);
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   const skew = options.skew ?? DEFAULT_SKEW_MS;
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
-  const names = options.names;
-  if (names !== undefined && !Array.isArray(names)) {
-    throw new TypeError("Pass options.names as an array of strings");
-  }
   const expectedRoot = options.merkleRoot;
   if (expectedRoot !== undefined && !MERKLE_ROOT_RE.test(expectedRoot)) {
     throw new RangeError(
@@ -381,7 +305,7 @@ export async function verifyTimeline(
   if (expectEntries !== undefined && (!Number.isSafeInteger(expectEntries) || expectEntries < 1)) {
     throw new RangeError(`Pass expectEntries as an integer ≥ 1, not ${expectEntries}`);
   }
-  const tsaRoots = options.tsaRoots ?? options.trust?.tsaRoots;
+  const tsaRoots = compiled.tsaRoots;
 
   const results: TimelineEntryReport[] = [];
   const digests: Uint8Array[] = [];
@@ -389,8 +313,8 @@ export async function verifyTimeline(
   let previousDigest: string | undefined;
   let lastAt: { ms: number; index: number } | undefined;
   let subject: ResourceDescriptor | undefined;
-  for (const [index, bytes] of entries.entries()) {
-    const name = names?.[index] ?? `entry ${index}`;
+  for (const [index, { bytes, name: given, timestamps: tokens = [] }] of items.entries()) {
+    const name = given ?? `entry ${index}`;
     const digestBytes = sha256(bytes);
     digests.push(digestBytes);
     const digest = digestBytes.toHex();
@@ -398,15 +322,11 @@ export async function verifyTimeline(
     const atMs = custody.statement === undefined
       ? undefined
       : parseRfc3339(custody.statement.predicate.event.at);
-    const tokens = options.timestamps?.[index] ?? [];
-    const { report: envelopeReport, signers } = await verifyEnvelopeSigners(bytes, {
+    const { report: envelopeReport, signers } = await verifyEnvelopeWith(bytes, compiled, {
       now: options.now,
-      trust: options.trust,
-      keys: options.keys,
       skew,
       notAfter: options.notAfter,
       timestamps: tsaRoots === undefined ? undefined : tokens,
-      tsaRoots,
       name,
     });
     for (const keyid of envelopeReport.keyids) keyids.add(keyid);
@@ -508,227 +428,4 @@ export async function verifyTimeline(
     report.subject = { name: subject.name ?? "", digest: { ...(subject.digest ?? {}) } };
   }
   return report;
-}
-
-/** Reads the custody statement of an entry, or says why it is not one (undefined: no envelope). */
-function readCustody(
-  bytes: Uint8Array,
-  name: string,
-): { statement?: Statement<CustodyPredicate>; problem?: string } {
-  let payloadType: string;
-  let payload: Uint8Array;
-  try {
-    ({ payloadType, payloadBytes: payload } = parseEnvelope(bytes, { name }));
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    return {}; // verifyEnvelope reports ENVELOPE_MALFORMED
-  }
-  const reject = `Reject ${quote(name)}: it is not a ${CUSTODY_PREDICATE_TYPE} statement`;
-  if (payloadType !== INTOTO_PAYLOAD_TYPE) {
-    return { problem: `${reject}: payload type ${JSON.stringify(payloadType)} is not in-toto` };
-  }
-  let value: unknown;
-  try {
-    value = parseJson(payload, { name: `${name} payload` });
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    return { problem: `${reject}: ${error.message}` };
-  }
-  const problems = validateCustodyStatement(value).filter((p) => !LINK_PROBLEMS.has(p.code));
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.path || "(root)"}: ${p.message}`).join("; ");
-    return { problem: `${reject}: ${list}` };
-  }
-  return { statement: value as Statement<CustodyPredicate> };
-}
-
-/** The claimed event time counts only against the signer (step 3). */
-function checkEventTime(
-  name: string,
-  at: number,
-  trusted: VerificationReport["time"],
-  now: number,
-  notAfter: number | undefined,
-  skew: number,
-): Check {
-  const claimed = formatRfc3339(at);
-  if (at > now + skew) {
-    return fail(
-      "custody.time",
-      "SIGNED_IN_FUTURE",
-      `Reject ${quote(name)}: its event time ${claimed} is after now (${
-        formatRfc3339(now)
-      }) beyond the skew`,
-    );
-  }
-  if (trusted.source === "rfc3161" && at > parseRfc3339(trusted.value) + skew) {
-    return fail(
-      "custody.time",
-      "SIGNED_IN_FUTURE",
-      `Reject ${quote(name)}: its event time ${claimed} is after its RFC 3161 time ` +
-        `${trusted.value} beyond the skew (an event cannot follow its own signed record)`,
-    );
-  }
-  if (notAfter !== undefined && at > notAfter + skew) {
-    return fail(
-      "custody.time",
-      "SIGNED_AFTER_NOT_AFTER",
-      `Reject ${quote(name)}: its event time ${claimed} is after --not-after ${
-        formatRfc3339(notAfter)
-      } beyond the skew`,
-    );
-  }
-  return pass("custody.time");
-}
-
-/** Step 8: the actor is a custodian of every key that counted for the entry. */
-function checkCustodian(
-  index: number,
-  name: string,
-  actor: string,
-  signers: readonly CountedSigner[],
-  allowUnbound: boolean | undefined,
-): Check {
-  const entry = name === `entry ${index}` ? `entry ${index}` : `entry ${index} (${quote(name)})`;
-  for (const signer of signers) {
-    if (signer.custodians === undefined) {
-      if (allowUnbound === true) continue;
-      return fail(
-        "timeline.custodian",
-        "CUSTODY_ACTOR_UNBOUND",
-        `Reject ${entry}: it is signed by key "${signer.keyid}", which the trust policy binds to ` +
-          `no custodian, so nothing shows it may act as ${quote(actor)} (list "custodians" on ` +
-          "the key's trust entry, or pass --allow-unbound-custodians)",
-      );
-    }
-    if (!signer.custodians.includes(actor)) {
-      return fail(
-        "timeline.custodian",
-        "CUSTODY_ACTOR_MISMATCH",
-        `Reject ${entry}: its actor ${quote(actor)} is not a custodian of key "${signer.keyid}", ` +
-          `which signs for ${
-            signer.custodians.length === 0 ? "no one" : signer.custodians.map(quote).join(", ")
-          }`,
-      );
-    }
-  }
-  return pass("timeline.custodian");
-}
-
-function checkEntryCount(count: number, expected: number): Check {
-  if (count === expected) return pass("timeline.anchor.entries");
-  return fail(
-    "timeline.anchor.entries",
-    count < expected ? "CUSTODY_TRUNCATED" : "CUSTODY_ANCHOR_MISMATCH",
-    count < expected
-      ? `Reject custody timeline: it has ${count} entries, the anchor --expect-entries says ` +
-        `${expected}; ${expected - count} missing from its end`
-      : `Reject custody timeline: it has ${count} entries, more than the anchored ${expected}`,
-  );
-}
-
-function checkHead(entries: readonly TimelineEntryReport[], expected: string): Check {
-  const want = expected.toLowerCase().replace(/^sha256:/, "");
-  const at = entries.findIndex((e) => e.sha256 === want);
-  if (at !== -1 && at === entries.length - 1) return pass("timeline.anchor.head");
-  if (at === -1) {
-    return fail(
-      "timeline.anchor.head",
-      "CUSTODY_TRUNCATED",
-      `Reject custody timeline: no entry is the anchored head sha256:${want}; entries were ` +
-        "removed from its end or its last entry was replaced",
-    );
-  }
-  return fail(
-    "timeline.anchor.head",
-    "CUSTODY_ANCHOR_MISMATCH",
-    `Reject custody timeline: the anchored head sha256:${want} is entry ${at}, but ` +
-      `${entries.length - 1 - at} more entries follow it`,
-  );
-}
-
-function checkSequence(index: number, name: string, sequence: number): Check {
-  if (sequence === index) return pass("timeline.sequence");
-  return fail(
-    "timeline.sequence",
-    "TIMELINE_GAP",
-    `Reject ${quote(name)}: its sequence is ${sequence}, expected ${index} (entries must be ` +
-      "numbered 0, 1, 2, … in timeline order; one is missing, duplicated or out of order)",
-  );
-}
-
-function checkLink(
-  index: number,
-  name: string,
-  previous: { sha256: string } | null | undefined,
-  previousDigest: string | undefined,
-): Check {
-  const named = previous?.sha256;
-  if (index === 0) {
-    if (named === undefined) return pass("timeline.links");
-    return fail(
-      "timeline.links",
-      "TIMELINE_LINK_BROKEN",
-      `Reject ${quote(name)}: the first entry must have previous null, it names sha256 ${named}`,
-    );
-  }
-  if (named === previousDigest) return pass("timeline.links");
-  return fail(
-    "timeline.links",
-    "TIMELINE_LINK_BROKEN",
-    `Reject ${quote(name)}: previous is ${
-      named === undefined ? "null" : `sha256 ${named}`
-    }, but entry ${index - 1}'s exact bytes hash to sha256 ${previousDigest}`,
-  );
-}
-
-function checkTime(
-  name: string,
-  at: number,
-  last: { ms: number; index: number } | undefined,
-  skew: number,
-): Check {
-  if (last === undefined || at >= last.ms - skew) return pass("timeline.times");
-  return fail(
-    "timeline.times",
-    "TIMELINE_TIME_REGRESSION",
-    `Reject ${quote(name)}: its event time ${formatRfc3339(at)} is before entry ${last.index}'s ` +
-      `(${formatRfc3339(last.ms)}) beyond the skew`,
-  );
-}
-
-/** The timeline checks: each fails with its first failing entry's check (and counts the rest). */
-function timelineChecks(entries: readonly TimelineEntryReport[]): Check[] {
-  if (entries.length === 0) {
-    return [
-      fail("timeline.entries", "TIMELINE_EMPTY", "Reject custody timeline: it has no entries"),
-      ...ENTRY_STEP_IDS.map(pass),
-    ];
-  }
-  const firstOf = new Map<string, { check: Check; count: number }>();
-  for (const entry of entries) {
-    let envelopeFailed = false;
-    for (const check of entry.report.checks) {
-      if (check.ok) continue;
-      const id = ENTRY_STEP_IDS.includes(check.id) ? check.id : "timeline.entries";
-      if (id === "timeline.entries") {
-        if (envelopeFailed) continue; // one count per entry
-        envelopeFailed = true;
-      }
-      const seen = firstOf.get(id);
-      if (seen === undefined) firstOf.set(id, { check, count: 1 });
-      else seen.count++;
-    }
-  }
-  return ["timeline.entries", ...ENTRY_STEP_IDS].map((id) => {
-    const seen = firstOf.get(id);
-    if (seen === undefined) return pass(id);
-    const more = seen.count - 1;
-    const suffix = more === 0 ? "" : ` (and ${more} more ${more === 1 ? "entry" : "entries"})`;
-    return fail(id, seen.check.code!, `${seen.check.message ?? "Reject entry"}${suffix}`);
-  });
-}
-
-function quote(name: string): string {
-  return JSON.stringify(name);
 }

@@ -43,20 +43,6 @@ import { validateChain } from "./x509_chain.ts";
 import { isDigestName, OID_TST_INFO, parseTimestampResponse } from "./timestamp_parse.ts";
 import type { EssCertId, SignerIdentifier, TimestampToken } from "./timestamp_token.ts";
 
-export { parseTimestampResponse } from "./timestamp_parse.ts";
-export { TIMESTAMP_STATUSES } from "./timestamp_token.ts";
-export type {
-  EssCertId,
-  MessageImprint,
-  ParseTimestampOptions,
-  SignerIdentifier,
-  TimestampAccuracy,
-  TimestampSignerInfo,
-  TimestampStatus,
-  TimestampToken,
-  TstInfo,
-} from "./timestamp_token.ts";
-
 /** Options of {@link verifyTimestamp}. */
 export interface VerifyTimestampOptions {
   /**

@@ -33,7 +33,6 @@
 
 import { type Problem, ValidationError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { decodePemAll } from "../encoding/pem.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { importKeyPem } from "../keys/key_pem.ts";
 import {
@@ -44,38 +43,34 @@ import {
 import { createVerifier } from "../crypto/local_verifier.ts";
 import type { Verifier } from "../crypto/signer.ts";
 import { type RequiredClaim, validatePolicy } from "../model/claim_policy.ts";
+import type { JsonValue } from "../encoding/json_value.ts";
+import { isObject } from "./_json.ts";
 
 /**
  * A key the verifier trusts, ready to check signatures: its id, one verifier per accepted
- * signature scheme, and its validity window (epoch ms).
+ * signature scheme, and its validity window (epoch ms). Verifiers build these from the trust
+ * material's key entries; `lib/kit` takes them directly.
  *
  * @example Usage
  * ```ts
  * import {
  *   createSigner,
- *   createVerifier,
  *   encodeUtf8,
+ *   exportPublicKeyPem,
  *   generateKeyPair,
- *   serializeEnvelope,
- *   signEnvelope,
  *   type TrustedKey,
- *   verifyEnvelope,
+ *   trustedKeyFromPem,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
- * const trusted: TrustedKey = {
+ * const trusted: TrustedKey = trustedKeyFromPem(exportPublicKeyPem(key), {
  *   keyid: "release",
- *   verifiers: [createVerifier(key.publicKey)],
- *   validFrom: Date.UTC(2026, 0, 1),
- * };
- * const envelope = serializeEnvelope(
- *   await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [createSigner(key)]),
- * );
- * const inside = await verifyEnvelope(envelope, { now: Date.UTC(2026, 1, 1), keys: [trusted] });
- * assert.deepEqual([inside.verified, inside.keyids], [true, ["release"]]);
- * const before = await verifyEnvelope(envelope, { now: Date.UTC(2025, 11, 1), keys: [trusted] });
- * assert.deepEqual([before.verified, before.code], [false, "KEY_NOT_VALID_AT_TIME"]);
+ *   validFrom: "2026-01-01T00:00:00Z",
+ * });
+ * const signature = await createSigner(key).sign(encodeUtf8("hi"));
+ * assert.equal(await trusted.verifiers[0]!.verify(encodeUtf8("hi"), signature), true);
+ * assert.deepEqual([trusted.keyid, trusted.validFrom], ["release", Date.UTC(2026, 0, 1)]);
  * ```
  */
 export interface TrustedKey {
@@ -99,51 +94,6 @@ export interface TrustedKey {
   custodians?: readonly string[] | undefined;
 }
 
-/**
- * A loaded trust policy.
- *
- * @example Usage
- * ```ts
- * import {
- *   createSigner,
- *   encodeUtf8,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   serializeEnvelope,
- *   signEnvelope,
- *   trustedKeyFromPem,
- *   type TrustPolicy,
- *   verifyEnvelope,
- * } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
- * assert.ok(a.kind === "private" && b.kind === "private");
- * const trust: TrustPolicy = {
- *   keys: [a, b].map((key) => trustedKeyFromPem(exportPublicKeyPem(key))),
- *   threshold: 2,
- * };
- * const payload = { payloadType: "text/plain", payload: encodeUtf8("hi") };
- * const now = Date.UTC(2026, 0, 1);
- * const one = await signEnvelope(payload, [createSigner(a)]);
- * const onlyOne = await verifyEnvelope(serializeEnvelope(one), { now, trust });
- * assert.deepEqual([onlyOne.verified, onlyOne.code], [false, "THRESHOLD_NOT_MET"]);
- * const both = await signEnvelope(payload, [createSigner(a), createSigner(b)]);
- * assert.equal((await verifyEnvelope(serializeEnvelope(both), { now, trust })).verified, true);
- * ```
- */
-export interface TrustPolicy {
-  /** Trusted keys. */
-  keys: readonly TrustedKey[];
-  /** Distinct trusted keys that must sign (default 1). */
-  threshold?: number | undefined;
-  /** When set, the statement's predicateType must be one of these. */
-  allowedPredicateTypes?: readonly string[] | undefined;
-  /** When set, the statement must carry these claims. */
-  requiredClaims?: readonly RequiredClaim[] | undefined;
-  /** Trusted RFC 3161 TSA root certificates (DER). */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-}
-
 /** ECDSA signature encodings a trust-policy key entry may accept. */
 export const SIGNATURE_ENCODINGS = ["der", "p1363", "any"] as const;
 
@@ -156,7 +106,7 @@ export type SignatureEncoding = typeof SIGNATURE_ENCODINGS[number];
  * @example Usage
  * ```ts
  * import {
- *   loadTrustPolicy,
+ *   loadTrustMaterial,
  *   type TrustPolicyKeyEntry,
  *   validateTrustPolicy,
  * } from "@stellaops/provenance";
@@ -167,9 +117,7 @@ export type SignatureEncoding = typeof SIGNATURE_ENCODINGS[number];
  *   revokedAt: "2026-06-01T00:00:00Z",
  * };
  * assert.deepEqual(validateTrustPolicy({ keys: [entry] }), []);
- * const [key] = loadTrustPolicy({ keys: [entry] }).keys;
- * assert.equal(key?.keyid, "06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9");
- * assert.equal(key?.revokedAt, Date.UTC(2026, 5, 1));
+ * assert.deepEqual(loadTrustMaterial({ trustPolicy: { keys: [entry] } }).keys, [entry]);
  * assert.deepEqual(validateTrustPolicy({ keys: [{ ...entry, revokedAt: "June 2026" }] }), [{
  *   path: "/keys/0/revokedAt",
  *   code: "TIME_INVALID",
@@ -204,7 +152,7 @@ export interface TrustPolicyKeyEntry {
  * @example Usage
  * ```ts
  * import {
- *   loadTrustPolicy,
+ *   loadTrustMaterial,
  *   parseTrustPolicy,
  *   type TrustPolicyDocument,
  *   validateTrustPolicy,
@@ -217,7 +165,8 @@ export interface TrustPolicyKeyEntry {
  *   allowedPredicateTypes: ["stella.ops/promotion@v1"],
  * };
  * assert.deepEqual(parseTrustPolicy(JSON.stringify(doc)), doc);
- * assert.deepEqual(loadTrustPolicy(doc), {
+ * const { digest: _, ...trust } = loadTrustMaterial({ trustPolicy: doc });
+ * assert.deepEqual(trust, {
  *   keys: [],
  *   threshold: 1,
  *   allowedPredicateTypes: ["stella.ops/promotion@v1"],
@@ -268,7 +217,7 @@ const TIME_FIELDS = ["validFrom", "validUntil", "revokedAt"] as const;
 const DEFAULT_TRUST_MAX_BYTES = 4 * 1024 * 1024;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isObject(value as JsonValue);
 }
 
 function unknownFields(
@@ -297,7 +246,7 @@ function stringList(value: unknown, path: string, problems: Problem[]): void {
 
 /**
  * Validates a `trust.json` value, naming every problem (unknown fields, wrong types, bad times,
- * bad claims, an impossible threshold). Keys are not imported here; see {@link loadTrustPolicy}.
+ * bad claims, an impossible threshold). Keys are not imported here; `loadTrustMaterial` does.
  *
  * @param value The parsed JSON value.
  * @returns Every problem found; empty when the document is valid.
@@ -405,12 +354,13 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
       message: "Use an array of non-empty strings (the custodians' event actors)",
     });
   }
+  const times: Partial<Record<typeof TIME_FIELDS[number], number>> = {};
   for (const field of TIME_FIELDS) {
     const time = entry[field];
     if (time === undefined) continue;
     try {
       if (typeof time !== "string") throw new TypeError();
-      parseRfc3339(time);
+      times[field] = parseRfc3339(time);
     } catch {
       problems.push({
         path: `${path}/${field}`,
@@ -418,6 +368,16 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
         message: "Use an RFC 3339 time such as 2026-01-01T00:00:00Z",
       });
     }
+  }
+  if (
+    times.validFrom !== undefined && times.validUntil !== undefined &&
+    times.validUntil < times.validFrom
+  ) {
+    problems.push({
+      path: `${path}/validUntil`,
+      code: "VALIDITY_WINDOW_INVALID",
+      message: "Use a validUntil that is not before validFrom",
+    });
   }
 }
 
@@ -532,40 +492,4 @@ export function trustedKeyFromPem(pem: string, options: TrustedKeyOptions = {}):
   }
   if (options.revokedAt !== undefined) key.revokedAt = parseRfc3339(options.revokedAt, "revokedAt");
   return key;
-}
-
-/**
- * Turns a parsed `trust.json` into a {@link TrustPolicy}: imports every key (naming the entry
- * that fails) and carries the threshold and content rules over.
- *
- * @param doc A document from {@link parseTrustPolicy}.
- * @returns The loaded policy.
- * @throws {ParseError} When a key entry's PEM is malformed (the message names `/keys/i`).
- *
- * @example Usage
- * ```ts
- * import { loadTrustPolicy, parseTrustPolicy } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const policy = loadTrustPolicy(parseTrustPolicy('{"keys":[],"allowedPredicateTypes":["x"]}'));
- * assert.deepEqual(policy.allowedPredicateTypes, ["x"]);
- * ```
- */
-export function loadTrustPolicy(doc: TrustPolicyDocument): TrustPolicy {
-  const keys = doc.keys.map((entry, i) => {
-    const { publicKey, ...options } = entry;
-    const name = options.name === undefined ? `/keys/${i}` : `/keys/${i} (${options.name})`;
-    return trustedKeyFromPem(publicKey, { ...options, name });
-  });
-  const policy: TrustPolicy = { keys };
-  if (doc.threshold !== undefined) policy.threshold = doc.threshold;
-  if (doc.allowedPredicateTypes !== undefined) {
-    policy.allowedPredicateTypes = doc.allowedPredicateTypes;
-  }
-  if (doc.requiredClaims !== undefined) policy.requiredClaims = doc.requiredClaims;
-  if (doc.tsaRoots !== undefined) {
-    policy.tsaRoots = doc.tsaRoots.flatMap((pem, i) =>
-      decodePemAll(pem, { label: "CERTIFICATE", name: `/tsaRoots/${i}` }).map((b) => b.bytes)
-    );
-  }
-  return policy;
 }

@@ -13,11 +13,12 @@
 
 import { decodeBase64 } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
+import type { JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import { type Certificate, parseCertificate } from "../keys/x509.ts";
 import { logKeysFromTrustedRoot, type TransparencyLogKey } from "./log_keys.ts";
+import { isObject } from "./_json.ts";
 
 /**
  * A certificate authority or timestamp authority of a trusted root.
@@ -127,10 +128,6 @@ export interface TrustedRoot {
 export interface ParseTrustedRootOptions {
   /** Name of the input (e.g. the file name), used in error messages. */
   name?: string | undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -255,6 +252,7 @@ function authorities(
     if (validFor.end !== undefined && validFor.end !== null) {
       if (typeof validFor.end !== "string") throw invalid(`${at}/validFor/end`, "is not a string");
       validUntil = time(validFor.end, `${at}/validFor/end`, invalid);
+      if (validUntil < validFrom) throw invalid(`${at}/validFor`, "ends before it starts");
     }
     const authority: TrustedAuthority = {
       uri,

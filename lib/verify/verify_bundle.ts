@@ -36,116 +36,73 @@
  * it lists a TSA and no tlog entry is required (GitHub's instance). The report's `evidence` says
  * what was required and verified, `identity` what was expected and found (docs/sigstore.md).
  *
+ * This module runs the pipeline; the steps live beside it, split as sigstore-js splits them:
+ * `_bundle_tlog.ts` (entry kinds and bodies, inclusion, SET, integrated time),
+ * `_bundle_certificate.ts` (RFC 3161 authorities, Fulcio chain, SCTs, identity) and
+ * `_bundle_signature.ts` (the signature and the artifact it is over).
+ *
  * @module
  */
 
-import { decodeBase64, encodeHex, equalBytes } from "../encoding/bytes.ts";
+import { encodeHex, equalBytes } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
-import type { JsonObject, JsonValue } from "../encoding/json_value.ts";
 import { decodePem } from "../encoding/pem.ts";
-import { parseJson } from "../encoding/strict_json.ts";
-import { describeTime, formatRfc3339 } from "../encoding/time.ts";
+import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
 import { type DigestAlgorithm, digestBytes, sha256 } from "../digest/digest.ts";
-import { preAuthEncoding } from "../model/dsse.ts";
 import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
-import { type Certificate, KEY_PURPOSES, parseCertificate } from "../keys/x509.ts";
+import { parseCertificate } from "../keys/x509.ts";
 import type { FailureCode } from "./codes.ts";
-import { evaluateEmbeddedScts, type FulcioIdentity, fulcioIdentity } from "./fulcio.ts";
 import {
   algorithmFor,
   hashFromName,
-  PROTO_HASH_NAMES,
   readSigningKey,
   type SigningKey,
   type SigstoreAlgorithm,
-  verifySigstoreSignature,
 } from "./_sigstore_algorithm.ts";
-import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
-import {
-  type Check,
-  fail,
-  type IdentityMatcher,
-  type IdentityReport,
-  pass,
-  type TimeSource,
-  type VerificationReport,
-} from "./report.ts";
-import { verifyTimestamp } from "./timestamp.ts";
-import {
-  isValidAt,
-  parseTrustedRoot,
-  type TrustedAuthority,
-  type TrustedRoot,
-} from "./trusted_root.ts";
+import { type Check, fail, type IdentityReport, pass, type VerificationReport } from "./report.ts";
+import { isValidAt, parseTrustedRoot, type TrustedRoot } from "./trusted_root.ts";
+import { canonicalize } from "../encoding/canonical_json.ts";
+import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { CertificateIdentityPolicy, VerifyOptions } from "./options.ts";
+import type { ArtifactDigests } from "./subject_check.ts";
 import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
-import { validateChain } from "./x509_chain.ts";
+import { checkTlogEntry, namedHash } from "./_bundle_tlog.ts";
+import { checkCertificate, checkTimestamp } from "./_bundle_certificate.ts";
+import {
+  type ArtifactDigest,
+  checkArtifact,
+  checkSignature,
+  type ObservedTime,
+  parseStatementSummary,
+  resolveArtifactDigest,
+  type Signer,
+  statementSubjects,
+} from "./_bundle_signature.ts";
 
 /** Most RFC 3161 timestamps a bundle may carry. */
 const MAX_TIMESTAMPS = 32;
 
-/**
- * An expected certificate identity: exact strings, or regular expressions (matched anywhere,
- * as cosign's `--certificate-identity-regexp`; anchor them with `^…$`).
- *
- * @example Usage
- * ```ts
- * import { type CertificateIdentityPolicy, verifyBundle } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * // A Fulcio-style test leaf for alice@example.com, OIDC issuer https://accounts.example.com.
- * const leaf =
- *   "MIIBQTCB9KADAgECAgEBMAUGAytlcDAyMRcwFQYDVQQKDA5TdGVsbGFPcHMgVGVzdDEXMBUGA1UEAwwORXhhbXBsZS" +
- *   "BGdWxjaW8wHhcNMjYwMTAxMDAwMDAwWhcNMjYwMTAxMDAxMDAwWjAAMCowBQYDK2VwAyEANahQ+6pi/EFduF8sruGp" +
- *   "nH8Yqkuu7b2eZpbLBhCPmrKjYTBfMA4GA1UdDwEB/wQEAwIHgDAfBgNVHREBAf8EFTATgRFhbGljZUBleGFtcGxlLm" +
- *   "NvbTAsBgorBgEEAYO/MAEIBB4MHGh0dHBzOi8vYWNjb3VudHMuZXhhbXBsZS5jb20wBQYDK2VwA0EAfbhaXJsYa4k2" +
- *   "o2QlgLUeEirnOKsWDJ9D9lo29tAmBer+uq4kahzyUSHBSv0dHd2UnGkI1yomzm52l+cVpd2AAQ==";
- * const bundle = JSON.stringify({
- *   mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
- *   verificationMaterial: { certificate: { rawBytes: leaf } },
- *   messageSignature: { signature: "AAEC" },
- * });
- * const identityCheck = async (identity: CertificateIdentityPolicy) => {
- *   const report = await verifyBundle(bundle, {
- *     trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
- *     identity,
- *     artifact: new Uint8Array(),
- *     now: Date.UTC(2026, 0, 1, 0, 5),
- *   });
- *   assert.equal(report.verified, false); // no signing time, untrusted issuer: only the identity is shown
- *   return report.checks.find((check) => check.id === "cert.identity");
- * };
- * const exact: CertificateIdentityPolicy = {
- *   subject: "alice@example.com",
- *   issuer: "https://accounts.example.com",
- * };
- * assert.deepEqual(await identityCheck(exact), { id: "cert.identity", ok: true });
- * const regexp: CertificateIdentityPolicy = { subject: /@example\.org$/, issuer: exact.issuer };
- * assert.deepEqual(await identityCheck(regexp), {
- *   id: "cert.identity",
- *   ok: false,
- *   code: "CERTIFICATE_IDENTITY_MISMATCH",
- *   message: 'Reject certificate: its subject ["alice@example.com"] is not /@example\\.org$/',
- * });
- * ```
- */
-export interface CertificateIdentityPolicy {
-  /** Expected SAN (email, URI or Fulcio otherName). */
-  subject?: string | RegExp | undefined;
-  /**
-   * Expected OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1). A certificate without
-   * the extension (e.g. a GitHub release attestation) has the empty issuer: only a regular
-   * expression that matches `""` (such as `.*`) accepts it, never an exact string.
-   */
-  issuer?: string | RegExp | undefined;
-  /** Expected source repository URI (Fulcio extension .1.12); absent extension never matches. */
-  sourceRepositoryUri?: string | RegExp | undefined;
-  /** Expected source repository owner URI (Fulcio extension .1.16); absent never matches. */
-  sourceRepositoryOwnerUri?: string | RegExp | undefined;
+const ROOTS = new WeakMap<CompiledTrust, TrustedRoot | ParseError>();
+
+/** The trust's trusted root, read once per compiled trust (or why it does not read). */
+function trustedRootOf(trust: CompiledTrust): TrustedRoot | ParseError {
+  let root = ROOTS.get(trust);
+  if (root === undefined) {
+    try {
+      root = parseTrustedRoot(canonicalize(trust.trustedRoot));
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      root = error;
+    }
+    ROOTS.set(trust, root);
+  }
+  return root;
 }
 
-/** Options of {@link verifyBundle}. */
-export interface VerifyBundleOptions {
-  /** The trusted root: `trusted_root.json` bytes or text, or a parsed one. */
-  trustedRoot: Uint8Array | string | TrustedRoot;
+/** What the bundle pipeline runs with: the trust and options of {@link verifyBundle}, resolved. */
+interface BundleSettings {
+  /** The trusted root, or why it does not read. */
+  trustedRoot: TrustedRoot | ParseError;
   /** Verify a key-based bundle with this PEM SubjectPublicKeyInfo public key. */
   key?: string | undefined;
   /** Verify a certificate-based bundle: the expected identity. */
@@ -155,7 +112,7 @@ export interface VerifyBundleOptions {
    * message signature the digest its signature is over (SHA-384 for P-384 keys, SHA-512 for
    * P-521, as the bundle's message digest says), for a DSSE envelope a statement subject's.
    */
-  artifact?: Uint8Array | { digest: string } | undefined;
+  artifact?: Uint8Array | { digest: string } | { digests: ArtifactDigests } | undefined;
   /** How many verified signing times (SET-signed integrated times, RFC 3161 timestamps) are required; default 1. */
   timeThreshold?: number | undefined;
   /**
@@ -186,51 +143,30 @@ export interface VerifyBundleOptions {
   name?: string | undefined;
 }
 
-interface Signer {
-  signing: SigningKey;
-  leaf?: Certificate;
-  extra: Certificate[];
-}
-
-/**
- * Entry kinds each Rekor generation writes. Rekor v2 logs only hashedrekord 0.0.2: its spec (Rekor
- * v2 §6.1.4) removed dsse 0.0.2, and DSSE envelopes are logged as hashedrekord 0.0.2 over
- * Hash(PAE) (sigstore-go, sigstore-java, sigstore-python, sigstore-rust).
- */
-const ENTRY_KINDS: Readonly<Record<string, "Rekor v1" | "Rekor v2">> = {
-  "hashedrekord/0.0.1": "Rekor v1",
-  "dsse/0.0.1": "Rekor v1",
-  "intoto/0.0.2": "Rekor v1",
-  "hashedrekord/0.0.2": "Rekor v2",
-};
-
-interface ObservedTime {
-  time: number;
-  source: TimeSource;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Verifies a Sigstore bundle offline against a trusted root (see the module documentation for
  * the checks and their order).
  *
  * @param input The bundle JSON (bytes or text).
- * @param options Trusted root, key or identity policy, artifact, times.
+ * @param trust The trusted root, and for a key-signed bundle (no `identity`) its one trusted key
+ *   (its `validFrom`, `validUntil` and `revokedAt` bound every verified signing time).
+ * @param options Identity policy, artifact (`artifact` or one `artifactDigest`), thresholds,
+ *   times. The envelope-only subject options (`image`, `subjectName`, `predicateType`) are misuse.
  * @returns The verification report; `time.source` is `rekor` or `rfc3161` (the earliest verified
  *   observer time), or `clock` when none verified.
- * @throws {TypeError} When neither `key` nor `identity` is given, or an option has a wrong type.
+ * @throws {TypeError} When `trust` has no trusted root, or there is no `identity` and not exactly
+ *   one trusted key, or an option has a wrong type.
  * @throws {RangeError} When `now`, `skew` or `notAfter` is not a finite number.
  * @throws {ParseError} `PEM_*`/`KEY_*` codes when `key` is not a PEM public key.
  *
  * @example Usage
  * ```ts
- * import { verifyBundle } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
- * const report = await verifyBundle("{}", {
+ * const trust = loadTrustMaterial({
  *   trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+ * });
+ * const report = await verifyBundle("{}", trust, {
  *   identity: { subject: "a@example.com", issuer: "https://accounts.google.com" },
  *   now: Date.parse("2026-01-01T00:00:00Z"),
  * });
@@ -238,11 +174,84 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  * assert.equal(report.code, "BUNDLE_MALFORMED");
  * ```
  */
-export async function verifyBundle(
+export function verifyBundle(
   input: Uint8Array | string,
-  options: VerifyBundleOptions,
+  trust: TrustMaterial,
+  options: VerifyOptions,
+): Promise<VerificationReport> {
+  return verifyBundleWith(input, compileTrust(trust), options);
+}
+
+/**
+ * Internal (not re-exported by `mod.ts`): {@link verifyBundle} over compiled trust (batches
+ * compile once).
+ *
+ * @param input The bundle JSON (bytes or text).
+ * @param trust Compiled trust with a trusted root.
+ * @param options As for {@link verifyBundle}.
+ * @returns The verification report.
+ */
+export function verifyBundleWith(
+  input: Uint8Array | string,
+  trust: CompiledTrust,
+  options: VerifyOptions,
 ): Promise<VerificationReport> {
   if (typeof options !== "object" || options === null) throw new TypeError("Pass the options");
+  if (trust.trustedRoot === undefined) {
+    throw new TypeError("Pass trust material with a trusted root (trustedRoot) to verify a bundle");
+  }
+  const root = trustedRootOf(trust);
+  for (const name of ["image", "subjectName", "predicateType"] as const) {
+    if (options[name] !== undefined) {
+      throw new TypeError(`Pass \`${name}\` for envelopes only: Sigstore bundles do not check it`);
+    }
+  }
+  if (options.artifactDigest !== undefined && options.artifactDigest.length !== 1) {
+    throw new TypeError("Pass one `artifactDigest` for a Sigstore bundle");
+  }
+  // With an identity the bundle must be signed by a certificate (the trust's keys are for
+  // envelopes); without one, by the trust's one key.
+  const entries = options.identity === undefined ? trust.keyEntries : [];
+  if (entries.length > 1) {
+    throw new TypeError("Pass one trusted key for a key-signed bundle, not several");
+  }
+  const entry = entries[0];
+  let keyValidity: BundleSettings["keyValidity"];
+  if (entry !== undefined) {
+    const from = entry.validFrom === undefined ? undefined : parseRfc3339(entry.validFrom);
+    const until = [entry.validUntil, entry.revokedAt].filter((t) => t !== undefined)
+      .map((t) => parseRfc3339(t!));
+    keyValidity = {
+      validFrom: from,
+      validUntil: until.length === 0 ? undefined : Math.min(...until),
+    };
+  }
+  const artifact = options.artifact;
+  return runBundle(input, {
+    trustedRoot: root,
+    key: entry?.publicKey,
+    keyValidity,
+    identity: options.identity,
+    artifact: options.artifactDigest !== undefined
+      ? { digest: options.artifactDigest[0]! }
+      : artifact === undefined || artifact instanceof Uint8Array
+      ? artifact
+      : { digests: artifact },
+    timeThreshold: options.timeThreshold,
+    tlogThreshold: options.tlogThreshold,
+    timestampThreshold: options.timestampThreshold,
+    sctThreshold: options.sctThreshold,
+    now: options.now,
+    skew: options.skew,
+    notAfter: options.notAfter,
+    name: options.name,
+  });
+}
+
+async function runBundle(
+  input: Uint8Array | string,
+  options: BundleSettings,
+): Promise<VerificationReport> {
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   const timeThreshold = options.timeThreshold ?? 1;
   if (!Number.isSafeInteger(timeThreshold) || timeThreshold < 1) {
@@ -292,17 +301,12 @@ export async function verifyBundle(
     checks.push(fail("bundle.parse", code, error.message));
     return done([]);
   }
-  let root: TrustedRoot;
-  try {
-    root = isTrustedRoot(options.trustedRoot)
-      ? options.trustedRoot
-      : parseTrustedRoot(options.trustedRoot);
-    checks.push(pass("root.parse"));
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", error.message));
+  if (options.trustedRoot instanceof ParseError) {
+    checks.push(fail("root.parse", "TRUSTED_ROOT_INVALID", options.trustedRoot.message));
     return done([]);
   }
+  const root: TrustedRoot = options.trustedRoot;
+  checks.push(pass("root.parse"));
   // What the bundle must carry follows what the trust material can vouch for (sigstore-go's
   // verifier options): a root without transparency logs cannot demand an entry, and a root with
   // TSAs demands a timestamp when no entry is demanded.
@@ -397,6 +401,10 @@ export async function verifyBundle(
     ? content.kind === "messageSignature"
       ? { algorithm: digestHash, digest: digestBytes(digestHash, given.bytes) }
       : { algorithm: "sha256", digest: sha256(given.bytes) }
+    : "digests" in given
+    ? content.kind === "messageSignature"
+      ? { algorithm: digestHash, digest: Uint8Array.fromHex(given.digests[digestHash]) }
+      : { algorithm: "sha256", digest: Uint8Array.fromHex(given.digests.sha256) }
     : given;
   // The artifact's digest under `digestHash`, when known: what message signatures and hashedrekord
   // bodies name.
@@ -419,110 +427,18 @@ export async function verifyBundle(
   // Entries whose every check passed (each entry present must verify, whatever the threshold).
   const verifiedEntries = new Set<number>();
   for (const [index, entry] of vm.tlogEntries.entries()) {
-    const entryChecksFrom = checks.length;
-    const logId = encodeHex(entry.logId);
-    const log = root.tlogs.find((k) => k.logId === logId);
-    if (log === undefined) {
-      checks.push(fail(
-        "tlog.log",
-        "LOG_KEY_UNTRUSTED",
-        `Reject tlog entry ${index}: its log ${logId} is not in the trusted root`,
-      ));
-    } else {
-      checks.push(pass("tlog.log"));
-    }
-    const kv = `${entry.kindVersion.kind}/${entry.kindVersion.version}`;
-    if (!Object.hasOwn(ENTRY_KINDS, kv)) {
-      checks.push(fail(
-        "tlog.body",
-        "TLOG_ENTRY_KIND_UNSUPPORTED",
-        `Reject tlog entry ${index}: ${entry.kindVersion.kind} ${entry.kindVersion.version} is not an entry kind a Rekor log writes ` +
-          (kv === "dsse/0.0.2"
-            ? "(Rekor v2 logs DSSE envelopes as hashedrekord 0.0.2 over the envelope's PAE; dsse 0.0.2 was removed from its spec)"
-            : "(Rekor v1: hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2; Rekor v2: hashedrekord 0.0.2)"),
-      ));
-    } else if (signer !== undefined) {
-      const bodyProblem = checkBody(
-        entry.canonicalizedBody,
-        entry.kindVersion,
-        bundle,
-        signer,
-        digestHash,
-        artifactDigest,
-      );
-      checks.push(
-        bodyProblem === undefined
-          ? pass("tlog.body")
-          : fail("tlog.body", "TLOG_ENTRY_MISMATCH", `Reject tlog entry ${index}: ${bodyProblem}`),
-      );
-    }
-    if (entry.inclusionProof !== undefined) {
-      const proof = entry.inclusionProof;
-      const inclusion = await verifyRekorInclusion({
-        canonicalizedBody: entry.canonicalizedBody,
-        logIndex: proof.logIndex,
-        treeSize: proof.treeSize,
-        rootHash: proof.rootHash,
-        hashes: proof.hashes,
-        checkpoint: proof.checkpoint,
-      }, {
-        logKeys: log === undefined ? [] : [log],
-        expectedOrigin: log !== undefined && log.keyDetails === "PKIX_ED25519"
-          ? log.name
-          : undefined,
-        name: `tlog entry ${index}`,
-      });
-      if (proof.checkpoint === undefined && bundle.version !== "0.1") {
-        inclusion.push(fail(
-          "tlog.checkpoint",
-          "CHECKPOINT_MALFORMED",
-          `Reject tlog entry ${index}: its inclusion proof has no checkpoint`,
-        ));
-      }
-      checks.push(...inclusion);
-    }
-    let promised = false;
-    if (entry.inclusionPromise !== undefined) {
-      if (log === undefined) {
-        checks.push(
-          fail(
-            "tlog.set",
-            "LOG_KEY_UNTRUSTED",
-            `Cannot verify the SET of tlog entry ${index}: untrusted log`,
-          ),
-        );
-      } else {
-        const set = await verifyRekorSet({
-          body: entry.canonicalizedBodyBase64,
-          integratedTime: entry.integratedTime,
-          logIndex: entry.logIndex,
-          logId: entry.logId,
-          signedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
-        }, log);
-        checks.push(set);
-        promised = set.ok;
-      }
-    }
-    if (entry.integratedTime > 0n) {
-      const time = Number(entry.integratedTime) * 1000;
-      // describeTime: an integrated time past year 9999 is rejected here, not a RangeError.
-      const problem = time > options.now + skew
-        ? ["SIGNED_IN_FUTURE", `its integrated time ${describeTime(time)} is after now`] as const
-        : log !== undefined && !isValidAt(log, time)
-        ? [
-          "LOG_KEY_UNTRUSTED",
-          `its integrated time ${describeTime(time)} is outside the log key's validity`,
-        ] as const
-        : undefined;
-      if (problem !== undefined) {
-        checks.push(fail("tlog.time", problem[0], `Reject tlog entry ${index}: ${problem[1]}`));
-      } else {
-        checks.push(pass("tlog.time"));
-        // Only the SET signs the integrated time; an inclusion proof does not (sigstore-python).
-        if (promised) times.push({ time, source: "rekor" });
-      }
-    }
-    if (checks.slice(entryChecksFrom).every((c) => c.ok)) verifiedEntries.add(index);
+    const outcome = await checkTlogEntry(entry, index, {
+      bundle,
+      root,
+      signer,
+      digestHash,
+      artifactDigest,
+      now: options.now,
+      skew,
+    });
+    checks.push(...outcome.checks);
+    if (outcome.time !== undefined) times.push(outcome.time);
+    if (outcome.checks.every((c) => c.ok)) verifiedEntries.add(index);
   }
 
   // 4. RFC 3161 timestamps (at most 32, no duplicates: sigstore-python's limits).
@@ -650,7 +566,14 @@ export async function verifyBundle(
   // 7. Signature and artifact.
   if (signer !== undefined && algorithm !== undefined) {
     checks.push(
-      await checkSignature(bundle, signer, algorithm, given, artifactDigest, digestHash),
+      await checkSignature(
+        bundle,
+        signer,
+        algorithm,
+        given !== undefined && "digests" in given ? resolved : given,
+        artifactDigest,
+        digestHash,
+      ),
     );
   }
   const artifactCheck = checkArtifact(bundle, resolved, digestHash);
@@ -692,623 +615,6 @@ export async function verifyBundle(
     }
   }
   return done(times, extra);
-}
-
-function isTrustedRoot(value: unknown): value is TrustedRoot {
-  return typeof value === "object" && value !== null && !(value instanceof Uint8Array) &&
-    Array.isArray((value as TrustedRoot).tlogs);
-}
-
-interface ArtifactDigest {
-  algorithm: DigestAlgorithm;
-  digest: Uint8Array;
-}
-
-function resolveArtifactDigest(
-  artifact: VerifyBundleOptions["artifact"],
-): ArtifactDigest | { bytes: Uint8Array } | undefined | string {
-  if (artifact === undefined) return undefined;
-  if (artifact instanceof Uint8Array) return { bytes: artifact };
-  if (typeof artifact === "object" && artifact !== null && typeof artifact.digest === "string") {
-    const m = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.exec(
-      artifact.digest,
-    );
-    if (m === null) return "Pass the artifact digest as sha256:<64 lowercase hex digits>";
-    const [algorithm, hex] = artifact.digest.split(":") as [ArtifactDigest["algorithm"], string];
-    return { algorithm, digest: Uint8Array.fromHex(hex) };
-  }
-  return 'Pass the artifact as bytes or { digest: "sha256:HEX" }';
-}
-
-/**
- * The digest algorithm the bundle names for its signature: the message digest's, else (message
- * signatures, and DSSE envelopes on a Rekor v2 log) the first hashedrekord entry's, as written
- * (`SHA2_384`, or `sha384` in a Rekor v1 body).
- */
-function namedHash(bundle: SigstoreBundle): string | undefined {
-  const content = bundle.content;
-  if (content.kind === "messageSignature" && content.messageDigest !== undefined) {
-    return content.messageDigest.algorithm;
-  }
-  for (const entry of bundle.verificationMaterial.tlogEntries) {
-    const { kind, version } = entry.kindVersion;
-    if (kind !== "hashedrekord") continue;
-    if (version === "0.0.1" && content.kind === "dsseEnvelope") continue;
-    let body: JsonValue;
-    try {
-      body = parseJson(entry.canonicalizedBody);
-    } catch {
-      continue;
-    }
-    const spec = isObject(body) && isObject(body.spec) ? body.spec : undefined;
-    const data = version === "0.0.1"
-      ? (isObject(spec?.data) && isObject(spec.data.hash) ? spec.data.hash : undefined)
-      : (isObject(spec?.hashedRekordV002) && isObject(spec.hashedRekordV002.data)
-        ? spec.hashedRekordV002.data
-        : undefined);
-    const name = data?.algorithm;
-    if (typeof name === "string") return name;
-  }
-  return undefined;
-}
-
-/** Why the entry body does not describe this bundle, if it does not. */
-function checkBody(
-  bodyBytes: Uint8Array,
-  kindVersion: { kind: string; version: string },
-  bundle: SigstoreBundle,
-  signer: Signer,
-  digestHash: DigestAlgorithm,
-  artifactDigest: Uint8Array | undefined,
-): string | undefined {
-  let body: JsonValue;
-  try {
-    body = parseJson(bodyBytes);
-  } catch {
-    return "its body is not JSON";
-  }
-  if (!isObject(body) || !isObject(body.spec)) return "its body has no spec";
-  if (body.kind !== kindVersion.kind || body.apiVersion !== kindVersion.version) {
-    return `its body is ${String(body.kind)} ${
-      String(body.apiVersion)
-    }, not the ${kindVersion.kind} ${kindVersion.version} the bundle names`;
-  }
-  const spec = body.spec;
-  const content = bundle.content;
-  const kv = `${kindVersion.kind}/${kindVersion.version}`;
-  const sig = content.kind === "messageSignature"
-    ? content.signature
-    : content.envelope.signatures[0]!.sigBytes;
-  const verifierMatches = (pemB64: JsonValue | undefined): boolean => {
-    if (typeof pemB64 !== "string") return false;
-    try {
-      const pem = new TextDecoder().decode(decodeBase64(pemB64));
-      const block = decodePem(pem);
-      return signer.leaf !== undefined
-        ? block.label === "CERTIFICATE" && equalBytes(block.bytes, signer.leaf.der)
-        : block.label === "PUBLIC KEY" && equalBytes(block.bytes, signer.signing.spki);
-    } catch {
-      return false;
-    }
-  };
-  const v2VerifierMatches = (verifier: JsonValue | undefined): boolean => {
-    if (!isObject(verifier)) return false;
-    const cert = verifier.x509Certificate;
-    const key = verifier.publicKey;
-    const raw = (o: JsonValue | undefined): Uint8Array | undefined => {
-      if (!isObject(o) || typeof o.rawBytes !== "string") return undefined;
-      try {
-        return decodeBase64(o.rawBytes);
-      } catch {
-        return undefined;
-      }
-    };
-    if (signer.leaf !== undefined) {
-      const der = raw(cert);
-      return der !== undefined && equalBytes(der, signer.leaf.der);
-    }
-    const spki = raw(key);
-    return spki !== undefined && equalBytes(spki, signer.signing.spki);
-  };
-  const b64Equals = (value: JsonValue | undefined, bytes: Uint8Array): boolean => {
-    if (typeof value !== "string") return false;
-    try {
-      return equalBytes(decodeBase64(value), bytes);
-    } catch {
-      return false;
-    }
-  };
-
-  if (kv === "hashedrekord/0.0.1") {
-    if (content.kind !== "messageSignature") {
-      return "a hashedrekord 0.0.1 entry cannot log a DSSE envelope";
-    }
-    const data = spec.data;
-    const hash = isObject(data) && isObject(data.hash) ? data.hash : undefined;
-    if (hash === undefined || hash.algorithm !== digestHash || typeof hash.value !== "string") {
-      return `its hashedrekord data hash is not ${digestHash}, the signature's digest`;
-    }
-    const digest = artifactDigest ?? content.messageDigest?.digest;
-    if (digest === undefined || hash.value !== encodeHex(digest)) {
-      return "its artifact digest is not the artifact's";
-    }
-    const signature = isObject(spec.signature) ? spec.signature : undefined;
-    if (signature === undefined || !b64Equals(signature.content, sig)) {
-      return "its signature is not the bundle's";
-    }
-    const pk = isObject(signature.publicKey) ? signature.publicKey : undefined;
-    if (pk === undefined || !verifierMatches(pk.content)) {
-      return "its public key or certificate is not the bundle's";
-    }
-    return undefined;
-  }
-  if (kv === "hashedrekord/0.0.2") {
-    const v = isObject(spec.hashedRekordV002) ? spec.hashedRekordV002 : undefined;
-    if (v === undefined) return "its body has no hashedRekordV002";
-    const data = isObject(v.data) ? v.data : undefined;
-    if (data === undefined || data.algorithm !== PROTO_HASH_NAMES[digestHash]) {
-      return `its data digest is not ${PROTO_HASH_NAMES[digestHash]}, the signature's digest`;
-    }
-    const digest = content.kind === "dsseEnvelope"
-      ? digestBytes(
-        digestHash,
-        preAuthEncoding(content.envelope.payloadType, content.envelope.payloadBytes),
-      )
-      : artifactDigest ?? content.messageDigest?.digest;
-    if (digest === undefined || !b64Equals(data.digest, digest)) {
-      return content.kind === "dsseEnvelope"
-        ? `its digest is not the ${PROTO_HASH_NAMES[digestHash]} of the envelope's PAE`
-        : "its artifact digest is not the artifact's";
-    }
-    const signature = isObject(v.signature) ? v.signature : undefined;
-    if (signature === undefined || !b64Equals(signature.content, sig)) {
-      return "its signature is not the bundle's";
-    }
-    if (!v2VerifierMatches(signature.verifier)) {
-      return "its verifier is not the bundle's certificate or key";
-    }
-    return undefined;
-  }
-  if (content.kind !== "dsseEnvelope") return `a ${kv} entry cannot log a message signature`;
-  const envelope = content.envelope;
-  const payloadHash = encodeHex(sha256(envelope.payloadBytes));
-  if (kv === "dsse/0.0.1") {
-    const ph = isObject(spec.payloadHash) ? spec.payloadHash : undefined;
-    if (ph === undefined || ph.algorithm !== "sha256" || ph.value !== payloadHash) {
-      return "its payload hash is not the envelope payload's";
-    }
-    const sigs = spec.signatures;
-    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
-      return "it does not hold exactly one signature";
-    }
-    if (!b64Equals(sigs[0].signature, sig)) return "its signature is not the envelope's";
-    if (!verifierMatches(sigs[0].verifier)) {
-      return "its verifier is not the bundle's certificate or key";
-    }
-    return undefined;
-  }
-  if (kv === "intoto/0.0.2") {
-    const c = isObject(spec.content) ? spec.content : undefined;
-    if (c === undefined) return "its body has no content";
-    const ph = isObject(c.payloadHash) ? c.payloadHash : undefined;
-    if (ph === undefined || ph.algorithm !== "sha256" || ph.value !== payloadHash) {
-      return "its payload hash is not the envelope payload's";
-    }
-    const env = isObject(c.envelope) ? c.envelope : undefined;
-    if (env === undefined || env.payloadType !== envelope.payloadType) {
-      return "its payload type is not the envelope's";
-    }
-    if (env.payload !== undefined) {
-      const doubled = typeof env.payload === "string" ? tryDecode(env.payload) : undefined;
-      const inner = doubled === undefined
-        ? undefined
-        : tryDecode(new TextDecoder().decode(doubled));
-      if (inner === undefined || !equalBytes(inner, envelope.payloadBytes)) {
-        return "its payload is not the envelope's";
-      }
-    }
-    const sigs = env.signatures;
-    if (!Array.isArray(sigs) || sigs.length !== 1 || !isObject(sigs[0])) {
-      return "it does not hold exactly one signature";
-    }
-    const outer = typeof sigs[0].sig === "string" ? tryDecode(sigs[0].sig) : undefined;
-    const innerSig = outer === undefined ? undefined : tryDecode(new TextDecoder().decode(outer));
-    if (innerSig === undefined || !equalBytes(innerSig, sig)) {
-      return "its signature is not the envelope's";
-    }
-    if (!verifierMatches(sigs[0].publicKey)) {
-      return "its verifier is not the bundle's certificate or key";
-    }
-    return undefined;
-  }
-  return `its kind ${kv} is not supported`;
-}
-
-function tryDecode(text: string): Uint8Array | undefined {
-  try {
-    return decodeBase64(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function checkTimestamp(
-  token: Uint8Array,
-  signature: Uint8Array,
-  root: TrustedRoot,
-  now: number,
-  skew: number,
-  index: number,
-): Promise<{ check: Check; time?: number }> {
-  const id = "bundle.timestamp";
-  let best: Check | undefined;
-  for (const tsa of root.timestampAuthorities) {
-    const chain = tsa.chain;
-    const result = await verifyTimestamp(token, {
-      data: signature,
-      roots: [chain[chain.length - 1]!],
-      intermediates: chain.slice(0, -1),
-      useEmbeddedCertificates: false,
-      at: now,
-      skew,
-      name: `timestamp ${index}`,
-    });
-    const failed = result.checks.find((c) => !c.ok);
-    if (result.verified && result.genTime !== undefined) {
-      if (isValidAt(tsa, result.genTime)) return { check: pass(id), time: result.genTime };
-      best ??= fail(
-        id,
-        "TSA_UNTRUSTED",
-        `Reject timestamp ${index}: its time ${
-          formatRfc3339(result.genTime)
-        } is outside the TSA's validity in the trusted root`,
-      );
-    } else if (failed !== undefined) {
-      // Prefer a failure beyond "unknown signer": it names the real problem with this TSA.
-      if (
-        best === undefined || (best.code === "TSA_UNTRUSTED" && failed.code !== "TSA_UNTRUSTED")
-      ) {
-        best = fail(
-          id,
-          failed.code ?? "TSA_UNTRUSTED",
-          failed.message ?? "timestamp does not verify",
-        );
-      }
-    }
-  }
-  return {
-    check: best ??
-      fail(
-        id,
-        "TSA_UNTRUSTED",
-        `Reject timestamp ${index}: the trusted root has no timestamp authority`,
-      ),
-  };
-}
-
-/** The certificate checks, the SCTs that verified and the identity report. */
-interface CertificateOutcome {
-  checks: Check[];
-  scts: number;
-  identity: IdentityReport;
-}
-
-async function checkCertificate(
-  leaf: Certificate,
-  root: TrustedRoot,
-  times: readonly ObservedTime[],
-  identity: CertificateIdentityPolicy,
-  sctThreshold: number,
-): Promise<CertificateOutcome> {
-  const checks: Check[] = [];
-  let chainProblem: string | undefined;
-  let issuer: Certificate | undefined;
-  if (times.length === 0) {
-    chainProblem = "no verified time to check the certificate at";
-  }
-  for (const t of times) {
-    const result = await chainWithinOneAuthority(leaf, root.certificateAuthorities, t.time);
-    if (!result.ok) {
-      chainProblem = result.message;
-      break;
-    }
-    issuer = result.chain[1];
-  }
-  checks.push(
-    chainProblem === undefined
-      ? pass("cert.chain")
-      : fail("cert.chain", "CERTIFICATE_CHAIN_INVALID", chainProblem),
-  );
-  // Without a validated chain, the SCT is still checked against the named issuer's key.
-  issuer ??= root.certificateAuthorities.flatMap((ca) => ca.chain).find((c) =>
-    equalBytes(c.subject.der, leaf.issuer.der)
-  );
-  let scts = 0;
-  if (issuer !== undefined) {
-    const evaluation = await evaluateEmbeddedScts(leaf, {
-      issuer,
-      ctlogs: root.ctlogs,
-      threshold: sctThreshold,
-    });
-    checks.push(evaluation.check);
-    scts = evaluation.verified;
-  } else if (sctThreshold > 0) {
-    checks.push(
-      fail("cert.sct", "SCT_INVALID", "Cannot check the SCT: the certificate's issuer is unknown"),
-    );
-  } else {
-    checks.push({ id: "cert.sct", ok: true, message: "Not required: the issuer is unknown" });
-  }
-  const found = fulcioIdentity(leaf);
-  const problems: string[] = [];
-  const expect = (
-    field: string,
-    expected: string | RegExp | undefined,
-    actual: string | undefined,
-  ): void => {
-    if (expected === undefined) return;
-    // A missing extension reads as "": a regular expression may accept it, an exact value not.
-    const ok = typeof expected === "string"
-      ? actual !== undefined && expected === actual
-      : testRegExp(expected, actual ?? "");
-    if (!ok) problems.push(`its ${field} ${actual ?? "(none)"} is not ${String(expected)}`);
-  };
-  if (
-    identity.subject !== undefined &&
-    !found.subjects.some((s) =>
-      typeof identity.subject === "string"
-        ? identity.subject === s
-        : testRegExp(identity.subject!, s)
-    )
-  ) {
-    problems.push(
-      `its subject ${JSON.stringify(found.subjects)} is not ${String(identity.subject)}`,
-    );
-  }
-  expect("issuer", identity.issuer, found.issuer);
-  expect("source repository", identity.sourceRepositoryUri, found.sourceRepositoryUri);
-  expect(
-    "source repository owner",
-    identity.sourceRepositoryOwnerUri,
-    found.sourceRepositoryOwnerUri,
-  );
-  checks.push(
-    problems.length === 0 ? pass("cert.identity") : fail(
-      "cert.identity",
-      "CERTIFICATE_IDENTITY_MISMATCH",
-      `Reject certificate: ${problems.join("; ")}`,
-    ),
-  );
-  return { checks, scts, identity: identityReport(identity, found) };
-}
-
-/** Tests a caller's regular expression without the statefulness of `g`/`y` flags. */
-function testRegExp(expected: RegExp, actual: string): boolean {
-  expected.lastIndex = 0;
-  const ok = expected.test(actual);
-  expected.lastIndex = 0;
-  return ok;
-}
-
-function identityReport(policy: CertificateIdentityPolicy, found: FulcioIdentity): IdentityReport {
-  const matcher = (value: string | RegExp): IdentityMatcher =>
-    typeof value === "string"
-      ? { equals: value }
-      : value.flags === ""
-      ? { pattern: value.source }
-      : { pattern: value.source, flags: value.flags };
-  const expected: IdentityReport["expected"] = {};
-  if (policy.subject !== undefined) expected.subject = matcher(policy.subject);
-  if (policy.issuer !== undefined) expected.issuer = matcher(policy.issuer);
-  if (policy.sourceRepositoryUri !== undefined) {
-    expected.sourceRepositoryUri = matcher(policy.sourceRepositoryUri);
-  }
-  if (policy.sourceRepositoryOwnerUri !== undefined) {
-    expected.sourceRepositoryOwnerUri = matcher(policy.sourceRepositoryOwnerUri);
-  }
-  const certificate: IdentityReport["certificate"] = { subjects: [...found.subjects] };
-  if (found.issuer !== undefined) certificate.issuer = found.issuer;
-  if (found.sourceRepositoryUri !== undefined) {
-    certificate.sourceRepositoryUri = found.sourceRepositoryUri;
-  }
-  if (found.sourceRepositoryOwnerUri !== undefined) {
-    certificate.sourceRepositoryOwnerUri = found.sourceRepositoryOwnerUri;
-  }
-  return { expected, certificate };
-}
-
-/**
- * Validates `leaf` at `at` within one certificate-authority entry of the trusted root: that
- * entry's `validFor` covers `at` and the path uses only that entry's certificates (sigstore-go's
- * `FulcioCertificateAuthority.Verify`). Certificates from other entries or from the bundle are
- * never borrowed, so a retired intermediate is not rescued by a current entry sharing its root.
- */
-async function chainWithinOneAuthority(
-  leaf: Certificate,
-  authorities: readonly TrustedAuthority[],
-  at: number,
-): Promise<{ ok: true; chain: Certificate[] } | { ok: false; message: string }> {
-  const within = (ca: TrustedAuthority) =>
-    validateChain(leaf, {
-      roots: [ca.chain[ca.chain.length - 1]!],
-      intermediates: ca.chain.slice(0, -1),
-      at,
-      requireEku: KEY_PURPOSES.codeSigning,
-    });
-  let failure: { code: string; message: string } | undefined;
-  const inactive: TrustedAuthority[] = [];
-  for (const ca of authorities) {
-    if (!isValidAt(ca, at)) {
-      inactive.push(ca);
-      continue;
-    }
-    const result = await within(ca);
-    if (result.ok) return result;
-    // A path that exists but fails (time, EKU, CA constraints) says more than "no path".
-    if (
-      failure === undefined || (failure.code === "CHAIN_UNTRUSTED" && result.code !== failure.code)
-    ) {
-      failure = result;
-    }
-  }
-  if (failure === undefined || failure.code === "CHAIN_UNTRUSTED") {
-    for (const ca of inactive) {
-      if ((await within(ca)).ok) {
-        return {
-          ok: false,
-          message:
-            `Cannot trust certificate "${leaf.subject.text}": it chains only to certificate ` +
-            `authority "${ca.uri}" of the trusted root, which is not valid at ${
-              formatRfc3339(at)
-            } ` +
-            `(valid from ${formatRfc3339(ca.validFrom)}${
-              ca.validUntil === undefined ? "" : ` to ${formatRfc3339(ca.validUntil)}`
-            })`,
-        };
-      }
-    }
-  }
-  return {
-    ok: false,
-    message: failure?.message ??
-      `Cannot trust certificate "${leaf.subject.text}": no certificate authority of the trusted root is valid at ${
-        formatRfc3339(at)
-      }`,
-  };
-}
-
-async function checkSignature(
-  bundle: SigstoreBundle,
-  signer: Signer,
-  algorithm: SigstoreAlgorithm | string,
-  given: ArtifactDigest | { bytes: Uint8Array } | undefined,
-  artifactDigest: Uint8Array | undefined,
-  digestHash: DigestAlgorithm,
-): Promise<Check> {
-  const id = "bundle.signature";
-  const content = bundle.content;
-  const bad = (why: string): Check =>
-    fail(id, "SIGNATURE_INVALID", `Reject bundle signature: ${why}`);
-  if (typeof algorithm === "string") return bad(algorithm);
-  const signing = signer.signing;
-  if (content.kind === "dsseEnvelope") {
-    const env = content.envelope;
-    const pae = preAuthEncoding(env.payloadType, env.payloadBytes);
-    return await verifySigstoreSignature(
-        signing,
-        algorithm,
-        { message: pae },
-        env.signatures[0]!.sigBytes,
-      )
-      ? pass(id)
-      : bad(`the DSSE signature does not verify with the signing key (${algorithm.details})`);
-  }
-  if (given !== undefined && "bytes" in given) {
-    return await verifySigstoreSignature(
-        signing,
-        algorithm,
-        { message: given.bytes },
-        content.signature,
-      )
-      ? pass(id)
-      : bad(
-        `the signature does not verify over the artifact with the signing key (${algorithm.details})`,
-      );
-  }
-  if (algorithm.hash === undefined) {
-    return bad(`a ${algorithm.details} signature needs the artifact bytes, not only its digest`);
-  }
-  const md = content.messageDigest;
-  const digest = artifactDigest ??
-    (md !== undefined && hashFromName(md.algorithm) === digestHash ? md.digest : undefined);
-  if (digest === undefined) {
-    return bad(`neither the artifact nor its ${PROTO_HASH_NAMES[digestHash]} digest is known`);
-  }
-  return await verifySigstoreSignature(signing, algorithm, { digest }, content.signature)
-    ? pass(id)
-    : bad(
-      `the signature does not verify over the artifact digest with the signing key (${algorithm.details})`,
-    );
-}
-
-function checkArtifact(
-  bundle: SigstoreBundle,
-  artifact: ArtifactDigest | undefined,
-  digestHash: DigestAlgorithm,
-): Check | undefined {
-  if (artifact === undefined) return undefined;
-  const digest = artifact.digest;
-  const content = bundle.content;
-  if (content.kind === "messageSignature") {
-    if (artifact.algorithm !== digestHash) {
-      return fail(
-        "bundle.artifact",
-        "ARTIFACT_MISMATCH",
-        `Reject artifact: this message signature is over its ${digestHash} digest, not ${artifact.algorithm}`,
-      );
-    }
-    const md = content.messageDigest;
-    if (md === undefined) return pass("bundle.artifact");
-    if (hashFromName(md.algorithm) !== digestHash || !equalBytes(md.digest, digest)) {
-      return fail(
-        "bundle.artifact",
-        "ARTIFACT_MISMATCH",
-        `Reject artifact: its ${digestHash} digest is not the bundle's message digest`,
-      );
-    }
-    return pass("bundle.artifact");
-  }
-  const subjects = statementSubjects(content.envelope.payloadBytes);
-  if (subjects === undefined) {
-    return fail(
-      "bundle.artifact",
-      "ARTIFACT_MISMATCH",
-      "Reject artifact: the DSSE payload is not an in-toto statement with subjects",
-    );
-  }
-  const hex = encodeHex(digest);
-  return subjects.some((s) => s.digest[artifact.algorithm]?.toLowerCase() === hex)
-    ? pass("bundle.artifact")
-    : fail(
-      "bundle.artifact",
-      "ARTIFACT_MISMATCH",
-      `Reject artifact: ${artifact.algorithm}:${hex} is not a subject of the statement`,
-    );
-}
-
-function statementSubjects(
-  payload: Uint8Array,
-): { name: string; digest: Record<string, string> }[] | undefined {
-  let value: JsonValue;
-  try {
-    value = parseJson(payload);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(value) || !Array.isArray(value.subject)) return undefined;
-  const out: { name: string; digest: Record<string, string> }[] = [];
-  for (const s of value.subject) {
-    if (!isObject(s) || !isObject(s.digest)) continue;
-    const digest: Record<string, string> = {};
-    for (const [k, v] of Object.entries(s.digest)) if (typeof v === "string") digest[k] = v;
-    out.push({ name: typeof s.name === "string" ? s.name : "", digest });
-  }
-  return out;
-}
-
-function parseStatementSummary(
-  payload: Uint8Array,
-): { type: string; predicateType: string } | undefined {
-  try {
-    const value = parseJson(payload);
-    if (!isObject(value) || typeof value._type !== "string") return undefined;
-    return {
-      type: value._type,
-      predicateType: typeof value.predicateType === "string" ? value.predicateType : "",
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 function toReport(

@@ -5,7 +5,8 @@
  *
  * Pipeline, one {@link Check} each, in this order:
  * 1. `envelope.parse`: strict envelope parse (`ENVELOPE_MALFORMED`); nothing else runs on failure.
- * 2. `timestamp.rfc3161` (one per token in `timestamps`): a token counts only for a signature
+ * 2. `timestamp.rfc3161` (one per token in `timestamps`, verified against the trust's TSA
+ *    roots): a token counts only for a signature
  *    that verifies under a trusted key; it then proves that signature existed at its `genTime`.
  *    A token that verifies but only over a signature that does not verify (or whose key is not
  *    trusted) changes nothing: the check passes with an "Ignored (not a time source)" message.
@@ -54,17 +55,10 @@
 
 import { ParseError } from "../encoding/errors.ts";
 import { encodeHex } from "../encoding/bytes.ts";
-import { parseJson } from "../encoding/strict_json.ts";
 import { formatRfc3339 } from "../encoding/time.ts";
 import { sha256 } from "../digest/digest.ts";
-import {
-  INTOTO_PAYLOAD_TYPE,
-  type ParsedEnvelope,
-  parseEnvelope,
-  preAuthEncoding,
-} from "../model/dsse.ts";
-import { validateStatement } from "../model/statement.ts";
-import { evaluatePolicy, type RequiredClaim } from "../model/claim_policy.ts";
+import { type ParsedEnvelope, parseEnvelope, preAuthEncoding } from "../model/dsse.ts";
+import type { RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
 import {
   type Check,
@@ -75,8 +69,12 @@ import {
   type TimeSource,
   type VerificationReport,
 } from "./report.ts";
-import type { TrustedKey, TrustPolicy } from "./trust_policy.ts";
-import { assertSubjectOptions, checkSubject, type SubjectOptions } from "./subject_check.ts";
+import type { TrustedKey } from "./trust_policy.ts";
+import { assertSubjectOptions, checkSubject } from "./subject_check.ts";
+import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
+import type { VerifyOptions } from "./options.ts";
+import { checkContent, checkMerkleRoot } from "./_envelope_content.ts";
+import { bindTimestamps, type StampedTime } from "./_envelope_timestamps.ts";
 
 /** Default tolerance for time comparisons: 5 minutes. */
 export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -85,63 +83,16 @@ export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 export const DEFAULT_MAX_SIGNATURES = 64;
 
 /**
- * Options of {@link verifyEnvelope}; every field the CLI may leave unset is optional. The subject
- * options ({@link SubjectOptions}: `artifact`, `artifactDigest`, `image`, `subjectName`,
- * `predicateType`) bind the statement to what the caller holds.
- */
-export interface VerifyEnvelopeOptions extends SubjectOptions {
-  /** Evaluation time, epoch ms (the CLI passes the clock or `--now`; lib never reads the clock). */
-  now: number;
-  /** The trust policy (keys, threshold, content rules). */
-  trust?: TrustPolicy | undefined;
-  /** Extra trusted keys (each CLI `--key` is one), added to the policy's keys. */
-  keys?: readonly TrustedKey[] | undefined;
-  /** Claimed signing time, epoch ms; when unset the signing time is `now`. */
-  signedAt?: number | undefined;
-  /** Reject signatures made after this time, epoch ms. */
-  notAfter?: number | undefined;
-  /** Tolerance for every time comparison, ms (default {@link DEFAULT_SKEW_MS}). */
-  skew?: number | undefined;
-  /** Distinct trusted keys required (overrides the policy; default 1). */
-  threshold?: number | undefined;
-  /** Allowed predicate types (overrides the policy's). */
-  allowedPredicateTypes?: readonly string[] | undefined;
-  /** Required claims (overrides the policy's). */
-  requiredClaims?: readonly RequiredClaim[] | undefined;
-  /** Name of the input, used in messages (e.g. the file name). */
-  name?: string | undefined;
-  /** Source of `signedAt` when it came from evidence (default `signed-at`). */
-  signedAtSource?: TimeSource | undefined;
-  /**
-   * RFC 3161 timestamp tokens (DER `TimeStampResp` or bare `TimeStampToken`) over a signature of
-   * this envelope (the imprint covers the decoded signature bytes, Sigstore's convention). A token
-   * that verifies against `tsaRoots` over a signature that verifies under a trusted key supplies
-   * that signature's time (source `rfc3161`); over any other signature it is ignored.
-   */
-  timestamps?: readonly Uint8Array[] | undefined;
-  /** Trusted TSA root certificates (DER) for `timestamps`. */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-  /**
-   * Expected build-metadata Merkle root (`sha256:<hex>` or hex): some subject of the statement
-   * must carry it as its `merkleSha256` digest (export subjects do).
-   */
-  merkleRoot?: string | undefined;
-  /**
-   * Most signatures an envelope may carry (default {@link DEFAULT_MAX_SIGNATURES}); more is
-   * `TOO_MANY_SIGNATURES` before any is tried.
-   */
-  maxSignatures?: number | undefined;
-}
-
-/**
- * Verifies a DSSE envelope against trusted keys and an optional trust policy.
+ * Verifies a DSSE envelope against the operator's trust material.
  *
  * @param input The envelope's JSON bytes (or text), untrusted.
- * @param options Keys or trust policy, times and content rules.
+ * @param trust The trusted keys and content rules ({@link loadTrustMaterial}).
+ * @param options Times, thresholds, subject checks, RFC 3161 tokens, anchors.
  * @returns A {@link VerificationReport}; it never throws for bad input (only for misuse).
  * @throws {RangeError} When `now`, `skew`, `threshold` or `maxSignatures` are not sensible
  *   numbers.
- * @throws {TypeError} When a subject option is malformed (e.g. `image` without `@sha256:`).
+ * @throws {TypeError} When `trust` is not trust material, or a subject option is malformed (e.g.
+ *   `image` without `@sha256:`).
  *
  * @example Usage
  * ```ts
@@ -149,9 +100,9 @@ export interface VerifyEnvelopeOptions extends SubjectOptions {
  *   createSigner,
  *   exportPublicKeyPem,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   serializeEnvelope,
  *   signEnvelope,
- *   trustedKeyFromPem,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
@@ -163,25 +114,27 @@ export interface VerifyEnvelopeOptions extends SubjectOptions {
  *   predicateType: "https://example.com/predicate/v1",
  *   predicate: {},
  * }, [createSigner(key)]);
- * const options = { now: Date.UTC(2026, 0, 1), keys: [trustedKeyFromPem(exportPublicKeyPem(key))] };
- * const report = await verifyEnvelope(serializeEnvelope(envelope), options);
+ * const trust = loadTrustMaterial({ keys: [{ pem: exportPublicKeyPem(key) }] });
+ * const options = { now: Date.UTC(2026, 0, 1) };
+ * const report = await verifyEnvelope(serializeEnvelope(envelope), trust, options);
  * assert.equal(report.verified, true);
  * assert.deepEqual(report.keyids, [key.keyid]);
  * assert.equal(report.statement?.predicateType, "https://example.com/predicate/v1");
  * const tampered = serializeEnvelope({ ...envelope, payload: envelope.payload.slice(4) });
- * const rejected = await verifyEnvelope(tampered, options);
+ * const rejected = await verifyEnvelope(tampered, trust, options);
  * assert.deepEqual([rejected.verified, rejected.code], [false, "SIGNATURE_INVALID"]);
- * const untrusted = await verifyEnvelope(serializeEnvelope(envelope), { now: options.now });
+ * const untrusted = await verifyEnvelope(serializeEnvelope(envelope), loadTrustMaterial(), options);
  * assert.deepEqual([untrusted.verified, untrusted.code], [false, "KEY_UNTRUSTED"]);
- * const malformed = await verifyEnvelope("{}", { now: options.now });
+ * const malformed = await verifyEnvelope("{}", trust, options);
  * assert.deepEqual([malformed.verified, malformed.code], [false, "ENVELOPE_MALFORMED"]);
  * ```
  */
 export async function verifyEnvelope(
   input: Uint8Array | string,
-  options: VerifyEnvelopeOptions,
+  trust: TrustMaterial,
+  options: VerifyOptions,
 ): Promise<VerificationReport> {
-  return (await verifyEnvelopeSigners(input, options)).report;
+  return (await verifyEnvelopeWith(input, compileTrust(trust), options)).report;
 }
 
 /**
@@ -197,18 +150,21 @@ export interface CountedSigner {
 }
 
 /**
- * Internal (not re-exported by `mod.ts`): {@link verifyEnvelope}, plus the keys that counted
- * with their custodian bindings (for `verifyTimeline`).
+ * Internal (not re-exported by `mod.ts`): {@link verifyEnvelope} over compiled trust, plus the
+ * keys that counted with their custodian bindings (for `verifyTimeline`); batches and kits call
+ * it with trust compiled once.
  *
  * @param input The envelope's JSON bytes (or text), untrusted.
+ * @param trust Compiled trust (`compileTrust`, `trustOfKeys`).
  * @param options As for {@link verifyEnvelope}.
  * @returns The report and the keys that counted, in signature order.
  */
-export async function verifyEnvelopeSigners(
+export async function verifyEnvelopeWith(
   input: Uint8Array | string,
-  options: VerifyEnvelopeOptions,
+  trust: CompiledTrust,
+  options: VerifyOptions,
 ): Promise<{ report: VerificationReport; signers: CountedSigner[] }> {
-  const settings = resolve(options);
+  const settings = resolve(options, trust);
   assertSubjectOptions(options);
   const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
   if (!Number.isSafeInteger(maxSignatures) || maxSignatures < 1) {
@@ -241,7 +197,7 @@ export async function verifyEnvelopeSigners(
   }
   const verifying = await findSignatureKeys(envelope, settings);
   const stamped = options.timestamps !== undefined && options.timestamps.length > 0
-    ? await bindTimestamps(envelope, verifying, options, settings)
+    ? await bindTimestamps(envelope, verifying, options.timestamps, trust.tsaRoots, settings)
     : { checks: [], times: new Map<number, StampedTime>() };
   checks.push(...stamped.checks);
   const signatures = checkSignatures(envelope, verifying, stamped.times, settings);
@@ -299,15 +255,12 @@ interface SignatureTime {
   source: TimeSource;
 }
 
-/** A time proven by an RFC 3161 token bound to a signature. */
-interface StampedTime {
-  at: number;
-  slack: number;
-}
-
-function resolve(options: VerifyEnvelopeOptions): Settings {
+function resolve(options: VerifyOptions, trust: CompiledTrust): Settings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Pass the verification options as an object");
+  }
   const skew = options.skew ?? DEFAULT_SKEW_MS;
-  const threshold = options.threshold ?? options.trust?.threshold ?? 1;
+  const threshold = options.threshold ?? trust.threshold ?? 1;
   if (!Number.isFinite(options.now)) throw new RangeError("Pass `now` as epoch milliseconds");
   if (!Number.isFinite(skew) || skew < 0) throw new RangeError("Pass `skew` as milliseconds ≥ 0");
   if (!Number.isSafeInteger(threshold) || threshold < 1) {
@@ -315,7 +268,7 @@ function resolve(options: VerifyEnvelopeOptions): Settings {
   }
   const signedAt = options.signedAt;
   const signedAtSource = options.signedAtSource ?? "signed-at";
-  const keys = [...(options.trust?.keys ?? []), ...(options.keys ?? [])];
+  const keys = trust.keys;
   return {
     now: options.now,
     time: signedAt ?? options.now,
@@ -327,8 +280,8 @@ function resolve(options: VerifyEnvelopeOptions): Settings {
     threshold,
     keys,
     bounds: mergeBounds(keys),
-    allowedPredicateTypes: options.allowedPredicateTypes ?? options.trust?.allowedPredicateTypes,
-    requiredClaims: options.requiredClaims ?? options.trust?.requiredClaims,
+    allowedPredicateTypes: options.allowedPredicateTypes ?? trust.allowedPredicateTypes,
+    requiredClaims: options.requiredClaims ?? trust.requiredClaims,
     name: options.name,
   };
 }
@@ -502,102 +455,6 @@ async function findVerifyingKey(
   return undefined;
 }
 
-/**
- * Verifies the RFC 3161 tokens (lazily loading the X.509/CMS code) against every signature and
- * binds each token that verifies to the signatures that verify under a trusted key: the earliest
- * bound `genTime` is that signature's time. One check per token, in token order.
- */
-async function bindTimestamps(
-  envelope: ParsedEnvelope,
-  verifying: readonly (TrustedKey | undefined)[],
-  options: VerifyEnvelopeOptions,
-  s: Settings,
-): Promise<{ checks: Check[]; times: Map<number, StampedTime> }> {
-  const { verifyTimestamp } = await import("./timestamp.ts");
-  const times = new Map<number, StampedTime>();
-  const outcomes: ({ bound: true } | { ignored: string } | { failed: Check })[] = [];
-  for (const [i, token] of (options.timestamps ?? []).entries()) {
-    let bound = false;
-    const unbound: number[] = [];
-    let failure: Check | undefined;
-    for (const [index, signature] of envelope.signatures.entries()) {
-      const result = await verifyTimestamp(token, {
-        data: signature.sigBytes,
-        roots: options.tsaRoots ?? options.trust?.tsaRoots ?? [],
-        at: s.now,
-        skew: s.skew,
-        name: `timestamp ${i}`,
-      });
-      if (result.verified && result.genTime !== undefined) {
-        if (verifying[index] === undefined) {
-          unbound.push(index);
-          continue;
-        }
-        bound = true;
-        const seen = times.get(index);
-        if (seen === undefined || result.genTime < seen.at) {
-          times.set(index, { at: result.genTime, slack: result.accuracyMs ?? 0 });
-        }
-        continue;
-      }
-      const failed = result.checks.find((c) => !c.ok);
-      if (
-        failure === undefined ||
-        (failure.code === "TIMESTAMP_IMPRINT_MISMATCH" && failed?.code !== undefined &&
-          failed.code !== "TIMESTAMP_IMPRINT_MISMATCH")
-      ) {
-        failure = failed;
-      }
-    }
-    if (bound) outcomes.push({ bound: true });
-    else if (unbound.length > 0) {
-      const which = unbound.map((n) => `signature ${n}`).join(", ");
-      outcomes.push({
-        ignored: `timestamp ${i} is over ${which}, which does not verify under a trusted key`,
-      });
-    } else {
-      outcomes.push({
-        failed: failure ?? fail(
-          "timestamp.rfc3161",
-          "TIMESTAMP_MALFORMED",
-          `Reject timestamp ${i}: it verifies over no signature of the envelope`,
-        ),
-      });
-    }
-  }
-  const anyBound = times.size > 0;
-  const checks = outcomes.map((outcome): Check => {
-    if ("bound" in outcome) return pass("timestamp.rfc3161");
-    if ("ignored" in outcome) return ignored(outcome.ignored);
-    const { failed } = outcome;
-    if (anyBound) return ignored(failed.message ?? failed.code ?? "it does not verify");
-    return fail("timestamp.rfc3161", failed.code ?? "TIMESTAMP_MALFORMED", failed.message ?? "");
-  });
-  return { checks, times };
-}
-
-/** A passing `timestamp.rfc3161` check for a token that is not a time source. */
-function ignored(why: string): Check {
-  return { id: "timestamp.rfc3161", ok: true, message: `Ignored (not a time source): ${why}` };
-}
-
-function checkMerkleRoot(summary: StatementSummary | undefined, expected: string): Check {
-  const want = expected.toLowerCase().replace(/^sha256:/, "");
-  const roots = (summary?.subjects ?? []).map((s) => s.digest["merkleSha256"]).filter((d) =>
-    d !== undefined
-  );
-  if (roots.some((root) => root.toLowerCase() === want)) return pass("merkle.root");
-  return fail(
-    "merkle.root",
-    "MERKLE_ROOT_MISMATCH",
-    roots.length === 0
-      ? `Reject --merkle-root sha256:${want}: no subject carries a merkleSha256 digest`
-      : `Reject --merkle-root sha256:${want}: the statement commits to ${
-        roots.map((r) => `sha256:${r}`).join(", ")
-      }`,
-  );
-}
-
 function keyTimeProblem(
   bounds: KeyBounds,
   time: SignatureTime,
@@ -644,112 +501,6 @@ function checkTimeWindow(s: Settings): Check {
     );
   }
   return pass("time.window");
-}
-
-function checkContent(
-  envelope: ParsedEnvelope,
-  s: Settings,
-): { checks: Check[]; summary: StatementSummary | undefined } {
-  const constrained = s.allowedPredicateTypes !== undefined || s.requiredClaims !== undefined;
-  if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) {
-    if (!constrained) return { checks: [pass("payload.type")], summary: undefined };
-    return {
-      checks: [
-        fail(
-          "payload.type",
-          "PAYLOAD_TYPE_UNSUPPORTED",
-          `Reject payload type "${envelope.payloadType}": the trust policy checks content, which needs "${INTOTO_PAYLOAD_TYPE}"`,
-        ),
-      ],
-      summary: undefined,
-    };
-  }
-  const checks: Check[] = [pass("payload.type")];
-  let value: unknown;
-  try {
-    value = parseJson(envelope.payloadBytes, { name: "payload" });
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    checks.push(fail("statement.parse", "STATEMENT_INVALID", error.message));
-    return { checks, summary: undefined };
-  }
-  const legacy = summarizeLegacy(value);
-  if (legacy !== undefined) {
-    checks.push(pass("statement.parse"));
-    if (constrained) {
-      checks.push(
-        fail(
-          "policy.predicate-type",
-          "PREDICATE_TYPE_NOT_ALLOWED",
-          `Reject legacy in-toto ${legacy.type}: it has no predicate type`,
-        ),
-      );
-    }
-    return { checks, summary: legacy };
-  }
-  const problems = validateStatement(value);
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.path || "(root)"}: ${p.message}`).join("; ");
-    checks.push(fail("statement.parse", "STATEMENT_INVALID", `Reject in-toto statement: ${list}`));
-    return { checks, summary: undefined };
-  }
-  checks.push(pass("statement.parse"));
-  const statement = value as {
-    _type: string;
-    predicateType: string;
-    subject: { name?: string; digest: Record<string, string> }[];
-  };
-  const summary: StatementSummary = {
-    type: statement._type,
-    predicateType: statement.predicateType,
-    subjects: statement.subject.map((s) => ({ name: s.name ?? "", digest: s.digest })),
-  };
-  if (s.allowedPredicateTypes !== undefined) {
-    checks.push(
-      s.allowedPredicateTypes.includes(statement.predicateType)
-        ? pass("policy.predicate-type")
-        : fail(
-          "policy.predicate-type",
-          "PREDICATE_TYPE_NOT_ALLOWED",
-          `Reject predicate type "${statement.predicateType}": allowed are ${
-            s.allowedPredicateTypes.map((t) => `"${t}"`).join(", ")
-          }`,
-        ),
-    );
-  }
-  if (s.requiredClaims !== undefined) {
-    const claimProblems = evaluatePolicy(value, { requiredClaims: [...s.requiredClaims] });
-    checks.push(
-      claimProblems.length === 0 ? pass("policy.claims") : fail(
-        "policy.claims",
-        claimProblems[0]!.code as FailureCode,
-        `Reject statement: ${claimProblems.map((p) => p.message).join("; ")}`,
-      ),
-    );
-  }
-  return { checks, summary };
-}
-
-/**
- * Legacy in-toto metadata (in-toto v0.9 `_type: "link"` or `"layout"`, as in-toto-golang signs in
- * DSSE): a link's products become the subjects; a layout has none.
- */
-function summarizeLegacy(value: unknown): StatementSummary | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const type = (value as { _type?: unknown })._type;
-  if (type === "layout") return { type, predicateType: "", subjects: [] };
-  if (type !== "link") return undefined;
-  const products = (value as { products?: unknown }).products;
-  const subjects: StatementSummary["subjects"] = [];
-  if (typeof products === "object" && products !== null) {
-    for (const name of Object.keys(products).sort()) {
-      const digest = (products as Record<string, unknown>)[name];
-      if (typeof digest === "object" && digest !== null) {
-        subjects.push({ name, digest: digest as Record<string, string> });
-      }
-    }
-  }
-  return { type: "link", predicateType: "", subjects };
 }
 
 function label(s: Settings): string {

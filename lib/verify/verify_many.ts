@@ -1,7 +1,9 @@
 /**
- * Batch verification of DSSE envelopes (secure-systems-lab/dsse protocol.md "Verification", one
- * {@link verifyEnvelope} per envelope): streams the input with bounded memory, verifies across
- * cores, and hands reports back in the input's order with a summary (counts per failure code).
+ * Batch verification: a scheduler over the one-input verifiers ({@link verifyEnvelope} per DSSE
+ * envelope, secure-systems-lab/dsse protocol.md "Verification"; `verifyBundle` per Sigstore
+ * bundle, told apart per item by its `mediaType` member): streams the input with bounded memory,
+ * verifies across cores, and hands reports back in the input's order with a summary (counts per
+ * failure code).
  *
  * How it runs:
  * - The input is pulled lazily from an `Iterable` or `AsyncIterable`; at most a bounded window of
@@ -16,8 +18,8 @@
  *   local verifiers (the Wycheproof suites run through every path).
  * - Past 512 envelopes on machines with at least 4 cores (`workers: "auto"`, the default) the
  *   envelopes are spread over a pool of Web Workers (`concurrency`, default
- *   `navigator.hardwareConcurrency`), each of which rebuilds the trusted keys from their PEM text
- *   and verifies with WebCrypto in flight; smaller batches and 2-core machines stay in the calling
+ *   `navigator.hardwareConcurrency`), each of which receives the trust material (plain data),
+ *   compiles it once and verifies with WebCrypto in flight; smaller batches and 2-core machines stay in the calling
  *   thread (measured faster there). Memory (bench/rss_100k.ts, 100,000 envelopes streamed):
  *   peak RSS 175 MB in-thread with WebCrypto, 195 MB with OpenSSL through FFI; each worker is a
  *   V8 isolate whose young generation grows under this allocation rate (2 workers: 392 MB, or
@@ -27,101 +29,62 @@
  *   and the result (`aborted: true`) holds the reports of the envelopes verified so far, a prefix
  *   of the input.
  *
- * Every report equals the one `verifyEnvelope(bytes, { ...options, name })` gives for the same
- * envelope (`tests/verify/verify_many_test.ts`); the subject options (`artifact`,
- * `artifactDigest`, `image`, `subjectName`, `predicateType`) and `maxSignatures` apply to every
- * envelope. Nothing verified is not success: a batch of zero envelopes is not `verified`
+ * Every report equals the one `verifyEnvelope(bytes, trust, { ...options, name, timestamps })` (or
+ * `verifyBundle`) gives for the same input (`tests/verify/verify_many_test.ts`), where
+ * `timestamps` are the options' tokens followed by the item's own; every option (subject checks,
+ * `merkleRoot`, `maxSignatures`, bundle thresholds and identity) applies to every input. Nothing verified is not success: a batch of zero envelopes is not `verified`
  * (`code: "NO_INPUT"`) unless `allowEmpty`.
  *
  * @module
  */
 
 import {
-  type BatchKey,
-  type BatchSettings,
+  type BatchItem,
+  type BatchOptions,
+  compileBatchTrust,
   type FromWorker,
-  prepareOptions,
   type ToWorker,
   verifyChunk,
 } from "./_verify_batch.ts";
-import type { RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
-import type { TimeSource, VerificationReport, VerificationSummary } from "./report.ts";
-import { assertSubjectOptions, digestArtifact, type SubjectOptions } from "./subject_check.ts";
-import type { TrustedKeyOptions, TrustPolicyDocument } from "./trust_policy.ts";
-import { verifyEnvelope } from "./verify_envelope.ts";
+import type { VerifyItem, VerifyOptions } from "./options.ts";
+import type { VerificationReport, VerificationSummary } from "./report.ts";
+import { assertSubjectOptions, digestArtifact } from "./subject_check.ts";
+import type { TrustMaterial } from "./trust_material.ts";
+import { verifyEnvelopeWith } from "./verify_envelope.ts";
 
 /**
- * One envelope to verify: a name for messages and reports (file name, `file.jsonl:line`) and its
- * bytes.
+ * One input to verify in a batch: a {@link VerifyItem} with its name (file name,
+ * `file.jsonl:line`) required. The input may be a DSSE envelope or a Sigstore bundle (told apart
+ * per item) and may carry its own RFC 3161 tokens.
  *
  * @example Usage
  * ```ts
- * import { verifyMany, type VerifyManyItem } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyMany, type VerifyManyItem } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const items: VerifyManyItem[] = [
  *   { name: "a.dsse.json", bytes: new TextEncoder().encode("{}") },
  *   { name: "b.dsse.json", bytes: new TextEncoder().encode("[]") },
  * ];
- * const { reports } = await verifyMany(items, { now: Date.UTC(2026, 0, 1) });
+ * const { reports } = await verifyMany(items, loadTrustMaterial(), { now: Date.UTC(2026, 0, 1) });
  * assert.deepEqual(reports.map((r) => [r.name, r.report.checks[0]?.message]), [
  *   ["a.dsse.json", 'Cannot parse envelope "a.dsse.json": field "payloadType" is missing'],
  *   ["b.dsse.json", 'Cannot parse envelope "b.dsse.json": expected a JSON object, got an array'],
  * ]);
  * ```
  */
-export interface VerifyManyItem {
-  /** Name of the envelope, used in messages (like `verifyEnvelope`'s `name`). */
+export interface VerifyManyItem extends VerifyItem {
+  /** Name of the input, used in messages and reports. */
   name: string;
-  /** The envelope's JSON bytes, untrusted. */
-  bytes: Uint8Array;
 }
 
 /**
- * A trusted key as text (what a worker can receive): PEM SubjectPublicKeyInfo plus the options of
- * its trust-policy entry; `{ pem, options: { signatureEncoding: "any" } }` is what CLI `--key`
- * means.
+ * Options of {@link verifyMany}: the {@link VerifyOptions} applied to every input (an `artifact`
+ * given as bytes is hashed once; `timestamps` add to each item's own), plus how to run the batch.
  *
  * @example Usage
  * ```ts
- * import {
- *   createSigner,
- *   encodeUtf8,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   serializeEnvelope,
- *   signEnvelope,
- *   verifyMany,
- *   type VerifyManyKey,
- * } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const key = await generateKeyPair("ecdsa-p256");
- * assert.ok(key.kind === "private");
- * const signer = createSigner(key, { ecdsaSignatureFormat: "p1363" }); // raw r ‖ s, not DER
- * const envelope = await signEnvelope({ payloadType: "text/plain", payload: encodeUtf8("hi") }, [signer]);
- * const items = [{ name: "a.dsse.json", bytes: encodeUtf8(serializeEnvelope(envelope)) }];
- * const now = Date.UTC(2026, 0, 1);
- * const strict: VerifyManyKey = { pem: exportPublicKeyPem(key) }; // accepts DER signatures only
- * const cliKey: VerifyManyKey = { pem: exportPublicKeyPem(key), options: { signatureEncoding: "any" } };
- * assert.deepEqual((await verifyMany(items, { now, keys: [strict] })).summary.codes, { SIGNATURE_INVALID: 1 });
- * assert.equal((await verifyMany(items, { now, keys: [cliKey] })).summary.verified, 1);
- * ```
- */
-export interface VerifyManyKey {
-  /** PEM text of the public key. */
-  pem: string;
-  /** Key id, pinned algorithm, ECDSA encoding, validity window and label (as in `trust.json`). */
-  options?: TrustedKeyOptions | undefined;
-}
-
-/**
- * Options of {@link verifyMany}: the options of `verifyEnvelope` in serialisable form (trust
- * policy as its document, keys as PEM text), the subject options applied to every envelope
- * ({@link SubjectOptions}; an `artifact` given as bytes is hashed once), plus how to run the batch.
- *
- * @example Usage
- * ```ts
- * import { verifyMany, type VerifyManyOptions } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyMany, type VerifyManyOptions } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const items = ["a", "b", "c"].map((name) => ({ name, bytes: new TextEncoder().encode("{}") }));
  * const progress: [number, number | undefined][] = [];
@@ -130,38 +93,15 @@ export interface VerifyManyKey {
  *   workers: false,
  *   onProgress: (done, total) => void progress.push([done, total]),
  * };
- * const result = await verifyMany(items, options);
+ * const trust = loadTrustMaterial();
+ * const result = await verifyMany(items, trust, options);
  * assert.deepEqual(result.summary, { total: 3, verified: 0, failed: 3, codes: { ENVELOPE_MALFORMED: 3 } });
  * assert.deepEqual(progress.at(-1), [3, 3]);
- * const aborted = await verifyMany(items, { ...options, signal: AbortSignal.abort() });
+ * const aborted = await verifyMany(items, trust, { ...options, signal: AbortSignal.abort() });
  * assert.deepEqual([aborted.aborted, aborted.summary.total], [true, 0]);
  * ```
  */
-export interface VerifyManyOptions extends SubjectOptions {
-  /** Evaluation time, epoch ms. */
-  now: number;
-  /** The trust policy document (`parseTrustPolicy` output). */
-  trust?: TrustPolicyDocument | undefined;
-  /** Extra trusted keys (each CLI `--key` is one). */
-  keys?: readonly VerifyManyKey[] | undefined;
-  /** Claimed signing time, epoch ms. */
-  signedAt?: number | undefined;
-  /** Reject signatures made after this time, epoch ms. */
-  notAfter?: number | undefined;
-  /** Tolerance for every time comparison, ms. */
-  skew?: number | undefined;
-  /** Distinct trusted keys required (overrides the policy). */
-  threshold?: number | undefined;
-  /** Allowed predicate types (overrides the policy's). */
-  allowedPredicateTypes?: readonly string[] | undefined;
-  /** Required claims (overrides the policy's). */
-  requiredClaims?: readonly RequiredClaim[] | undefined;
-  /** Source of `signedAt` when it came from evidence. */
-  signedAtSource?: TimeSource | undefined;
-  /** Most signatures an envelope may carry (default 64; more is `TOO_MANY_SIGNATURES`). */
-  maxSignatures?: number | undefined;
-  /** Accept a batch of zero envelopes as verified (default false: `NO_INPUT`). */
-  allowEmpty?: boolean | undefined;
+export interface VerifyManyOptions extends VerifyOptions {
   /**
    * Verify ECDSA with the system's OpenSSL (`libcrypto.so.3`) through Deno FFI when it is present
    * and the `ffi` permission is granted (default true; never prompts). Same verdicts either way.
@@ -192,10 +132,11 @@ export interface VerifyManyOptions extends SubjectOptions {
  *
  * @example Usage
  * ```ts
- * import { verifyMany, type VerifyManyResult } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyMany, type VerifyManyResult } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const bytes = new TextEncoder().encode("{}");
- * const result: VerifyManyResult = await verifyMany([{ name: "a", bytes }, { name: "b", bytes }], {
+ * const items = [{ name: "a", bytes }, { name: "b", bytes }];
+ * const result: VerifyManyResult = await verifyMany(items, loadTrustMaterial(), {
  *   now: Date.UTC(2026, 0, 1),
  * });
  * assert.equal(result.aborted, false);
@@ -250,28 +191,29 @@ const WORKER_CHUNKS_IN_FLIGHT = 3;
 const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 const CHUNK_MAX_BYTES = 8 * 1024 * 1024;
 
-type Executor = (names: string[], bytes: Uint8Array[]) => Promise<VerificationReport[]>;
+type Executor = (items: BatchItem[]) => Promise<VerificationReport[]>;
 
 /**
- * Verifies many DSSE envelopes with the same keys, policy and times, across cores, keeping the
- * input's order and bounded memory.
+ * Verifies many inputs (DSSE envelopes or Sigstore bundles) with the same trust and options,
+ * across cores, keeping the input's order and bounded memory.
  *
- * @param source The envelopes, pulled lazily (`Iterable` or `AsyncIterable`).
- * @param options Serialisable verification options and how to run the batch.
+ * @param source The inputs (envelopes or bundles), pulled lazily (`Iterable` or `AsyncIterable`).
+ * @param trust The trust material every input is verified against (compiled once).
+ * @param options The verification options of every input, and how to run the batch.
  * @returns Reports in input order (unless streamed only to `onReport`), a summary and whether the
  *   batch was aborted.
- * @throws {ParseError} When a trusted key's PEM is malformed (from `trustedKeyFromPem`).
  * @throws {RangeError} When `now`, `skew`, `threshold`, `maxSignatures` or `concurrency` are not
  *   sensible.
- * @throws {TypeError} When a subject option is malformed.
+ * @throws {TypeError} When `trust` is not trust material or a subject option is malformed.
  *
  * @example Usage
  * ```ts
- * import { verifyMany } from "@stellaops/provenance";
+ * import { loadTrustMaterial, verifyMany } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const bytes = new TextEncoder().encode("{}");
  * const names: string[] = [];
- * const result = await verifyMany([{ name: "a", bytes }, { name: "b", bytes }], {
+ * const trust = loadTrustMaterial();
+ * const result = await verifyMany([{ name: "a", bytes }, { name: "b", bytes }], trust, {
  *   now: Date.UTC(2026, 0, 1),
  *   onReport: (name) => void names.push(name),
  *   keepReports: true,
@@ -281,11 +223,12 @@ type Executor = (names: string[], bytes: Uint8Array[]) => Promise<VerificationRe
  * assert.equal(result.reports[1]?.report.code, "ENVELOPE_MALFORMED");
  * assert.equal(result.verified, false);
  * // Nothing verified is not success.
- * assert.equal((await verifyMany([], { now: Date.UTC(2026, 0, 1) })).code, "NO_INPUT");
+ * assert.equal((await verifyMany([], trust, { now: Date.UTC(2026, 0, 1) })).code, "NO_INPUT");
  * ```
  */
 export async function verifyMany(
   source: Iterable<VerifyManyItem> | AsyncIterable<VerifyManyItem>,
+  trust: TrustMaterial,
   options: VerifyManyOptions,
 ): Promise<VerifyManyResult> {
   const concurrency = options.concurrency ?? defaultConcurrency();
@@ -294,9 +237,10 @@ export async function verifyMany(
   }
   assertSubjectOptions(options);
   const settings = await settingsOf(options);
-  const local = await prepareOptions(settings);
-  // Misuse (bad now, skew or threshold) throws here, before anything starts.
-  await verifyEnvelope(new Uint8Array(0), local);
+  const engine = { nativeCrypto: options.nativeCrypto };
+  const local = await compileBatchTrust(trust, engine);
+  // Misuse (bad trust, now, skew or threshold) throws here, before anything starts.
+  await verifyEnvelopeWith(new Uint8Array(0), local, settings);
 
   const keep = options.keepReports ?? options.onReport === undefined;
   const total = options.total ?? (Array.isArray(source) ? source.length : undefined);
@@ -328,10 +272,11 @@ export async function verifyMany(
   const useWorkers = mode === true ||
     (mode === "auto" && concurrency >= AUTO_MIN_WORKERS &&
       (lookahead.length > AUTO_WORKERS_AFTER || lookaheadBytes > MAX_BYTES_IN_FLIGHT));
-  const pool = useWorkers ? await startPool(concurrency, settings) : undefined;
+  const pool = useWorkers
+    ? await startPool(concurrency, { type: "init", trust, options: settings, engine })
+    : undefined;
 
-  const execute: Executor = pool?.execute ??
-    ((names, bytes) => verifyChunk(names, bytes, local));
+  const execute: Executor = pool?.execute ?? ((items) => verifyChunk(items, local, settings));
   const chunkSize = pool === undefined ? THREAD_CHUNK : WORKER_CHUNK;
   const maxInFlight = pool === undefined
     ? THREAD_CHUNKS_IN_FLIGHT
@@ -362,15 +307,15 @@ export async function verifyMany(
 
   try {
     let names: string[] = [];
-    let bytes: Uint8Array[] = [];
+    let items: BatchItem[] = [];
     let chunkBytes = 0;
     const dispatch = async (): Promise<void> => {
-      queue.push({ names, bytes: chunkBytes, reports: execute(names, bytes) });
+      queue.push({ names, bytes: chunkBytes, reports: execute(items) });
       queuedBytes += chunkBytes;
       // Keep the rejection observed; emit() rethrows it in order.
       queue.at(-1)!.reports.catch(() => {});
       names = [];
-      bytes = [];
+      items = [];
       chunkBytes = 0;
       while (
         queue.length >= maxInFlight || (queuedBytes > MAX_BYTES_IN_FLIGHT && queue.length > 0)
@@ -394,7 +339,12 @@ export async function verifyMany(
       }
       names.push(item.name);
       // A worker receives its own copy (a subarray would otherwise drag its whole buffer along).
-      bytes.push(pool === undefined ? item.bytes : item.bytes.slice());
+      const bytes = pool === undefined ? item.bytes : item.bytes.slice();
+      items.push(
+        item.timestamps === undefined
+          ? { name: item.name, bytes }
+          : { name: item.name, bytes, timestamps: [...item.timestamps] },
+      );
       chunkBytes += item.bytes.length;
       if (names.length === chunkSize || chunkBytes >= CHUNK_MAX_BYTES) await dispatch();
     }
@@ -423,32 +373,25 @@ function defaultConcurrency(): number {
   return typeof n === "number" && n >= 1 ? Math.floor(n) : 1;
 }
 
-async function settingsOf(options: VerifyManyOptions): Promise<BatchSettings> {
-  const keys: BatchKey[] | undefined = options.keys?.map((k) => ({
-    pem: k.pem,
-    options: k.options,
-  }));
-  return {
-    now: options.now,
-    trust: options.trust,
-    keys,
-    signedAt: options.signedAt,
-    notAfter: options.notAfter,
-    skew: options.skew,
-    threshold: options.threshold,
-    allowedPredicateTypes: options.allowedPredicateTypes,
-    requiredClaims: options.requiredClaims,
-    signedAtSource: options.signedAtSource,
-    nativeCrypto: options.nativeCrypto,
-    maxSignatures: options.maxSignatures,
-    artifact: options.artifact instanceof Uint8Array
-      ? await digestArtifact(options.artifact)
-      : options.artifact,
-    artifactDigest: options.artifactDigest,
-    image: options.image,
-    subjectName: options.subjectName,
-    predicateType: options.predicateType,
-  };
+/** The options every input is verified with: serialisable (no functions), artifact hashed once. */
+async function settingsOf(options: VerifyManyOptions): Promise<BatchOptions> {
+  const {
+    nativeCrypto: _nativeCrypto,
+    concurrency: _concurrency,
+    workers: _workers,
+    total: _total,
+    signal: _signal,
+    onProgress: _onProgress,
+    onReport: _onReport,
+    keepReports: _keepReports,
+    artifact,
+    ...rest
+  } = options;
+  const settings: BatchOptions = { ...rest };
+  if (artifact !== undefined) {
+    settings.artifact = artifact instanceof Uint8Array ? await digestArtifact(artifact) : artifact;
+  }
+  return settings;
 }
 
 /** Failure counts with the codes in a stable (UTF-16) order. */
@@ -472,7 +415,7 @@ interface PoolWorker {
 }
 
 /** Starts `size` workers; resolves undefined when workers cannot run here (caller stays local). */
-async function startPool(size: number, settings: BatchSettings): Promise<Pool | undefined> {
+async function startPool(size: number, init: ToWorker): Promise<Pool | undefined> {
   if (typeof Worker !== "function") return undefined;
   const workers: PoolWorker[] = [];
   const pending = new Map<
@@ -524,7 +467,6 @@ async function startPool(size: number, settings: BatchSettings): Promise<Pool | 
           if (!started) reject(error);
           else failAll(entry, error);
         };
-        const init: ToWorker = { type: "init", settings };
         worker.postMessage(init);
       })));
   } catch (error) {
@@ -539,15 +481,15 @@ async function startPool(size: number, settings: BatchSettings): Promise<Pool | 
   return {
     size,
     stop,
-    execute(names, bytes) {
+    execute(items) {
       let entry = workers[0]!;
       for (const w of workers) if (w.inFlight < entry.inFlight) entry = w;
       entry.inFlight++;
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { entry, resolve, reject });
-        const message: ToWorker = { type: "chunk", id, names, bytes };
-        entry.worker.postMessage(message, bytes.map((b) => b.buffer as ArrayBuffer));
+        const message: ToWorker = { type: "chunk", id, items };
+        entry.worker.postMessage(message, items.map((item) => item.bytes.buffer as ArrayBuffer));
       });
     },
   };

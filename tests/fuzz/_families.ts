@@ -16,13 +16,12 @@ import {
   encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
-  loadTrustPolicy,
+  loadTrustMaterial,
   MemoryAuditLog,
   parseEnvelope,
   parseRfc3339,
   parseTrustPolicy,
   type PrivateKey,
-  type TrustedKey,
   trustedKeyFromPem,
   verifyAuditLog,
   verifyBundle,
@@ -35,6 +34,7 @@ import { DAY } from "../keys/_x509_builder.ts";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
 import { vectorSet } from "../_vectors.ts";
 import { mutate, mutateJsonText, type Rng } from "./_mutate.ts";
+import { type KeySource, splitTrust, timelineArgs } from "../verify/_trust.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (path: string) => Deno.readFileSync(new URL(path, ROOT));
@@ -80,8 +80,8 @@ function envelopeMeaning(bytes: Uint8Array): string | undefined {
   }
 }
 
-function keyFromFixture(path: string): TrustedKey {
-  return trustedKeyFromPem(readText(path), { name: path, signatureEncoding: "any" });
+function keyFromFixture(path: string): KeySource {
+  return { pem: readText(path), options: { name: path, signatureEncoding: "any" } };
 }
 
 /** DSSE envelopes of every algorithm, verified with `--key`. */
@@ -109,7 +109,7 @@ function envelopeFamily(): Family {
     json: true,
     seeds: cases.map(([file]) => read(`fixtures/negative/${file}`)),
     async evaluate(input, index) {
-      const report = await verifyEnvelope(input, { keys: [keys[index]!], now: NOW });
+      const report = await verifyEnvelope(input, ...splitTrust({ keys: [keys[index]!], now: NOW }));
       return { verified: report.verified, code: report.code, meaning: envelopeMeaning(input) };
     },
   };
@@ -131,8 +131,8 @@ function trustFamily(): Family {
     json: true,
     seeds: files.map((file) => read(`fixtures/negative/trust/${file}`)),
     async evaluate(input, index) {
-      const trust = loadTrustPolicy(parseTrustPolicy(input, { name: "trust.json" }));
-      const report = await verifyEnvelope(envelopes[index]!, { trust, now: NOW });
+      const trust = loadTrustMaterial({ trustPolicy: input, trustPolicyName: "trust.json" });
+      const report = await verifyEnvelope(envelopes[index]!, trust, { now: NOW });
       return { verified: report.verified, code: report.code };
     },
   };
@@ -140,9 +140,9 @@ function trustFamily(): Family {
 
 /** A custody timeline (JSON Lines), anchored by its Merkle root; mutations hit one line or the list. */
 function timelineFamily(): Family {
-  const trust = loadTrustPolicy(
-    parseTrustPolicy(read("fixtures/timeline/trust.json"), { name: "trust.json" }),
-  );
+  const trustPolicy = parseTrustPolicy(read("fixtures/timeline/trust.json"), {
+    name: "trust.json",
+  });
   const merkleRoot = readText("fixtures/timeline/valid.merkle-root.txt").trim();
   return {
     name: "timeline",
@@ -166,11 +166,11 @@ function timelineFamily(): Family {
     async evaluate(input) {
       const text = new TextDecoder().decode(input);
       const lines = text.split("\n").filter((line) => line !== "").map((line) => encodeUtf8(line));
-      const report = await verifyTimeline(lines, {
-        trust,
+      const report = await verifyTimeline(...timelineArgs(lines, {
+        trustPolicy,
         now: NOW + 365 * DAY,
         merkleRoot,
-      });
+      }));
       const meanings = lines.map(envelopeMeaning);
       return {
         verified: report.verified,
@@ -293,12 +293,15 @@ function bundleFamily(seed: ConformanceSeed | undefined): Family {
     seeds: seed === undefined ? [] : [seed.bundle],
     ...(seed === undefined ? { missing: CONFORMANCE.dir } : {}),
     async evaluate(input) {
-      const report = await verifyBundle(input, {
-        trustedRoot: seed!.trustedRoot,
-        identity: seed!.identity,
-        artifact: seed!.artifact,
-        now: NOW,
-      });
+      const report = await verifyBundle(
+        input,
+        ...splitTrust({
+          trustedRoot: seed!.trustedRoot,
+          identity: seed!.identity,
+          artifact: seed!.artifact,
+          now: NOW,
+        }),
+      );
       return { verified: report.verified, code: report.code, meaning: bundleMeaning(input) };
     },
   };
@@ -313,12 +316,15 @@ function trustedRootFamily(seed: ConformanceSeed | undefined): Family {
     seeds: seed === undefined ? [] : [seed.trustedRoot],
     ...(seed === undefined ? { missing: CONFORMANCE.dir } : {}),
     async evaluate(input) {
-      const report = await verifyBundle(seed!.bundle, {
-        trustedRoot: input,
-        identity: seed!.identity,
-        artifact: seed!.artifact,
-        now: NOW,
-      });
+      const report = await verifyBundle(
+        seed!.bundle,
+        ...splitTrust({
+          trustedRoot: input,
+          identity: seed!.identity,
+          artifact: seed!.artifact,
+          now: NOW,
+        }),
+      );
       return { verified: report.verified, code: report.code };
     },
   };

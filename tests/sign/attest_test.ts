@@ -17,7 +17,6 @@ import {
   serializeEnvelope,
   sha256,
   type Signer,
-  trustedKeyFromPem,
   validateProvenanceStatement,
   validateStatement,
   ValidationError,
@@ -31,6 +30,7 @@ import {
   sampleSigner,
 } from "../../scripts/make_fixtures.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust } from "../verify/_trust.ts";
 
 const SLSA_SPEC = vectorSet("slsa-spec");
 
@@ -45,9 +45,12 @@ const p256 = await sampleSigner("ecdsa-p256");
 const NOW = Date.UTC(2026, 0, 1);
 
 async function trusted(type: keyof typeof SAMPLE_KEYS) {
-  return trustedKeyFromPem(await readText(`${SAMPLE_KEYS[type]}.pub.pem`), {
-    signatureEncoding: "any",
-  });
+  return {
+    pem: await readText(`${SAMPLE_KEYS[type]}.pub.pem`),
+    options: {
+      signatureEncoding: "any",
+    },
+  };
 }
 
 /** A signer that records every call and signs nothing real. */
@@ -173,12 +176,15 @@ Deno.test("attestPromotion() is deterministic with Ed25519 and ECDSA P-256 (RFC 
 Deno.test("attestPromotion() envelopes verify with the public keys, in signer order", async () => {
   const { envelope } = await attestPromotion(minimal(), [ed25519, p256]);
   assert.deepEqual(envelope.signatures.map((s) => s.keyid), [ed25519.keyid, p256.keyid]);
-  const report = await verifyEnvelope(serializeEnvelope(envelope), {
-    now: NOW,
-    keys: [await trusted("ed25519"), await trusted("ecdsa-p256")],
-    threshold: 2,
-    allowedPredicateTypes: ["stella.ops/promotion@v1"],
-  });
+  const report = await verifyEnvelope(
+    serializeEnvelope(envelope),
+    ...splitTrust({
+      now: NOW,
+      keys: [await trusted("ed25519"), await trusted("ecdsa-p256")],
+      threshold: 2,
+      allowedPredicateTypes: ["stella.ops/promotion@v1"],
+    }),
+  );
   assert.equal(report.verified, true, JSON.stringify(report.checks));
   assert.equal(report.statement?.predicateType, "stella.ops/promotion@v1");
   assert.deepEqual(report.keyids, [ed25519.keyid, p256.keyid].sort());
@@ -399,14 +405,20 @@ Deno.test("every signed fixture verifies with its test-only public key", async (
   ] as const;
   for (const [name, key] of cases) {
     const bytes = await read(`fixtures/envelopes/${name}.dsse.json`);
-    const report = await verifyEnvelope(bytes, { now: NOW, keys: [await trusted(key)] });
+    const report = await verifyEnvelope(
+      bytes,
+      ...splitTrust({ now: NOW, keys: [await trusted(key)] }),
+    );
     assert.equal(report.verified, true, `${name}: ${JSON.stringify(report.checks)}`);
     const statement = await readText(`fixtures/statements/${name}.statement.json`);
     assert.equal(decodeUtf8(parseEnvelope(bytes).payloadBytes) + "\n", statement, name);
-    const other = await verifyEnvelope(bytes, {
-      now: NOW,
-      keys: [await trusted(key === "ed25519" ? "ecdsa-p256" : "ed25519")],
-    });
+    const other = await verifyEnvelope(
+      bytes,
+      ...splitTrust({
+        now: NOW,
+        keys: [await trusted(key === "ed25519" ? "ecdsa-p256" : "ed25519")],
+      }),
+    );
     assert.equal(other.verified, false, `${name} must not verify with the other key`);
   }
 });

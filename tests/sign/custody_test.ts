@@ -14,21 +14,20 @@ import {
   signEnvelope,
   type Signer,
   splitJsonLines,
-  type TrustedKey,
-  trustedKeyFromPem,
   ValidationError,
   verifyTimeline,
 } from "../../mod.ts";
+import { type KeySource, splitTrust, timelineArgs } from "../verify/_trust.ts";
 
 const SEED_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");
 
 /** A deterministic Ed25519 test key whose 32-byte seed is `seedByte` repeated. */
-function testKey(seedByte: number): { signer: Signer; trusted: TrustedKey } {
+function testKey(seedByte: number): { signer: Signer; trusted: KeySource } {
   const pkcs8 = new Uint8Array(48);
   pkcs8.set(SEED_PREFIX);
   pkcs8.fill(seedByte, 16);
   const key = importPkcs8(pkcs8);
-  return { signer: createSigner(key), trusted: trustedKeyFromPem(exportPublicKeyPem(key)) };
+  return { signer: createSigner(key), trusted: { pem: exportPublicKeyPem(key) } };
 }
 
 const KEY_A = testKey(1);
@@ -118,8 +117,8 @@ Deno.test("appendCustodyEvent() output verifies as a timeline, in files and JSON
     keys: [KEY_A.trusted, KEY_B.trusted],
     allowUnboundCustodians: true,
   };
-  const fromFiles = await verifyTimeline([e0.bytes, e1.bytes], options);
-  const fromLines = await verifyTimeline(splitJsonLines(jsonl), options);
+  const fromFiles = await verifyTimeline([e0.bytes, e1.bytes], ...splitTrust(options));
+  const fromLines = await verifyTimeline(...timelineArgs(splitJsonLines(jsonl), options));
   assert.equal(fromFiles.verified, true);
   assert.equal(canonicalize(fromLines), canonicalize(fromFiles));
   assert.deepEqual(fromFiles.keyids, [A.keyid, B.keyid].sort());

@@ -6,12 +6,9 @@
  * more than one time source) are named in `NOT_EXPRESSIBLE` with the reason.
  */
 import assert from "node:assert/strict";
-import {
-  type CertificateIdentityPolicy,
-  verifyBundle,
-  type VerifyBundleOptions,
-} from "../../mod.ts";
+import { type CertificateIdentityPolicy, verifyBundle } from "../../mod.ts";
 import { VECTORS_URL as VECTORS, vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust, type TestOptions } from "../verify/_trust.ts";
 
 const PRODUCTION = "sigstore-python/trust-roots/production-trusted_root.json";
 const STAGING = "sigstore-python/trust-roots/staging-trusted_root.json";
@@ -34,7 +31,7 @@ interface Row {
   root: string | (() => Promise<Uint8Array>);
   identity?: CertificateIdentityPolicy;
   key?: string;
-  keyValidity?: VerifyBundleOptions["keyValidity"];
+  keyValidity?: TestOptions["keyValidity"];
   timeThreshold?: number;
   artifact?: string | { digest: string };
   /** "pass", or the code of the first failed check. */
@@ -277,9 +274,11 @@ const ROWS: Row[] = [
     expect: "SET_INVALID",
   },
   {
-    name: "sigstore-python tsa/bundle.txt, TSA validFor ends 2024-10-31T00:00:00Z, threshold 2",
+    // The window starts at 10:16:42Z and ends before both timestamps (10:23:39Z, 13:31:44Z). (A
+    // window that ends before it starts makes the trusted root invalid: trust_material_test.ts.)
+    name: "sigstore-python tsa/bundle.txt, TSA validFor ends 2024-10-31T10:20:00Z, threshold 2",
     bundle: TSA_BUNDLE,
-    root: tsaRoot((ca) => [{ ...ca, validFor: { ...ca.validFor, end: "2024-10-31T00:00:00Z" } }]),
+    root: tsaRoot((ca) => [{ ...ca, validFor: { ...ca.validFor, end: "2024-10-31T10:20:00Z" } }]),
     identity: ANY,
     artifact: `${PY}tsa/bundle.txt`,
     timeThreshold: 2,
@@ -530,15 +529,18 @@ const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
 async function runRow(row: Row): Promise<{ verified: boolean; code: string | undefined }> {
   const bundle = typeof row.bundle === "string" ? await read(row.bundle) : await row.bundle();
   const trustedRoot = typeof row.root === "string" ? await read(row.root) : await row.root();
-  const report = await verifyBundle(bundle, {
-    trustedRoot,
-    identity: row.identity,
-    key: row.key === undefined ? undefined : await readText(row.key),
-    keyValidity: row.keyValidity,
-    timeThreshold: row.timeThreshold,
-    artifact: typeof row.artifact === "string" ? await read(row.artifact) : row.artifact,
-    now: NOW,
-  });
+  const report = await verifyBundle(
+    bundle,
+    ...splitTrust({
+      trustedRoot,
+      identity: row.identity,
+      key: row.key === undefined ? undefined : await readText(row.key),
+      keyValidity: row.keyValidity,
+      timeThreshold: row.timeThreshold,
+      artifact: typeof row.artifact === "string" ? await read(row.artifact) : row.artifact,
+      now: NOW,
+    }),
+  );
   return { verified: report.verified, code: report.code };
 }
 

@@ -10,9 +10,10 @@
  * `run.sh` runs the same cases through a spawned CLI; this suite is what `deno task test` runs.
  */
 import assert from "node:assert/strict";
-import { type VerificationReport, verifyBundle, type VerifyBundleOptions } from "../../mod.ts";
+import { type VerificationReport, verifyBundle } from "../../mod.ts";
 import { runCli } from "../cli/_io.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust, type TestOptions } from "../verify/_trust.ts";
 
 const SET = vectorSet("sigstore-real-world");
 
@@ -62,13 +63,13 @@ const REJECTED_BY: Readonly<Record<string, string>> = {
 const NOW = "2026-12-01T00:00:00Z";
 
 /** Builds the library options from a case's CLI arguments (the flags cases.json uses). */
-async function libraryCall(args: string[]): Promise<[Uint8Array, VerifyBundleOptions]> {
+async function libraryCall(args: string[]): Promise<[Uint8Array, TestOptions]> {
   let bundle: Uint8Array | undefined;
   let trustedRoot: Uint8Array | undefined;
   let key: string | undefined;
   let subject: string | RegExp | undefined;
   let issuer: string | RegExp | undefined;
-  let artifact: VerifyBundleOptions["artifact"];
+  let artifact: Uint8Array | { digest: string } | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -134,7 +135,7 @@ async function runAll(): Promise<Outcome[]> {
   for (const c of cases) {
     const args = c.args.map((a) => a.replaceAll("{dir}", SET.dir.replace(/\/$/, "")));
     const [bundle, options] = await libraryCall(args);
-    const library = await verifyBundle(bundle, options);
+    const library = await verifyBundle(bundle, ...splitTrust(options));
     const run = await runCli(["forensic", "verify", ...args], { now: () => Date.parse(NOW) });
     let cli: VerificationReport | undefined;
     try {
@@ -219,7 +220,7 @@ vectorTest(
     );
     const [bundle, options] = await libraryCall(args);
     assert.match(new TextDecoder().decode(bundle), /"keyid": null/);
-    const report = await verifyBundle(bundle, options);
+    const report = await verifyBundle(bundle, ...splitTrust(options));
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     assert.equal(byId["bundle.parse"]?.ok, true);
     // The P-384 key's DSSE signature verifies (over SHA-384 of PAE, as the registry says) ...

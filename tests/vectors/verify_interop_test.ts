@@ -12,10 +12,10 @@ import { decodeBase64 } from "../../lib/encoding/bytes.ts";
 import { DerReader } from "../../lib/encoding/der.ts";
 import { encodePem } from "../../lib/encoding/pem.ts";
 import type { VerificationReport } from "../../lib/verify/report.ts";
-import { trustedKeyFromPem } from "../../lib/verify/trust_policy.ts";
 import { verifyEnvelope } from "../../lib/verify/verify_envelope.ts";
 import { runCli } from "../cli/_io.ts";
 import { VECTORS_URL as VECTORS, vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust } from "../verify/_trust.ts";
 
 const NOW = "2026-03-01T12:00:00Z";
 const NOW_MS = Date.UTC(2026, 2, 1, 12);
@@ -146,10 +146,13 @@ async function verifyBoth(
   dir: string,
   index: number,
 ): Promise<{ library: VerificationReport; cli: { status: number; report: VerificationReport } }> {
-  const library = await verifyEnvelope(c.envelope, {
-    now: NOW_MS,
-    keys: [trustedKeyFromPem(c.publicKeyPem, { name: c.name, signatureEncoding: "any" })],
-  });
+  const library = await verifyEnvelope(
+    c.envelope,
+    ...splitTrust({
+      now: NOW_MS,
+      keys: [{ pem: c.publicKeyPem, options: { name: c.name, signatureEncoding: "any" } }],
+    }),
+  );
   const envelopeFile = `${dir}/${index}.dsse.json`;
   const keyFile = `${dir}/${index}.pub.pem`;
   await Deno.writeFile(envelopeFile, c.envelope);
@@ -199,15 +202,21 @@ if (SETS.some((set) => !set.present)) {
       assert.equal(cases.length, 2);
       assert.deepEqual(await failures(cases), []);
       // The spec key is a P1363 signer: a trust-policy entry that accepts DER only rejects it.
-      const strict = await verifyEnvelope(cases[0]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[0]!.publicKeyPem)],
-      });
+      const strict = await verifyEnvelope(
+        cases[0]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[0]!.publicKeyPem }],
+        }),
+      );
       assert.equal(strict.code, "SIGNATURE_INVALID");
-      const p1363 = await verifyEnvelope(cases[1]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[1]!.publicKeyPem, { signatureEncoding: "p1363" })],
-      });
+      const p1363 = await verifyEnvelope(
+        cases[1]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[1]!.publicKeyPem, options: { signatureEncoding: "p1363" } }],
+        }),
+      );
       assert.equal(p1363.verified, true);
       assert.equal(p1363.signatures?.[0]?.keyidHint, "66301bbf");
     },
@@ -220,10 +229,13 @@ if (SETS.some((set) => !set.present)) {
       const cases = await inTotoGolangCases();
       assert.equal(cases.length, 5);
       assert.deepEqual(await failures(cases), []);
-      const link = await verifyEnvelope(cases[2]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[2]!.publicKeyPem, { algorithm: "rsa-pss-sha256" })],
-      });
+      const link = await verifyEnvelope(
+        cases[2]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[2]!.publicKeyPem, options: { algorithm: "rsa-pss-sha256" } }],
+        }),
+      );
       assert.equal(link.verified, true);
       assert.deepEqual(link.statement, {
         type: "link",
@@ -233,29 +245,44 @@ if (SETS.some((set) => !set.present)) {
           digest: { sha256: "ebebf8778035e0e842a4f1aeb92a601be8ea8e621195f3b972316c60c9e12235" },
         }],
       });
-      const layout = await verifyEnvelope(cases[0]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[0]!.publicKeyPem)],
-      });
+      const layout = await verifyEnvelope(
+        cases[0]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[0]!.publicKeyPem }],
+        }),
+      );
       assert.deepEqual(layout.statement, { type: "layout", predicateType: "", subjects: [] });
       // Negative: a link checked with alice's key (its keyid names a key we do not trust).
-      const wrong = await verifyEnvelope(cases[2]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[0]!.publicKeyPem)],
-      });
+      const wrong = await verifyEnvelope(
+        cases[2]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[0]!.publicKeyPem }],
+        }),
+      );
       assert.equal(wrong.code, "KEY_UNTRUSTED");
       // Pinned to PKCS#1 v1.5 (under alice's securesystemslib keyid, so the hint names a trusted
       // key), a PSS signature does not count.
       const keyid = "70ca5750c2eda80b18f41f4ec5f92146789b5d68dd09577be422a0159bd13680";
-      const pinned = await verifyEnvelope(cases[0]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[0]!.publicKeyPem, { keyid, algorithm: "rsa-pkcs1-sha256" })],
-      });
+      const pinned = await verifyEnvelope(
+        cases[0]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{
+            pem: cases[0]!.publicKeyPem,
+            options: { keyid, algorithm: "rsa-pkcs1-sha256" },
+          }],
+        }),
+      );
       assert.equal(pinned.code, "SIGNATURE_INVALID");
-      const named = await verifyEnvelope(cases[0]!.envelope, {
-        now: NOW_MS,
-        keys: [trustedKeyFromPem(cases[0]!.publicKeyPem, { keyid })],
-      });
+      const named = await verifyEnvelope(
+        cases[0]!.envelope,
+        ...splitTrust({
+          now: NOW_MS,
+          keys: [{ pem: cases[0]!.publicKeyPem, options: { keyid } }],
+        }),
+      );
       assert.deepEqual(named.keyids, [keyid]);
     },
   );
@@ -269,10 +296,13 @@ if (SETS.some((set) => !set.present)) {
       assert.deepEqual(await failures(cases), []);
       const statement = JSON.parse(await readText("sigstore-js/tests/bundles/statement.json"));
       for (const c of cases) {
-        const report = await verifyEnvelope(c.envelope, {
-          now: NOW_MS,
-          keys: [trustedKeyFromPem(c.publicKeyPem)],
-        });
+        const report = await verifyEnvelope(
+          c.envelope,
+          ...splitTrust({
+            now: NOW_MS,
+            keys: [{ pem: c.publicKeyPem }],
+          }),
+        );
         assert.equal(report.verified, true, c.name);
         assert.equal(report.statement?.predicateType, statement.predicateType, c.name);
         assert.deepEqual(report.statement?.subjects, statement.subject, c.name);

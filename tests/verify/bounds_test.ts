@@ -16,17 +16,17 @@ import {
   INTOTO_PAYLOAD_TYPE,
   preAuthEncoding,
   serializeEnvelope,
-  trustedKeyFromPem,
   verifyEnvelope,
   verifyMany,
 } from "../../mod.ts";
+import { splitTrust } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);
 const NOW = Date.UTC(2026, 2, 1, 12);
 const KEY = importKeyPem(await Deno.readTextFile(new URL("test-only-ed25519-a.pem", KEYS)));
 if (KEY.kind !== "private") throw new Error("expected a private key");
 const PUBLIC_PEM = exportPublicKeyPem(KEY);
-const TRUSTED = trustedKeyFromPem(PUBLIC_PEM);
+const TRUSTED = { pem: PUBLIC_PEM };
 const PAYLOAD = canonicalBytes({
   _type: "https://in-toto.io/Statement/v1",
   subject: [{ name: "app", digest: { sha256: "a".repeat(64) } }],
@@ -44,9 +44,9 @@ function envelopeWith(count: number): string {
 
 Deno.test("verifyEnvelope() bounds the signatures of an envelope: TOO_MANY_SIGNATURES past 64", async () => {
   assert.equal(DEFAULT_MAX_SIGNATURES, 64);
-  const at = await verifyEnvelope(envelopeWith(64), { now: NOW, keys: [TRUSTED] });
+  const at = await verifyEnvelope(envelopeWith(64), ...splitTrust({ now: NOW, keys: [TRUSTED] }));
   assert.equal(at.verified, true, JSON.stringify(at.checks));
-  const past = await verifyEnvelope(envelopeWith(65), { now: NOW, keys: [TRUSTED] });
+  const past = await verifyEnvelope(envelopeWith(65), ...splitTrust({ now: NOW, keys: [TRUSTED] }));
   assert.equal(past.verified, false);
   assert.equal(past.code, "TOO_MANY_SIGNATURES");
   // Nothing else runs: no signature is tried, no statement is read.
@@ -61,19 +61,28 @@ Deno.test("verifyEnvelope() bounds the signatures of an envelope: TOO_MANY_SIGNA
 
 Deno.test("verifyEnvelope() maxSignatures lowers or raises the bound; misuse is a RangeError", async () => {
   const three = envelopeWith(3);
-  const low = await verifyEnvelope(three, { now: NOW, keys: [TRUSTED], maxSignatures: 2 });
+  const low = await verifyEnvelope(
+    three,
+    ...splitTrust({ now: NOW, keys: [TRUSTED], maxSignatures: 2 }),
+  );
   assert.equal(low.code, "TOO_MANY_SIGNATURES");
-  const ok = await verifyEnvelope(three, { now: NOW, keys: [TRUSTED], maxSignatures: 3 });
+  const ok = await verifyEnvelope(
+    three,
+    ...splitTrust({ now: NOW, keys: [TRUSTED], maxSignatures: 3 }),
+  );
   assert.equal(ok.verified, true);
-  const high = await verifyEnvelope(envelopeWith(70), {
-    now: NOW,
-    keys: [TRUSTED],
-    maxSignatures: 100,
-  });
+  const high = await verifyEnvelope(
+    envelopeWith(70),
+    ...splitTrust({
+      now: NOW,
+      keys: [TRUSTED],
+      maxSignatures: 100,
+    }),
+  );
   assert.equal(high.verified, true);
   for (const maxSignatures of [0, -1, 1.5, Number.NaN]) {
     await assert.rejects(
-      () => verifyEnvelope(three, { now: NOW, keys: [TRUSTED], maxSignatures }),
+      () => verifyEnvelope(three, ...splitTrust({ now: NOW, keys: [TRUSTED], maxSignatures })),
       RangeError,
     );
   }
@@ -85,13 +94,16 @@ Deno.test("verifyMany() applies the signature bound to every envelope", async ()
     bytes: encodeUtf8(text),
   }));
   for (const workers of [false, true]) {
-    const result = await verifyMany(items, {
-      now: NOW,
-      keys: [{ pem: PUBLIC_PEM }],
-      workers,
-      concurrency: 2,
-      maxSignatures: 2,
-    });
+    const result = await verifyMany(
+      items,
+      ...splitTrust({
+        now: NOW,
+        keys: [{ pem: PUBLIC_PEM }],
+        workers,
+        concurrency: 2,
+        maxSignatures: 2,
+      }),
+    );
     assert.deepEqual(result.reports.map((r) => r.report.code ?? null), [
       null,
       "TOO_MANY_SIGNATURES",
@@ -101,7 +113,7 @@ Deno.test("verifyMany() applies the signature bound to every envelope", async ()
 });
 
 Deno.test("verifyMany() over zero envelopes is not verified: NO_INPUT, unless allowEmpty", async () => {
-  const empty = await verifyMany([], { now: NOW, keys: [{ pem: PUBLIC_PEM }] });
+  const empty = await verifyMany([], ...splitTrust({ now: NOW, keys: [{ pem: PUBLIC_PEM }] }));
   assert.deepEqual(empty, {
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
@@ -111,8 +123,8 @@ Deno.test("verifyMany() over zero envelopes is not verified: NO_INPUT, unless al
   });
   // An empty async source too.
   const none = (async function* () {})();
-  assert.equal((await verifyMany(none, { now: NOW })).code, "NO_INPUT");
-  const allowed = await verifyMany([], { now: NOW, allowEmpty: true });
+  assert.equal((await verifyMany(none, ...splitTrust({ now: NOW }))).code, "NO_INPUT");
+  const allowed = await verifyMany([], ...splitTrust({ now: NOW, allowEmpty: true }));
   assert.deepEqual(allowed, {
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
@@ -125,16 +137,22 @@ Deno.test("verifyMany() result: verified when every envelope verified; else the 
   const good = { name: "good", bytes: encodeUtf8(envelopeWith(1)) };
   const bad = { name: "bad", bytes: encodeUtf8("{}") };
   const keys = [{ pem: PUBLIC_PEM }];
-  const all = await verifyMany([good, good], { now: NOW, keys, onReport: () => {} });
+  const all = await verifyMany([good, good], ...splitTrust({ now: NOW, keys, onReport: () => {} }));
   assert.equal(all.verified, true);
   assert.equal(all.code, undefined);
-  const mixed = await verifyMany([good, bad, good], { now: NOW, keys, onReport: () => {} });
+  const mixed = await verifyMany(
+    [good, bad, good],
+    ...splitTrust({ now: NOW, keys, onReport: () => {} }),
+  );
   assert.equal(mixed.verified, false);
   assert.equal(mixed.code, "ENVELOPE_MALFORMED");
   // Aborted before the end: not verified, whatever verified so far.
   const controller = new AbortController();
   controller.abort();
-  const aborted = await verifyMany([good], { now: NOW, keys, signal: controller.signal });
+  const aborted = await verifyMany(
+    [good],
+    ...splitTrust({ now: NOW, keys, signal: controller.signal }),
+  );
   assert.equal(aborted.aborted, true);
   assert.equal(aborted.verified, false);
   assert.equal(aborted.code, undefined);

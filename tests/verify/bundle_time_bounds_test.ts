@@ -10,6 +10,7 @@ import { denoIo, type Io } from "../../cli/_io.ts";
 import { run } from "../../cli/main.ts";
 import { readArtifact } from "../../cli/_bundle.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust } from "./_trust.ts";
 
 const CONFORMANCE = vectorSet("sigstore-conformance");
 const PYTHON = vectorSet("sigstore-python");
@@ -76,12 +77,15 @@ vectorTest(
     for (const integratedTime of ["99999999999999", "253402300800", "18446744073709551615"]) {
       bundle.verificationMaterial.tlogEntries[0].integratedTime = integratedTime;
       const text = JSON.stringify(bundle);
-      const report = await verifyBundle(text, {
-        trustedRoot: await PYTHON.read(ROOT_FILE),
-        identity: IDENTITY,
-        artifact: await CONFORMANCE.read("assets/bundle-verify/a.txt"),
-        now: Date.parse(NOW),
-      });
+      const report = await verifyBundle(
+        text,
+        ...splitTrust({
+          trustedRoot: await PYTHON.read(ROOT_FILE),
+          identity: IDENTITY,
+          artifact: await CONFORMANCE.read("assets/bundle-verify/a.txt"),
+          now: Date.parse(NOW),
+        }),
+      );
       assert.equal(report.verified, false, integratedTime);
       assert.ok(report.code !== undefined, integratedTime);
       const time = report.checks.find((c) => c.id === "tlog.time");
@@ -159,15 +163,18 @@ vectorTest(
         ),
       ).toHex();
       assert.deepEqual(artifact, { digest: `${algorithm}:${hex}` }, bundleFile);
-      const report = await verifyBundle(bundle, {
-        trustedRoot: await REAL.read("files/trust/public-good.trusted_root.json"),
-        identity: {
-          subject: "untrusted-sa@sigstore-conformance.iam.gserviceaccount.com",
-          issuer: "https://accounts.google.com",
-        },
-        artifact,
-        now: Date.parse(NOW),
-      });
+      const report = await verifyBundle(
+        bundle,
+        ...splitTrust({
+          trustedRoot: await REAL.read("files/trust/public-good.trusted_root.json"),
+          identity: {
+            subject: "untrusted-sa@sigstore-conformance.iam.gserviceaccount.com",
+            issuer: "https://accounts.google.com",
+          },
+          artifact,
+          now: Date.parse(NOW),
+        }),
+      );
       assert.equal(report.verified, true, `${bundleFile}: ${JSON.stringify(report.checks)}`);
       // Within the bound, the bytes themselves.
       assert.deepEqual(await readArtifact(denoIo(), artifactPath, bundle), bytes);

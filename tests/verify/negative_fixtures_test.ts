@@ -4,16 +4,12 @@ import { canonicalize } from "../../lib/encoding/canonical_json.ts";
 import { decodePemAll } from "../../lib/encoding/pem.ts";
 import { parseRfc3339 } from "../../lib/encoding/time.ts";
 import { FAILURE_CODES } from "../../lib/verify/codes.ts";
-import {
-  loadTrustPolicy,
-  parseTrustPolicy,
-  type TrustedKey,
-  trustedKeyFromPem,
-} from "../../lib/verify/trust_policy.ts";
+import { parseTrustPolicy } from "../../lib/verify/trust_policy.ts";
 import { verifyEnvelope } from "../../lib/verify/verify_envelope.ts";
 import { parseDuration } from "../../cli/_args.ts";
 import { runCli } from "../cli/_io.ts";
 import { makeNegativeFixtures, type NegativeCase } from "../../scripts/make_negative_fixtures.ts";
+import { type KeySource, splitTrust } from "./_trust.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIR = new URL("fixtures/negative/", ROOT);
@@ -40,36 +36,43 @@ function flags(args: NegativeCase["args"]): string[] {
 
 /** The library call the CLI flags stand for (each `--key` is a one-entry policy, DER or P1363). */
 async function verifyWithLibrary(c: NegativeCase) {
-  const trust = c.args.trust === undefined ? undefined : loadTrustPolicy(
-    parseTrustPolicy(await Deno.readFile(path(c.args.trust)), { name: path(c.args.trust) }),
-  );
-  const keys: TrustedKey[] = [];
+  const policy = c.args.trust === undefined
+    ? undefined
+    : parseTrustPolicy(await Deno.readFile(path(c.args.trust)), { name: path(c.args.trust) });
+  const trustPolicy = policy;
+  const keys: KeySource[] = [];
   for (const key of c.args.key ?? []) {
     keys.push(
-      trustedKeyFromPem(await Deno.readTextFile(path(key)), {
-        name: path(key),
-        signatureEncoding: "any",
-      }),
+      {
+        pem: await Deno.readTextFile(path(key)),
+        options: {
+          name: path(key),
+          signatureEncoding: "any",
+        },
+      },
     );
   }
-  return await verifyEnvelope(await Deno.readFile(path(c.file)), {
-    now: parseRfc3339(c.args.now),
-    trust,
-    keys,
-    signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
-    notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
-    skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
-    timestamps: await Promise.all((c.args.timestamp ?? []).map((t) => Deno.readFile(path(t)))),
-    tsaRoots: c.args.tsaRoots === undefined
-      ? undefined
-      : decodePemAll(await Deno.readTextFile(path(c.args.tsaRoots)), { label: "CERTIFICATE" })
-        .map((block) => block.bytes),
-    artifactDigest: c.args.artifactDigest,
-    image: c.args.image,
-    subjectName: c.args.subjectName,
-    predicateType: c.args.predicateType,
-    name: path(c.file),
-  });
+  return await verifyEnvelope(
+    await Deno.readFile(path(c.file)),
+    ...splitTrust({
+      now: parseRfc3339(c.args.now),
+      trustPolicy,
+      keys,
+      signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
+      notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
+      skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
+      timestamps: await Promise.all((c.args.timestamp ?? []).map((t) => Deno.readFile(path(t)))),
+      tsaRoots: c.args.tsaRoots === undefined
+        ? undefined
+        : decodePemAll(await Deno.readTextFile(path(c.args.tsaRoots)), { label: "CERTIFICATE" })
+          .map((block) => block.bytes),
+      artifactDigest: c.args.artifactDigest,
+      image: c.args.image,
+      subjectName: c.args.subjectName,
+      predicateType: c.args.predicateType,
+      name: path(c.file),
+    }),
+  );
 }
 
 Deno.test("every fixtures/negative case gives its exact verdict and code via the library and the CLI", async () => {
@@ -147,7 +150,7 @@ Deno.test("a huge envelope (33 MiB, over the 32 MiB limit) is ENVELOPE_MALFORMED
   huge.set(head, 0);
   huge.set(tail, huge.length - tail.length);
   const options = { now: Date.UTC(2026, 2, 1, 12), keys: [] };
-  const report = await verifyEnvelope(huge, options);
+  const report = await verifyEnvelope(huge, ...splitTrust(options));
   assert.equal(report.verified, false);
   assert.equal(report.code, "ENVELOPE_MALFORMED");
   assert.deepEqual(report.checks.map((c) => c.id), ["envelope.parse"]);

@@ -19,12 +19,11 @@ import {
   preAuthEncoding,
   serializeEnvelope,
   type SubjectOptions,
-  trustedKeyFromPem,
   type VerificationReport,
   verifyEnvelope,
-  type VerifyEnvelopeOptions,
   verifyMany,
 } from "../../mod.ts";
+import { splitTrust, type TestOptions } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);
 const NOW = Date.UTC(2026, 2, 1, 12);
@@ -35,7 +34,7 @@ const KEY = (() => {
   return key;
 })();
 const PUBLIC_PEM = exportPublicKeyPem(KEY);
-const TRUSTED = trustedKeyFromPem(PUBLIC_PEM);
+const TRUSTED = { pem: PUBLIC_PEM };
 
 const ARTIFACT = encodeUtf8("app.tar: the bytes the operator holds\n");
 const D256 = encodeHex(digestBytes("sha256", ARTIFACT));
@@ -67,9 +66,9 @@ async function envelope(payload = statement(), type = INTOTO_PAYLOAD_TYPE): Prom
 
 function verify(
   input: string,
-  options: Partial<VerifyEnvelopeOptions> = {},
+  options: Partial<TestOptions> = {},
 ): Promise<VerificationReport> {
-  return verifyEnvelope(input, { now: NOW, keys: [TRUSTED], ...options });
+  return verifyEnvelope(input, ...splitTrust({ now: NOW, keys: [TRUSTED], ...options }));
 }
 
 function failed(report: VerificationReport): string[] {
@@ -252,7 +251,7 @@ Deno.test("verifyEnvelope() fails closed when the payload is no statement to bin
 });
 
 Deno.test("verifyEnvelope() rejects malformed subject options as misuse (TypeError)", async () => {
-  const bad: Partial<VerifyEnvelopeOptions>[] = [
+  const bad: Partial<TestOptions>[] = [
     { artifactDigest: ["sha256:XYZ"] },
     { artifactDigest: [`md5:${"0".repeat(32)}`] },
     { artifactDigest: `sha256:${D256}` as unknown as string[] },
@@ -286,20 +285,26 @@ Deno.test("verifyMany() applies the subject options to every envelope, as verify
     // Workers receive the options as data: the artifact's digests cross the boundary (bytes are
     // hashed once in the calling thread).
     for (const workers of v === 1 ? [false, true] : [false]) {
-      const result = await verifyMany(items, {
-        now: NOW,
-        keys: [{ pem: PUBLIC_PEM }],
-        workers,
-        concurrency: 2,
-        ...subject,
-      });
-      for (const [i, item] of items.entries()) {
-        const alone = await verifyEnvelope(item.bytes, {
+      const result = await verifyMany(
+        items,
+        ...splitTrust({
           now: NOW,
-          keys: [TRUSTED],
-          name: item.name,
+          keys: [{ pem: PUBLIC_PEM }],
+          workers,
+          concurrency: 2,
           ...subject,
-        });
+        }),
+      );
+      for (const [i, item] of items.entries()) {
+        const alone = await verifyEnvelope(
+          item.bytes,
+          ...splitTrust({
+            now: NOW,
+            keys: [TRUSTED],
+            name: item.name,
+            ...subject,
+          }),
+        );
         assert.deepEqual(result.reports[i]!.report, alone, `${JSON.stringify(subject)} ${i}`);
       }
       const codes = result.reports.map((r) => r.report.code ?? null);
@@ -310,7 +315,7 @@ Deno.test("verifyMany() applies the subject options to every envelope, as verify
     }
   }
   await assert.rejects(
-    () => verifyMany(items, { now: NOW, artifactDigest: ["sha256:nothex"] }),
+    () => verifyMany(items, ...splitTrust({ now: NOW, artifactDigest: ["sha256:nothex"] })),
     TypeError,
   );
 });

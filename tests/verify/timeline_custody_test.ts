@@ -19,26 +19,24 @@ import {
   sha256,
   signEnvelope,
   type Signer,
-  type TrustedKey,
-  trustedKeyFromPem,
   type TrustedKeyOptions,
   verifyTimeline,
-  type VerifyTimelineOptions,
 } from "../../mod.ts";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
+import { type KeySource, timelineArgs, type TimelineTestOptions } from "./_trust.ts";
 
 const SEED_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");
 
 function custodian(seedByte: number): {
   signer: Signer;
-  trusted: (options?: TrustedKeyOptions) => TrustedKey;
+  trusted: (options?: TrustedKeyOptions) => KeySource;
 } {
   const pkcs8 = new Uint8Array(48);
   pkcs8.set(SEED_PREFIX);
   pkcs8.fill(seedByte, 16);
   const key = importPkcs8(pkcs8);
   const pem = exportPublicKeyPem(key);
-  return { signer: createSigner(key), trusted: (options) => trustedKeyFromPem(pem, options) };
+  return { signer: createSigner(key), trusted: (options) => ({ pem, options }) };
 }
 
 const IR = custodian(1); // "ir@example.org"
@@ -49,7 +47,7 @@ const NOW = Date.UTC(2026, 2, 1);
 const tsa = fixtureTsa();
 const tsaRoots = decodePemAll(tsa.rootPem, { label: "CERTIFICATE" }).map((b) => b.bytes);
 
-const bound = (revokedAt?: string): TrustedKey[] => [
+const bound = (revokedAt?: string): KeySource[] => [
   IR.trusted({ custodians: ["ir@example.org"] }),
   COURIER.trusted({ custodians: ["courier@example.org"] }),
   LAB.trusted({
@@ -87,8 +85,10 @@ async function timeline(
 const signatureOf = (entry: Uint8Array) => parseEnvelope(entry).signatures[0]!.sigBytes;
 const head = (entry: Uint8Array) => `sha256:${sha256(entry).toHex()}`;
 
-function verify(entries: Uint8Array[], options: Partial<VerifyTimelineOptions> = {}) {
-  return verifyTimeline(entries, { now: NOW, trust: { keys: bound() }, ...options });
+function verify(entries: Uint8Array[], options: Partial<TimelineTestOptions> = {}) {
+  return verifyTimeline(
+    ...timelineArgs(entries, { now: NOW, trust: { keys: bound() }, ...options }),
+  );
 }
 
 Deno.test("verifyTimeline() verifies when every actor is a custodian of the key that signed", async () => {
@@ -128,25 +128,27 @@ Deno.test("verifyTimeline() rejects an entry signed by a key in another custodia
 Deno.test("verifyTimeline() fails a policy that binds no custodian unless unbound custodians are allowed", async () => {
   const entries = await timeline();
   const keys = [IR.trusted(), COURIER.trusted(), LAB.trusted()];
-  const unbound = await verifyTimeline(entries, { now: NOW, keys });
+  const unbound = await verifyTimeline(...timelineArgs(entries, { now: NOW, keys }));
   assert.deepEqual(unbound.firstFailure, { index: 0, code: "CUSTODY_ACTOR_UNBOUND" });
   assert.match(unbound.checks.at(-1)!.message!, /--allow-unbound-custodians/);
-  const allowed = await verifyTimeline(entries, { now: NOW, keys, allowUnboundCustodians: true });
+  const allowed = await verifyTimeline(
+    ...timelineArgs(entries, { now: NOW, keys, allowUnboundCustodians: true }),
+  );
   assert.equal(allowed.verified, true);
   // A key without custodians in a policy that binds others is unbound too.
-  const partly = await verifyTimeline(entries, {
+  const partly = await verifyTimeline(...timelineArgs(entries, {
     now: NOW,
     keys: [...bound().slice(0, 2), LAB.trusted()],
-  });
+  }));
   assert.deepEqual(partly.firstFailure, { index: 2, code: "CUSTODY_ACTOR_UNBOUND" });
   // --key for the same key adds no freedom: the trust entry's custodians still bind it.
   const added = await timeline([...STEPS.slice(0, 2), { ...STEPS[2]!, actor: "mallory" }]);
-  const lifted = await verifyTimeline(added, {
+  const lifted = await verifyTimeline(...timelineArgs(added, {
     now: NOW,
     trust: { keys: bound() },
     keys: [LAB.trusted()],
     allowUnboundCustodians: true,
-  });
+  }));
   assert.deepEqual(lifted.firstFailure, { index: 2, code: "CUSTODY_ACTOR_MISMATCH" });
 });
 
@@ -154,48 +156,48 @@ Deno.test("verifyTimeline() a revoked custodian key cannot backdate an entry by 
   // The lab's key is revoked at 09:00 on 02-11; the entry claims 08:15 that day.
   const entries = await timeline();
   const trust = { keys: bound("2026-02-11T09:00:00Z") };
-  const report = await verifyTimeline(entries, { now: NOW, trust });
+  const report = await verifyTimeline(...timelineArgs(entries, { now: NOW, trust }));
   assert.deepEqual(report.firstFailure, { index: 2, code: "KEY_REVOKED" });
   assert.match(report.checks[0]!.message!, /revoked at 2026-02-11T09:00:00Z/);
   // A token over the entry's signature proves it existed before the revocation.
   const sig = signatureOf(entries[2]!);
-  const before = await verifyTimeline(entries, {
+  const before = await verifyTimeline(...timelineArgs(entries, {
     now: NOW,
     trust,
     tsaRoots,
     timestamps: [undefined, undefined, [tsa.stamp(sig, "2026-02-11T08:16:00Z")]],
-  });
+  }));
   assert.equal(before.verified, true, JSON.stringify(before.checks));
   assert.deepEqual(before.entries[2]!.report.time, {
     value: "2026-02-11T08:16:00Z",
     source: "rfc3161",
   });
-  const after = await verifyTimeline(entries, {
+  const after = await verifyTimeline(...timelineArgs(entries, {
     now: NOW,
     trust,
     tsaRoots,
     timestamps: [undefined, undefined, [tsa.stamp(sig, "2026-02-11T09:30:00Z")]],
-  });
+  }));
   assert.deepEqual(after.firstFailure, { index: 2, code: "KEY_REVOKED" });
   // Without TSA roots a token proves nothing: it is reported as ignored.
-  const noRoots = await verifyTimeline(entries, {
+  const noRoots = await verifyTimeline(...timelineArgs(entries, {
     now: NOW,
     trust,
     timestamps: [undefined, undefined, [tsa.stamp(sig, "2026-02-11T08:16:00Z")]],
-  });
+  }));
   assert.deepEqual(noRoots.firstFailure, { index: 2, code: "KEY_REVOKED" });
   const ignored = noRoots.entries[2]!.report.checks.find((c) => c.id === "timestamp.rfc3161")!;
   assert.equal(ignored.ok, true);
   assert.match(ignored.message!, /^Ignored \(not a time source\): no TSA roots/);
   // A token of another entry does not lend its time.
-  const borrowed = await verifyTimeline(entries, {
+  const borrowed = await verifyTimeline(...timelineArgs(entries, {
     now: NOW,
     trust,
     tsaRoots,
     timestamps: [undefined, undefined, [
       tsa.stamp(signatureOf(entries[1]!), "2026-02-10T12:00:00Z"),
     ]],
-  });
+  }));
   assert.deepEqual(borrowed.firstFailure, { index: 2, code: "TIMESTAMP_IMPRINT_MISMATCH" });
 });
 

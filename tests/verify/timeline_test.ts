@@ -10,7 +10,6 @@ import {
   FAILURE_CODES,
   hashLeaf,
   importPkcs8,
-  loadTrustPolicy,
   merkleRoot,
   parseRfc3339,
   parseTrustPolicy,
@@ -21,10 +20,7 @@ import {
   splitJsonLines,
   timelineMerkleRoot,
   type TimelineReport,
-  type TrustedKey,
-  trustedKeyFromPem,
   verifyTimeline,
-  type VerifyTimelineOptions,
 } from "../../mod.ts";
 import { parseDuration } from "../../cli/_args.ts";
 import {
@@ -32,6 +28,13 @@ import {
   TIMELINE_SUBJECT,
   type TimelineCase,
 } from "../../scripts/make_timeline_fixtures.ts";
+import {
+  type KeySource,
+  splitTrust,
+  timelineArgs,
+  type TimelineTestOptions,
+  trustOf,
+} from "./_trust.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIR = new URL("fixtures/timeline/", ROOT);
@@ -86,16 +89,16 @@ async function inputsOf(
 }
 
 /** The library options the CLI flags of a case stand for. */
-async function optionsOf(args: TimelineCase["args"]): Promise<VerifyTimelineOptions> {
-  const keys: TrustedKey[] = [];
+async function optionsOf(args: TimelineCase["args"]): Promise<TimelineTestOptions> {
+  const keys: KeySource[] = [];
   for (const key of args.key ?? []) {
-    keys.push(trustedKeyFromPem(await Deno.readTextFile(new URL(key, DIR)), { name: key }));
+    keys.push({ pem: await Deno.readTextFile(new URL(key, DIR)), options: { name: key } });
   }
   return {
     now: parseRfc3339(args.now),
-    trust: args.trust === undefined
+    trustPolicy: args.trust === undefined
       ? undefined
-      : loadTrustPolicy(parseTrustPolicy(await Deno.readFile(new URL(args.trust, DIR)))),
+      : parseTrustPolicy(await Deno.readFile(new URL(args.trust, DIR))),
     keys,
     notAfter: args.notAfter === undefined ? undefined : parseRfc3339(args.notAfter),
     skew: args.skew === undefined ? undefined : parseDuration("--skew", args.skew),
@@ -113,7 +116,7 @@ async function optionsOf(args: TimelineCase["args"]): Promise<VerifyTimelineOpti
 
 async function verifyCase(c: TimelineCase): Promise<TimelineReport> {
   const { entries, timestamps } = await inputsOf(c);
-  return await verifyTimeline(entries, { ...await optionsOf(c.args), timestamps });
+  return await verifyTimeline(...timelineArgs(entries, { ...await optionsOf(c.args), timestamps }));
 }
 
 Deno.test("every fixtures/timeline case gives its exact verdict, code and entry index", async () => {
@@ -177,8 +180,8 @@ Deno.test("verifyTimeline() gives the same verdict for separate files and JSON L
   const lines = await entriesOf({ file: "valid.jsonl" });
   assert.equal(files.length, 4);
   assert.deepEqual(lines, files);
-  const fromFiles = await verifyTimeline(files, options);
-  const fromLines = await verifyTimeline(lines, options);
+  const fromFiles = await verifyTimeline(...timelineArgs(files, options));
+  const fromLines = await verifyTimeline(...timelineArgs(lines, options));
   assert.equal(canonicalize(fromFiles), canonicalize(fromLines));
   assert.equal(fromFiles.verified, true);
   assert.deepEqual(fromFiles.checks.map((c) => [c.id, c.ok]), [
@@ -239,18 +242,20 @@ Deno.test("verifyTimeline() anchors: the RFC 9162 root of the entries' sha256 di
   const expected = "sha256:" + merkleRoot(entries.map((e) => hashLeaf(sha256(e)))).toHex();
   assert.equal(timelineMerkleRoot(entries), expected);
   for (const merkleRoot of [expected, expected.slice(7), expected.slice(7).toUpperCase()]) {
-    const report = await verifyTimeline(entries, { ...options, merkleRoot });
+    const report = await verifyTimeline(...timelineArgs(entries, { ...options, merkleRoot }));
     assert.equal(report.verified, true);
     assert.deepEqual(report.checks.at(-1), { id: "timeline.anchor", ok: true });
   }
-  const wrong = await verifyTimeline(entries, { ...options, merkleRoot: "00".repeat(32) });
+  const wrong = await verifyTimeline(
+    ...timelineArgs(entries, { ...options, merkleRoot: "00".repeat(32) }),
+  );
   assert.equal(wrong.verified, false);
   assert.equal(wrong.code, "MERKLE_ROOT_MISMATCH");
   assert.equal(wrong.firstFailure, undefined);
   assert.ok(wrong.entries.every((e) => e.verified));
   assert.equal(wrong.checks.at(-1)?.id, "timeline.anchor");
   await assert.rejects(
-    () => verifyTimeline(entries, { ...options, merkleRoot: "sha256:zz" }),
+    () => verifyTimeline(...timelineArgs(entries, { ...options, merkleRoot: "sha256:zz" })),
     RangeError,
   );
 });
@@ -273,8 +278,7 @@ Deno.test("verifyTimeline() points at every broken entry, not only the first", a
     null,
   ]);
   const reordered = await verifyTimeline(
-    await entriesOf({ file: "negative/reordered.jsonl" }),
-    options,
+    ...timelineArgs(await entriesOf({ file: "negative/reordered.jsonl" }), options),
   );
   assert.deepEqual(reordered.entries.map((e) => e.code ?? null), [
     null,
@@ -287,8 +291,7 @@ Deno.test("verifyTimeline() points at every broken entry, not only the first", a
     /entry 1.*sequence is 2, expected 1.*and 1 more entry\)$/s,
   );
   const malformed = await verifyTimeline(
-    await entriesOf({ file: "negative/malformed-line.jsonl" }),
-    options,
+    ...timelineArgs(await entriesOf({ file: "negative/malformed-line.jsonl" }), options),
   );
   assert.deepEqual(malformed.entries.map((e) => e.code ?? null), [
     null,
@@ -302,25 +305,33 @@ Deno.test("verifyTimeline() points at every broken entry, not only the first", a
 Deno.test("verifyTimeline() names the entries given in options.names", async () => {
   const entries = await entriesOf({ dir: "negative/gap" });
   const options = await optionsOf({ trust: "trust.json", now: "2026-03-01T12:00:00Z" });
-  const report = await verifyTimeline(entries, {
+  const report = await verifyTimeline(...timelineArgs(entries, {
     ...options,
     names: ["gap/E0.dsse.json", "gap/E1.dsse.json", "gap/E3.dsse.json"],
-  });
+  }));
   assert.deepEqual(report.firstFailure, { index: 2, code: "TIMELINE_GAP" });
   assert.match(report.checks[1]!.message!, /^Reject "gap\/E3\.dsse\.json": its sequence is 3/);
 });
 
 Deno.test("verifyTimeline() rejects misuse with TypeError or RangeError", async () => {
   const now = Date.UTC(2026, 2, 1);
-  await assert.rejects(() => verifyTimeline("x" as never, { now }), TypeError);
-  await assert.rejects(() => verifyTimeline(["x"] as never, { now }), TypeError);
-  await assert.rejects(() => verifyTimeline([], { now: Number.NaN }), RangeError);
-  await assert.rejects(() => verifyTimeline([], { now, skew: -1 }), RangeError);
-  await assert.rejects(() => verifyTimeline([], { now, merkleRoot: "abc" }), RangeError);
+  const trust = trustOf({});
+  await assert.rejects(() => verifyTimeline("x" as never, trust, { now }), TypeError);
+  await assert.rejects(() => verifyTimeline(["x"] as never, trust, { now }), TypeError);
+  await assert.rejects(
+    () => verifyTimeline([], trust, { now, timestamps: [new Uint8Array(1)] }),
+    TypeError,
+  );
+  await assert.rejects(() => verifyTimeline(...timelineArgs([], { now: Number.NaN })), RangeError);
+  await assert.rejects(() => verifyTimeline(...timelineArgs([], { now, skew: -1 })), RangeError);
+  await assert.rejects(
+    () => verifyTimeline(...timelineArgs([], { now, merkleRoot: "abc" })),
+    RangeError,
+  );
 });
 
 Deno.test("verifyTimeline() of no entries fails with TIMELINE_EMPTY and no index", async () => {
-  const report = await verifyTimeline([], { now: Date.UTC(2026, 2, 1) });
+  const report = await verifyTimeline(...timelineArgs([], { now: Date.UTC(2026, 2, 1) }));
   assert.equal(report.verified, false);
   assert.equal(report.code, "TIMELINE_EMPTY");
   assert.equal(report.firstFailure, undefined);
@@ -332,12 +343,12 @@ Deno.test("verifyTimeline() of no entries fails with TIMELINE_EMPTY and no index
 
 const SEED_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");
 
-function testSigner(seedByte: number): { signer: Signer; key: TrustedKey } {
+function testSigner(seedByte: number): { signer: Signer; key: KeySource } {
   const pkcs8 = new Uint8Array(48);
   pkcs8.set(SEED_PREFIX);
   pkcs8.fill(seedByte, 16);
   const key = importPkcs8(pkcs8);
-  return { signer: createSigner(key), key: trustedKeyFromPem(exportPublicKeyPem(key)) };
+  return { signer: createSigner(key), key: { pem: exportPublicKeyPem(key) } };
 }
 
 const A = testSigner(1);
@@ -357,7 +368,7 @@ Deno.test("verifyTimeline() reports a first entry with a previous link as TIMELI
     event: { type: "collected", actor: "a", at: "2026-02-01T00:00:00Z" },
   });
   statement.predicate.sequence = 0;
-  const report = await verifyTimeline([await signed(statement)], BASE);
+  const report = await verifyTimeline([await signed(statement)], ...splitTrust(BASE));
   assert.deepEqual(report.firstFailure, { index: 0, code: "TIMELINE_LINK_BROKEN" });
   assert.deepEqual(
     report.entries[0]!.report.checks.filter((c) => !c.ok).map((c) => c.id),
@@ -396,7 +407,7 @@ Deno.test("verifyTimeline() reports a non-custody or malformed payload as TIMELI
     { entry: badTime, first: "TIMELINE_ENTRY_INVALID" },
   ];
   for (const { entry, first } of cases) {
-    const report = await verifyTimeline([e0.bytes, entry], BASE);
+    const report = await verifyTimeline([e0.bytes, entry], ...splitTrust(BASE));
     assert.deepEqual(report.firstFailure, { index: 1, code: first });
     const custody = report.entries[1]!.report.checks.find((c) => c.id === "custody.statement");
     assert.equal(custody?.code, "TIMELINE_ENTRY_INVALID");
@@ -427,7 +438,7 @@ Deno.test("verifyTimeline() compares subjects by name and digest set", async () 
       previous: e0.bytes,
       event: { type: "stored", actor: "a", at: at(2) },
     });
-    const report = await verifyTimeline([e0.bytes, await signed(e1)], BASE);
+    const report = await verifyTimeline([e0.bytes, await signed(e1)], ...splitTrust(BASE));
     verdicts.push(report.code ?? null);
   }
   assert.deepEqual(verdicts, [null, "TIMELINE_SUBJECT_MISMATCH", "TIMELINE_SUBJECT_MISMATCH"]);
@@ -446,7 +457,10 @@ Deno.test("verifyTimeline() accepts equal event times even with skew 0", async (
     entries.push(next.bytes);
     previous = next.bytes;
   }
-  assert.equal((await verifyTimeline(entries, { ...BASE, skew: 0 })).verified, true);
+  assert.equal(
+    (await verifyTimeline(...timelineArgs(entries, { ...BASE, skew: 0 }))).verified,
+    true,
+  );
 });
 
 Deno.test("verifyTimeline() verifies a 2,000-entry timeline built by appendCustodyEvent()", async () => {
@@ -465,7 +479,7 @@ Deno.test("verifyTimeline() verifies a 2,000-entry timeline built by appendCusto
     entries.push(bytes);
     previous = bytes;
   }
-  const report = await verifyTimeline(entries, BASE);
+  const report = await verifyTimeline(...timelineArgs(entries, BASE));
   assert.equal(report.verified, true);
   assert.equal(report.entries.length, 2000);
   assert.equal(report.entries[1999]!.sequence, 1999);

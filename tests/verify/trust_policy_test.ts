@@ -2,11 +2,19 @@ import assert from "node:assert/strict";
 import { ParseError, type Problem, ValidationError } from "../../lib/encoding/errors.ts";
 import { exportPublicKeyPem, importKeyPem } from "../../lib/keys/key_pem.ts";
 import {
-  loadTrustPolicy,
   parseTrustPolicy,
   trustedKeyFromPem,
   validateTrustPolicy,
 } from "../../lib/verify/trust_policy.ts";
+import {
+  compileTrust,
+  loadTrustMaterial,
+  type TrustSources,
+} from "../../lib/verify/trust_material.ts";
+
+/** The trust policy, loaded and compiled as every verifier uses it. */
+const loadTrustPolicy = (trustPolicy: TrustSources["trustPolicy"]) =>
+  compileTrust(loadTrustMaterial({ trustPolicy }));
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);
 const pemOf = (name: string) => Deno.readTextFileSync(new URL(`test-only-${name}.pub.pem`, KEYS));
@@ -161,7 +169,7 @@ Deno.test("parseTrustPolicy() reports every problem at once, naming the file", (
   });
 });
 
-Deno.test("loadTrustPolicy() names the key entry /keys/i whose PEM is bad", () => {
+Deno.test("loadTrustMaterial() names the trust policy key entry /keys/i whose PEM is bad", () => {
   const bad = [
     "not a pem",
     "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",

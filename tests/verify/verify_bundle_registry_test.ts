@@ -12,10 +12,10 @@ import {
   encodeHex,
   type VerificationReport,
   verifyBundle,
-  type VerifyBundleOptions,
 } from "../../mod.ts";
 import { runCli } from "../cli/_io.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust, type TestOptions } from "./_trust.ts";
 
 const SET = vectorSet("sigstore-real-world");
 const NOW = Date.parse("2026-12-01T00:00:00Z");
@@ -33,15 +33,18 @@ async function load(name: string): Promise<Json> {
 
 async function run(
   bundle: Json,
-  options: Partial<VerifyBundleOptions> = {},
+  options: Partial<TestOptions> = {},
 ): Promise<VerificationReport> {
-  return await verifyBundle(JSON.stringify(bundle), {
-    trustedRoot: await SET.read("files/trust/public-good.trusted_root.json"),
-    identity: IDENTITY,
-    artifact: await SET.read("files/sigstore-java/artifact.txt"),
-    now: NOW,
-    ...options,
-  });
+  return await verifyBundle(
+    JSON.stringify(bundle),
+    ...splitTrust({
+      trustedRoot: await SET.read("files/trust/public-good.trusted_root.json"),
+      identity: IDENTITY,
+      artifact: await SET.read("files/sigstore-java/artifact.txt"),
+      now: NOW,
+      ...options,
+    }),
+  );
 }
 
 function failed(report: VerificationReport): string[] {

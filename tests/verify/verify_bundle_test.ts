@@ -3,13 +3,11 @@ import {
   decodeBase64,
   encodeBase64,
   parseSigstoreBundle,
-  parseTrustedRoot,
-  type TrustedRoot,
   type VerificationReport,
   verifyBundle,
-  type VerifyBundleOptions,
 } from "../../mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { splitTrust, type TestOptions } from "./_trust.ts";
 
 const CONFORMANCE = vectorSet("sigstore-conformance");
 const PYTHON = vectorSet("sigstore-python");
@@ -24,8 +22,8 @@ const IDENTITY = {
 const NOW = Date.parse("2026-11-26T00:00:00Z");
 // Read only where the sets are present, so this module loads without ../shared.
 const ARTIFACT = CONFORMANCE.present ? await Deno.readFile(`${CASES}a.txt`) : new Uint8Array();
-const PRODUCTION_ROOT: TrustedRoot | undefined = PYTHON.present
-  ? parseTrustedRoot(await Deno.readFile(PRODUCTION))
+const PRODUCTION_ROOT: Uint8Array | undefined = PYTHON.present
+  ? await Deno.readFile(PRODUCTION)
   : undefined;
 
 // deno-lint-ignore no-explicit-any
@@ -48,15 +46,18 @@ function flip(b64: string, index: number): string {
 
 async function run(
   bundle: Json,
-  options: Partial<VerifyBundleOptions> = {},
+  options: Partial<TestOptions> = {},
 ): Promise<VerificationReport> {
-  return await verifyBundle(JSON.stringify(bundle), {
-    trustedRoot: PRODUCTION_ROOT!,
-    identity: IDENTITY,
-    artifact: ARTIFACT,
-    now: NOW,
-    ...options,
-  });
+  return await verifyBundle(
+    JSON.stringify(bundle),
+    ...splitTrust({
+      trustedRoot: PRODUCTION_ROOT!,
+      identity: IDENTITY,
+      artifact: ARTIFACT,
+      now: NOW,
+      ...options,
+    }),
+  );
 }
 
 function failedCodes(report: VerificationReport): string[] {
@@ -239,11 +240,15 @@ vectorTest(SETS, "verifyBundle() reports an invalid trusted root and rejects mis
   const report = await run(bundle, { trustedRoot: "{}" });
   assert.deepEqual(failedCodes(report), ["root.parse:TRUSTED_ROOT_INVALID"]);
   await assert.rejects(
-    () => verifyBundle("{}", { trustedRoot: PRODUCTION_ROOT!, now: NOW }),
+    () => verifyBundle("{}", ...splitTrust({ trustedRoot: PRODUCTION_ROOT!, now: NOW })),
     TypeError,
   );
   await assert.rejects(
-    () => verifyBundle("{}", { trustedRoot: PRODUCTION_ROOT!, identity: {}, now: Number.NaN }),
+    () =>
+      verifyBundle(
+        "{}",
+        ...splitTrust({ trustedRoot: PRODUCTION_ROOT!, identity: {}, now: Number.NaN }),
+      ),
     RangeError,
   );
 });

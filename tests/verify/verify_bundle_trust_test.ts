@@ -14,10 +14,8 @@ import assert from "node:assert/strict";
 import {
   type CertificateIdentityPolicy,
   githubIdentityPolicy,
-  parseTrustedRoot,
   type VerificationReport,
   verifyBundle,
-  type VerifyBundleOptions,
   verifyTimestamp,
 } from "../../mod.ts";
 import { buildToken } from "./_tsa_builder.ts";
@@ -35,6 +33,7 @@ import {
   T_START,
   trustedRootJson,
 } from "./_bundle_builder.ts";
+import { splitTrust, type TestOptions } from "./_trust.ts";
 
 const GHA = "https://token.actions.githubusercontent.com";
 const SAN = "https://github.com/octo-org/app/.github/workflows/release.yml@refs/heads/main";
@@ -75,15 +74,18 @@ const CURRENT = bundleJson(currentLeaf, [{ tsa: newTsa, genTime: SIGNED }]);
 
 async function verify(
   bundle: string,
-  options: Partial<VerifyBundleOptions> = {},
+  options: Partial<TestOptions> = {},
 ): Promise<VerificationReport> {
-  return await verifyBundle(bundle, {
-    trustedRoot: ROOT,
-    identity: { subject: SAN, issuer: GHA },
-    artifact: ARTIFACT,
-    now: NOW,
-    ...options,
-  });
+  return await verifyBundle(
+    bundle,
+    ...splitTrust({
+      trustedRoot: ROOT,
+      identity: { subject: SAN, issuer: GHA },
+      artifact: ARTIFACT,
+      now: NOW,
+      ...options,
+    }),
+  );
 }
 
 function failed(report: VerificationReport): string[] {
@@ -405,7 +407,7 @@ vectorTest(
   REAL,
   "verifyBundle() verifies the GitHub-instance bundles with the root's derived policy",
   async () => {
-    const github = parseTrustedRoot(await REAL.read("files/trust/github.trusted_root.json"));
+    const github = await REAL.read("files/trust/github.trusted_root.json");
     const rows: [string, CertificateIdentityPolicy, string, string][] = [
       [
         "files/cli-cli/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl",
@@ -430,12 +432,15 @@ vectorTest(
       ],
     ];
     for (const [file, identity, digest, time] of rows) {
-      const report = await verifyBundle(await REAL.read(file), {
-        trustedRoot: github,
-        identity,
-        artifact: { digest: `sha256:${digest}` },
-        now: DECEMBER,
-      });
+      const report = await verifyBundle(
+        await REAL.read(file),
+        ...splitTrust({
+          trustedRoot: github,
+          identity,
+          artifact: { digest: `sha256:${digest}` },
+          now: DECEMBER,
+        }),
+      );
       assert.deepEqual(failed(report), [], file);
       assert.equal(report.time.source, "rfc3161");
       assert.ok(report.time.value.startsWith(time), `${file}: ${report.time.value}`);
@@ -456,8 +461,8 @@ vectorTest(
   async () => {
     const bundle = await GO.read("bundles/sigstore.js@2.0.0-provenance.sigstore.json");
     const trustedRoot = await GO.read("trusted-roots/public-good.json");
-    const run = (options: Partial<VerifyBundleOptions>) =>
-      verifyBundle(bundle, { trustedRoot, identity: {}, now: DECEMBER, ...options });
+    const run = (options: Partial<TestOptions>) =>
+      verifyBundle(bundle, ...splitTrust({ trustedRoot, identity: {}, now: DECEMBER, ...options }));
     // The root lists a tlog and a TSA: one entry is required, no timestamp.
     const defaults = await run({});
     assert.deepEqual(failed(defaults), []);

@@ -14,16 +14,10 @@ import {
 import { createSigner, type CreateSignerOptions } from "../../lib/crypto/local_signer.ts";
 import { FAILURE_CODES } from "../../lib/verify/codes.ts";
 import type { VerificationReport } from "../../lib/verify/report.ts";
-import {
-  type TrustedKey,
-  trustedKeyFromPem,
-  type TrustedKeyOptions,
-} from "../../lib/verify/trust_policy.ts";
-import {
-  DEFAULT_SKEW_MS,
-  verifyEnvelope,
-  type VerifyEnvelopeOptions,
-} from "../../lib/verify/verify_envelope.ts";
+import type { TrustedKeyOptions } from "../../lib/verify/trust_policy.ts";
+import type { VerifyOptions } from "../../lib/verify/options.ts";
+import { DEFAULT_SKEW_MS, verifyEnvelope } from "../../lib/verify/verify_envelope.ts";
+import { type KeySource, splitTrust, trustOf, type TrustParts } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);
 const NOW = Date.UTC(2026, 2, 1, 12);
@@ -43,8 +37,8 @@ const P256 = await privateKey("ecdsa-p256");
 const P384 = await privateKey("ecdsa-p384");
 const RSA = await privateKey("rsa-2048");
 
-function trusted(k: { key: PrivateKey }, options: TrustedKeyOptions = {}): TrustedKey {
-  return trustedKeyFromPem(exportPublicKeyPem(k.key), options);
+function trusted(k: { key: PrivateKey }, options: TrustedKeyOptions = {}): KeySource {
+  return { pem: exportPublicKeyPem(k.key), options };
 }
 
 const DIGEST = "c".repeat(64);
@@ -81,9 +75,10 @@ async function envelope(
 
 function verify(
   input: string | Uint8Array,
-  options: Partial<VerifyEnvelopeOptions>,
+  options: Partial<VerifyOptions> & TrustParts,
 ): Promise<VerificationReport> {
-  return verifyEnvelope(input, { now: NOW, ...options });
+  const [trust, rest] = splitTrust(options);
+  return verifyEnvelope(input, trust, { now: NOW, ...rest });
 }
 
 const ok = (report: VerificationReport) => {
@@ -334,7 +329,7 @@ Deno.test("verifyEnvelope() key validity window and revocation are checked at th
     validUntil: "2026-02-28T00:00:00Z",
   });
   const revoked = trusted(A, { revokedAt: "2026-02-15T00:00:00Z" });
-  const cases: [TrustedKey, string, string | undefined][] = [
+  const cases: [KeySource, string, string | undefined][] = [
     [windowed, "2026-02-10T00:00:00Z", undefined],
     [windowed, "2026-01-31T23:55:00Z", undefined],
     [windowed, "2026-01-31T23:54:59.999Z", "KEY_NOT_VALID_AT_TIME"],
@@ -564,12 +559,13 @@ Deno.test("verifyEnvelope() runs every check and reports the first failure's cod
 Deno.test("verifyEnvelope() rejects misuse with RangeError", async () => {
   const env = await envelope();
   const keys = [trusted(A)];
-  await assert.rejects(verifyEnvelope(env, { now: Number.NaN, keys }), RangeError);
+  await assert.rejects(verifyEnvelope(env, trustOf({ keys }), { now: Number.NaN }), RangeError);
   await assert.rejects(verify(env, { keys, skew: -1 }), RangeError);
   await assert.rejects(verify(env, { keys, skew: Number.POSITIVE_INFINITY }), RangeError);
   await assert.rejects(verify(env, { keys, threshold: 0 }), RangeError);
   await assert.rejects(verify(env, { keys, threshold: 1.5 }), RangeError);
-  await assert.rejects(verify(env, { trust: { keys, threshold: -2 } }), RangeError);
+  // A trust policy's threshold is checked when the trust material is loaded.
+  assert.throws(() => trustOf({ trust: { keys, threshold: -2 } }), { name: "ValidationError" });
 });
 
 Deno.test("verifyEnvelope() reports never contain key material", async () => {

@@ -19,13 +19,10 @@ import {
 } from "../../lib/model/dsse.ts";
 import { createSigner } from "../../lib/crypto/local_signer.ts";
 import type { VerificationReport } from "../../lib/verify/report.ts";
-import {
-  type TrustedKey,
-  trustedKeyFromPem,
-  type TrustedKeyOptions,
-} from "../../lib/verify/trust_policy.ts";
-import { verifyEnvelope, type VerifyEnvelopeOptions } from "../../lib/verify/verify_envelope.ts";
+import type { TrustedKeyOptions } from "../../lib/verify/trust_policy.ts";
+import { verifyEnvelope } from "../../lib/verify/verify_envelope.ts";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
+import { type KeySource, splitTrust, type TestOptions } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);
 const NOW = Date.UTC(2026, 2, 1, 12);
@@ -42,8 +39,8 @@ const A = await privateKey("ed25519-a");
 const B = await privateKey("ed25519-b");
 const U = await privateKey("ed25519-untrusted");
 
-function trusted(key: PrivateKey, options: TrustedKeyOptions = {}): TrustedKey {
-  return trustedKeyFromPem(exportPublicKeyPem(key), options);
+function trusted(key: PrivateKey, options: TrustedKeyOptions = {}): KeySource {
+  return { pem: exportPublicKeyPem(key), options: options };
 }
 
 const payload = canonicalBytes({
@@ -65,9 +62,9 @@ function envelope(signatures: { keyid?: string; sig: Uint8Array }[]): string {
 
 function verify(
   input: string,
-  options: Partial<VerifyEnvelopeOptions>,
+  options: Partial<TestOptions>,
 ): Promise<VerificationReport> {
-  return verifyEnvelope(input, { now: NOW, tsaRoots, ...options });
+  return verifyEnvelope(input, ...splitTrust({ now: NOW, tsaRoots, ...options }));
 }
 
 const revokedA = () => trusted(A, { revokedAt: REVOKED_AT });

@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { verifyMany, type VerifyManyItem } from "../../mod.ts";
+import { splitTrust } from "./_trust.ts";
 
 const NOW = Date.UTC(2026, 2, 1, 12);
 
@@ -33,11 +34,14 @@ function source(count: number, size: number) {
 
 Deno.test("verifyMany() holds about 64 MiB of envelopes in flight, not 256 large ones", async () => {
   const big = source(120, 4 * 1024 * 1024);
-  const result = await verifyMany(big.items(), {
-    now: NOW,
-    workers: false,
-    onReport: big.onReport,
-  });
+  const result = await verifyMany(
+    big.items(),
+    ...splitTrust({
+      now: NOW,
+      workers: false,
+      onReport: big.onReport,
+    }),
+  );
   assert.equal(result.summary.total, 120);
   assert.deepEqual(result.summary.codes, { ENVELOPE_MALFORMED: 120 });
   // 64 MiB in flight plus the chunk being filled: 4 MiB envelopes, about 20 at most.
@@ -47,14 +51,17 @@ Deno.test("verifyMany() holds about 64 MiB of envelopes in flight, not 256 large
 Deno.test("verifyMany(): small envelopes are still verified in chunks, reports in input order", async () => {
   const small = source(1000, 100);
   const names: string[] = [];
-  const result = await verifyMany(small.items(), {
-    now: NOW,
-    workers: false,
-    onReport: (name) => {
-      small.onReport();
-      names.push(name);
-    },
-  });
+  const result = await verifyMany(
+    small.items(),
+    ...splitTrust({
+      now: NOW,
+      workers: false,
+      onReport: (name: string) => {
+        small.onReport();
+        names.push(name);
+      },
+    }),
+  );
   assert.equal(result.summary.total, 1000);
   assert.deepEqual(names, Array.from({ length: 1000 }, (_, i) => `item-${i}`));
   // The count window (chunks of 32, 8 in flight) is what bounds small envelopes.

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { parseRfc3339 } from "../../lib/encoding/time.ts";
+import { decodePemAll } from "../../lib/encoding/pem.ts";
 import {
-  loadTrustPolicy,
   parseTrustPolicy,
   summarizeReports,
-  type TrustedKey,
-  trustedKeyFromPem,
   type VerificationReport,
   verifyEnvelope,
   verifyMany,
   type VerifyManyItem,
-  type VerifyManyKey,
 } from "../../mod.ts";
 import { parseDuration } from "../../cli/_args.ts";
 import type { NegativeCase } from "../../scripts/make_negative_fixtures.ts";
+import { type KeySource, splitTrust, trustOf } from "./_trust.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const NEG = new URL("fixtures/negative/", ROOT);
@@ -37,8 +35,8 @@ async function mixedCorpus(): Promise<VerifyManyItem[]> {
 }
 
 /** Every public key of the fixtures, as CLI `--key` would take it (DER or P1363 ECDSA). */
-async function allKeys(): Promise<VerifyManyKey[]> {
-  const keys: VerifyManyKey[] = [];
+async function allKeys(): Promise<KeySource[]> {
+  const keys: KeySource[] = [];
   for (const dir of ["fixtures/keys/", "fixtures/negative/keys/"]) {
     const names: string[] = [];
     for await (const e of Deno.readDir(new URL(dir, ROOT))) {
@@ -54,18 +52,21 @@ async function allKeys(): Promise<VerifyManyKey[]> {
   return keys;
 }
 
-function toTrusted(keys: readonly VerifyManyKey[]): TrustedKey[] {
-  return keys.map((k) => trustedKeyFromPem(k.pem, k.options));
+function toTrusted(keys: readonly KeySource[]): KeySource[] {
+  return keys.map((k) => ({ pem: k.pem, options: k.options }));
 }
 
 async function oneByOne(
   items: readonly VerifyManyItem[],
-  keys: readonly VerifyManyKey[],
+  keys: readonly KeySource[],
 ): Promise<{ name: string; report: VerificationReport }[]> {
   const trusted = toTrusted(keys);
   const out = [];
   for (const { name, bytes } of items) {
-    out.push({ name, report: await verifyEnvelope(bytes, { now: NOW, keys: trusted, name }) });
+    out.push({
+      name,
+      report: await verifyEnvelope(bytes, ...splitTrust({ now: NOW, keys: trusted, name })),
+    });
   }
   return out;
 }
@@ -106,7 +107,7 @@ Deno.test("verifyMany() equals verifyEnvelope() one by one on the mixed corpus, 
   ];
   for (const mode of modes) {
     for (const input of [items, slowly(items)]) {
-      const result = await verifyMany(input, { now: NOW, keys, ...mode });
+      const result = await verifyMany(input, ...splitTrust({ now: NOW, keys, ...mode }));
       assert.equal(result.aborted, false);
       assert.deepEqual(result.reports, expected, JSON.stringify(mode));
       assert.deepEqual(result.summary, summary);
@@ -124,15 +125,18 @@ Deno.test("verifyMany() with workers: auto and 4 workers (workers past 512 envel
   assert.ok(items.length > 512);
   const expected = await oneByOne(items, keys);
   const seen: number[] = [];
-  const result = await verifyMany(slowly(items), {
-    now: NOW,
-    keys,
-    concurrency: 4,
-    onReport: (name, report, index) => {
-      seen.push(index);
-      assert.deepEqual({ name, report }, expected[index]);
-    },
-  });
+  const result = await verifyMany(
+    slowly(items),
+    ...splitTrust({
+      now: NOW,
+      keys,
+      concurrency: 4,
+      onReport: (name: string, report: VerificationReport, index: number) => {
+        seen.push(index);
+        assert.deepEqual({ name, report }, expected[index]);
+      },
+    }),
+  );
   assert.deepEqual(seen, items.map((_, i) => i));
   assert.deepEqual(result.reports, [], "onReport without keepReports keeps nothing");
   assert.deepEqual(result.summary, summarizeReports(expected.map((e) => e.report)));
@@ -143,7 +147,7 @@ async function caseOptions(c: NegativeCase) {
   const trust = c.args.trust === undefined
     ? undefined
     : parseTrustPolicy(await Deno.readFile(new URL(c.args.trust, NEG)), { name: c.args.trust });
-  const keys: VerifyManyKey[] = [];
+  const keys: KeySource[] = [];
   for (const key of c.args.key ?? []) {
     keys.push({
       pem: await Deno.readTextFile(new URL(key, NEG)),
@@ -152,11 +156,19 @@ async function caseOptions(c: NegativeCase) {
   }
   return {
     now: parseRfc3339(c.args.now),
-    trust,
+    trustPolicy: trust,
     keys,
     signedAt: c.args.signedAt === undefined ? undefined : parseRfc3339(c.args.signedAt),
     notAfter: c.args.notAfter === undefined ? undefined : parseRfc3339(c.args.notAfter),
     skew: c.args.skew === undefined ? undefined : parseDuration("--skew", c.args.skew),
+    timestamps: c.args.timestamp === undefined
+      ? undefined
+      : await Promise.all(c.args.timestamp.map((t) => Deno.readFile(new URL(t, NEG)))),
+    tsaRoots: c.args.tsaRoots === undefined
+      ? undefined
+      : decodePemAll(await Deno.readTextFile(new URL(c.args.tsaRoots, NEG)), {
+        label: "CERTIFICATE",
+      }).map((block) => block.bytes),
     artifactDigest: c.args.artifactDigest,
     image: c.args.image,
     subjectName: c.args.subjectName,
@@ -165,9 +177,9 @@ async function caseOptions(c: NegativeCase) {
 }
 
 Deno.test("verifyMany() gives every fixtures/negative case its verdict and code, as verifyEnvelope does", async () => {
-  // Cases that share flags form one batch, in cases.json order.
-  // verifyMany takes no RFC 3161 tokens: cases with --timestamp run one by one (CLI, library).
-  const batchable = cases.filter((c) => c.args.timestamp === undefined);
+  // Cases that share flags form one batch, in cases.json order; RFC 3161 tokens included.
+  const batchable = cases;
+  assert.ok(cases.some((c) => c.args.timestamp !== undefined));
   const groups = new Map<string, NegativeCase[]>();
   for (const c of batchable) {
     const id = JSON.stringify(c.args);
@@ -182,17 +194,19 @@ Deno.test("verifyMany() gives every fixtures/negative case its verdict and code,
     })));
     const trusted = {
       ...options,
-      trust: options.trust === undefined ? undefined : loadTrustPolicy(options.trust),
       keys: toTrusted(options.keys),
     };
     for (const mode of [{ workers: false }, { workers: true, concurrency: 2 }]) {
-      const result = await verifyMany(items, { ...options, ...mode });
+      const result = await verifyMany(items, ...splitTrust({ ...options, ...mode }));
       for (const [i, c] of group.entries()) {
         const got = result.reports[i]!;
         assert.equal(got.name, c.file);
         assert.equal(got.report.verified, c.expect.verified, `${c.file}: ${c.why}`);
         assert.equal(got.report.code ?? null, c.expect.code, `${c.file}: ${c.why}`);
-        const alone = await verifyEnvelope(items[i]!.bytes, { ...trusted, name: c.file });
+        const alone = await verifyEnvelope(
+          items[i]!.bytes,
+          ...splitTrust({ ...trusted, name: c.file }),
+        );
         assert.deepEqual(got.report, alone, `${c.file}: ${c.why}`);
         checked++;
       }
@@ -209,18 +223,21 @@ Deno.test("verifyMany() stops on abort with a partial, in-order result", async (
   for (const workers of [false, true]) {
     const controller = new AbortController();
     const progress: number[] = [];
-    const result = await verifyMany(items, {
-      now: NOW,
-      keys,
-      workers,
-      concurrency: 2,
-      signal: controller.signal,
-      onProgress: (done, total) => {
-        assert.equal(total, 2000);
-        progress.push(done);
-        if (done >= 100) controller.abort();
-      },
-    });
+    const result = await verifyMany(
+      items,
+      ...splitTrust({
+        now: NOW,
+        keys,
+        workers,
+        concurrency: 2,
+        signal: controller.signal,
+        onProgress: (done: number, total: number | undefined) => {
+          assert.equal(total, 2000);
+          progress.push(done);
+          if (done >= 100) controller.abort();
+        },
+      }),
+    );
     assert.equal(result.aborted, true);
     const n = result.reports.length;
     assert.ok(n >= 100 && n < 2000, `${n} reports`);
@@ -230,7 +247,10 @@ Deno.test("verifyMany() stops on abort with a partial, in-order result", async (
     assert.deepEqual(result.reports, expected);
   }
   // Aborted before the start: nothing is verified.
-  const result = await verifyMany(items, { now: NOW, keys, signal: AbortSignal.abort() });
+  const result = await verifyMany(
+    items,
+    ...splitTrust({ now: NOW, keys, signal: AbortSignal.abort() }),
+  );
   assert.deepEqual(result, {
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
@@ -244,39 +264,52 @@ Deno.test("verifyMany() progress counts every envelope, ends at the total, never
   const keys = await allKeys();
   for (const workers of [false, true]) {
     const progress: [number, number | undefined][] = [];
-    const result = await verifyMany(slowly(items), {
-      now: NOW,
-      keys,
-      workers,
-      total: items.length,
-      onProgress: (done, total) => void progress.push([done, total]),
-    });
+    const result = await verifyMany(
+      slowly(items),
+      ...splitTrust({
+        now: NOW,
+        keys,
+        workers,
+        total: items.length,
+        onProgress: (done: number, total: number | undefined) => void progress.push([done, total]),
+      }),
+    );
     assert.equal(result.summary.total, items.length);
     assert.deepEqual(progress.at(-1), [items.length, items.length]);
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] > progress[i - 1]![0]);
   }
   // Without a known total, the callback says undefined.
   const seen: (number | undefined)[] = [];
-  await verifyMany(slowly(items), {
-    now: NOW,
-    keys,
-    onProgress: (_, total) => void seen.push(total),
-  });
+  await verifyMany(
+    slowly(items),
+    ...splitTrust({
+      now: NOW,
+      keys,
+      onProgress: (_: number, total: number | undefined) => void seen.push(total),
+    }),
+  );
   assert.ok(seen.length > 0 && seen.every((t) => t === undefined));
 });
 
 Deno.test("verifyMany() rejects misuse and bad keys before verifying anything", async () => {
   const items = await mixedCorpus();
-  await assert.rejects(() => verifyMany(items, { now: Number.NaN }), RangeError);
-  await assert.rejects(() => verifyMany(items, { now: NOW, skew: -1 }), RangeError);
-  await assert.rejects(() => verifyMany(items, { now: NOW, threshold: 0 }), RangeError);
-  await assert.rejects(() => verifyMany(items, { now: NOW, concurrency: 0 }), RangeError);
+  await assert.rejects(() => verifyMany(items, ...splitTrust({ now: Number.NaN })), RangeError);
+  await assert.rejects(() => verifyMany(items, ...splitTrust({ now: NOW, skew: -1 })), RangeError);
   await assert.rejects(
-    () => verifyMany(items, { now: NOW, keys: [{ pem: "not a key", options: { name: "k.pem" } }] }),
+    () => verifyMany(items, ...splitTrust({ now: NOW, threshold: 0 })),
+    RangeError,
+  );
+  await assert.rejects(
+    () => verifyMany(items, ...splitTrust({ now: NOW, concurrency: 0 })),
+    RangeError,
+  );
+  // A bad key is refused when the trust material is loaded, before any verifier runs.
+  assert.throws(
+    () => trustOf({ keys: [{ pem: "not a key", options: { name: "k.pem" } }] }),
     { name: "ParseError" },
   );
   // An empty input is an empty, complete result, and not verified (tests/verify/bounds_test.ts).
-  assert.deepEqual(await verifyMany([], { now: NOW }), {
+  assert.deepEqual(await verifyMany([], ...splitTrust({ now: NOW })), {
     reports: [],
     summary: { total: 0, verified: 0, failed: 0, codes: {} },
     aborted: false,
