@@ -16,7 +16,6 @@
  * @module
  */
 
-import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { decodeUtf8 } from "../lib/encoding/bytes.ts";
 import { decodePemAll } from "../lib/encoding/pem.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
@@ -41,6 +40,13 @@ import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
+import {
+  createReportOutput,
+  OUTPUT_FLAGS,
+  OUTPUT_HELP,
+  outputFlags,
+  summarizeOne,
+} from "./_report_output.ts";
 import { BUNDLE_HELP } from "./_bundle_help.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import {
@@ -55,6 +61,7 @@ import type { Command } from "./commands.ts";
 
 const FLAGS = {
   ...HELP_FLAG,
+  ...OUTPUT_FLAGS,
   key: { type: "string", multiple: true },
   trust: { type: "string" },
   "signed-at": { type: "string" },
@@ -78,15 +85,6 @@ const FLAGS = {
   "allow-empty": { type: "boolean", default: false },
 } as const;
 
-/** Characters of report output held before they are written (see `reportSink`). */
-const OUTPUT_BUFFER = 256 * 1024;
-
-/** One verified artifact: where it came from and its report. */
-interface Entry {
-  file: string;
-  report: VerificationReport;
-}
-
 /** `stella forensic verify`. */
 export const forensicVerifyCommand: Command = {
   path: ["forensic", "verify"],
@@ -98,6 +96,7 @@ export const forensicVerifyCommand: Command = {
        [--expect-head sha256:HEX] [--expect-entries N] [--allow-unbound-custodians]
        [--artifact FILE] [--artifact-digest ALG:HEX]... [--image NAME@sha256:HEX]
        [--subject-name NAME] [--predicate-type URI]... [--max-signatures N] [--allow-empty]
+       [--verbose | --quiet] [--out FILE]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
 name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise. Nothing
@@ -155,11 +154,18 @@ Limits:
   --max-signatures N Most signatures per envelope (default 64; more is TOO_MANY_SIGNATURES)
   --allow-empty      Nothing to verify is success (exit 0) instead of NO_INPUT (exit 1)
 
+Text output: one input prints VERIFIED NAME or FAILED NAME: CODE message and its details
+(who signed, what was signed, the signing time and its source, the verification time; what no
+verified signature vouches for is marked "(unverified)"); several inputs print one such line
+each and a summary.
+
+` + OUTPUT_HELP + `
 Exit status: 0 verified; 1 evaluated and not verified (bad signature, tampered or malformed
 artifact, untrusted key, time window violated, policy failed); 2 could not run (unknown
 flag, missing file, unreadable trust policy or key).
 
-Ctrl-C stops a long run cleanly: a partial summary is printed and the exit status is 130.
+Ctrl-C stops a long run cleanly: a partial summary is printed (--out FILE is not written)
+and the exit status is 130.
 A progress line is drawn on stderr when it is a terminal (never with --json).
 
 ` + BUNDLE_HELP,
@@ -175,6 +181,7 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
         min: 1,
       });
     }
+    const output = outputFlags(values);
     const subject = await subjectOptions(io, values);
     const trustDoc = values.trust === undefined ? undefined : await readTrustDoc(io, values.trust);
     const keyTexts: VerifyManyKey[] = [];
@@ -217,11 +224,17 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
       if (unsupported.length > 0) {
         throw new CliError(`${unsupported.join(", ")} does not apply to --timeline`);
       }
-      return await verifyTimelineCommand(io, positionals, options, values.json, {
-        expectHead: parseExpectHead(values["expect-head"]),
-        expectEntries: parseExpectEntries(values["expect-entries"]),
-        allowUnboundCustodians: values["allow-unbound-custodians"],
-      });
+      return await verifyTimelineCommand(
+        io,
+        positionals,
+        options,
+        { json: values.json, ...output },
+        {
+          expectHead: parseExpectHead(values["expect-head"]),
+          expectEntries: parseExpectEntries(values["expect-entries"]),
+          allowUnboundCustodians: values["allow-unbound-custodians"],
+        },
+      );
     }
     for (const flag of ["expect-head", "expect-entries", "allow-unbound-custodians"] as const) {
       if (values[flag] !== undefined && values[flag] !== false) {
@@ -232,7 +245,12 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
     const source = await envelopeSource(io, positionals, DEFAULT_ENVELOPE_MAX_BYTES);
     const single = positionals.length === 1 && !positionals[0]!.endsWith(".jsonl") &&
       (await io.stat(positionals[0]!))?.isFile === true;
-    const sink = reportSink(io, values.json, single, values["allow-empty"]);
+    const sink = createReportOutput(io, {
+      json: values.json,
+      single,
+      allowEmpty: values["allow-empty"],
+      ...output,
+    });
     const progress = createProgress(io, { json: values.json });
     using interrupt = trapInterrupt();
     let summary: VerificationSummary;
@@ -286,7 +304,7 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
       sink.flush();
     }
     progress.finish();
-    sink.finish(summary, aborted);
+    await sink.finish(summary, aborted);
     if (aborted) {
       io.stderr(
         `stella: interrupted: ${summary.total} envelopes checked (${summary.verified} verified, ` +
@@ -376,7 +394,7 @@ async function verifyTimelineCommand(
   io: Io,
   positionals: readonly string[],
   options: VerifyEnvelopeOptions,
-  json: boolean,
+  output: { json: boolean; verbose: boolean; quiet: boolean; out: string | undefined },
   anchors: {
     expectHead: string | undefined;
     expectEntries: number | undefined;
@@ -434,33 +452,13 @@ async function verifyTimelineCommand(
     tsaRoots: options.tsaRoots,
     names: artifacts.map((a) => a.file),
   });
-  if (json) {
-    io.stdout(canonicalize(report) + "\n");
-  } else {
-    let out = "";
-    for (const entry of report.entries) {
-      const name = artifacts[entry.index]?.file ?? `entry ${entry.index}`;
-      out += entry.verified
-        ? `  ok     ${entry.index} ${entry.eventType ?? ""} ${entry.eventAt ?? ""}  ${name}\n`
-        : `  FAILED ${entry.index} ${entry.code ?? ""}  ${name}\n`;
-    }
-    for (const check of report.checks) {
-      if (!check.ok) out += `  ✗ ${check.id}: ${check.code}: ${check.message}\n`;
-    }
-    if (!report.anchored && report.head !== undefined) {
-      out += "WARNING   unanchored: entries removed from the end of this timeline cannot be " +
-        "detected\n" +
-        `          anchor it: --expect-head ${report.head} --expect-entries ${report.entries.length}\n`;
-    }
-    out += report.verified
-      ? `VERIFIED  custody timeline of ${report.entries.length} entries${
-        report.anchored ? ", anchored" : ""
-      }\n`
-      : `FAILED    custody timeline: ${report.code ?? "UNKNOWN"}${
-        report.firstFailure === undefined ? "" : ` at entry ${report.firstFailure.index}`
-      }\n`;
-    io.stdout(out);
-  }
+  const sink = createReportOutput(io, {
+    ...output,
+    single: true,
+    entryNames: artifacts.map((a) => a.file),
+  });
+  sink.report(positionals.join(" "), report);
+  await sink.finish(summarizeOne(report), false);
   return report.verified ? 0 : 1;
 }
 
@@ -537,92 +535,4 @@ function loadKeys(keys: readonly VerifyManyKey[]): TrustedKey[] {
     }
     throw error;
   }
-}
-
-/**
- * Prints reports as they arrive, in input order: one report for a single file; otherwise
- * `{"reports":[...],"summary":...,"verified":...}` streamed so that the bytes equal the RFC 8785
- * form of the whole object (its keys are already in order), or human lines and a total.
- */
-function reportSink(io: Io, json: boolean, single: boolean, allowEmpty: boolean) {
-  let count = 0;
-  let only: { file: string; report: VerificationReport } | undefined;
-  // One buffered writer: reports are joined and written when the batch reports progress (once
-  // per chunk of envelopes), past OUTPUT_BUFFER characters, and at the end; never one write per
-  // report.
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const text = pending.length === 1 ? pending[0]! : pending.join("");
-    pending = [];
-    pendingLength = 0;
-    io.stdout(text);
-  };
-  const write = (text: string): void => {
-    pending.push(text);
-    pendingLength += text.length;
-    if (pendingLength >= OUTPUT_BUFFER) flush();
-  };
-  return {
-    report(file: string, report: VerificationReport): void {
-      if (single) only = { file, report };
-      else if (json) {
-        // Opened with the first report: an empty batch starts with "code" (RFC 8785 key order).
-        write((count++ === 0 ? '{"reports":[' : ",") + canonicalize({ file, ...report }));
-      } else write(formatHuman([{ file, report }], io.color));
-    },
-    flush,
-    finish(summary: VerificationSummary, aborted: boolean): void {
-      // Nothing verified is not success (NO_INPUT), unless the operator allows it.
-      const noInput = summary.total === 0 && !aborted && !allowEmpty;
-      if (single) {
-        if (only !== undefined) {
-          write(json ? canonicalize(only.report) + "\n" : formatHuman([only], io.color));
-        }
-      } else if (json) {
-        const head = count === 0 ? `{${noInput ? '"code":"NO_INPUT",' : ""}"reports":[` : "";
-        const verified = summary.failed === 0 && !aborted && !noInput;
-        write(`${head}],"summary":${canonicalize(summary)},"verified":${verified}}\n`);
-      } else {
-        if (noInput) {
-          write(
-            `${io.color ? "\x1b[31mFAILED\x1b[0m" : "FAILED"}    NO_INPUT: no envelope to verify\n`,
-          );
-        }
-        write(`${summary.verified} verified, ${summary.failed} failed, ${summary.total} total\n`);
-      }
-      flush();
-    },
-  };
-}
-
-function formatHuman(entries: readonly Entry[], color: boolean): string {
-  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  let out = "";
-  for (const { file, report } of entries) {
-    out += report.verified
-      ? `${paint("32", "VERIFIED")}  ${file}\n`
-      : `${paint("31", "FAILED")}    ${file}: ${report.code ?? "UNKNOWN"}\n`;
-    if (report.statement !== undefined) {
-      const type = report.statement.predicateType || `(legacy in-toto ${report.statement.type})`;
-      out += `  predicate type: ${type}\n`;
-      for (const subject of report.statement.subjects) {
-        const digest = Object.keys(subject.digest).sort().map((k) => `${k}:${subject.digest[k]}`);
-        out += `  subject:        ${subject.name} ${digest.join(" ")}\n`;
-      }
-    } else if (report.payload !== undefined) {
-      out += `  payload type:   ${report.payload.type}\n`;
-    }
-    if (report.keyids.length > 0) out += `  signed by:      ${report.keyids.join(", ")}\n`;
-    out += `  time:           ${report.time.value} (${report.time.source})\n`;
-    if (report.verified && report.subjectChecked === false) {
-      out +=
-        "  subject not checked (no --artifact, --artifact-digest, --image or --subject-name)\n";
-    }
-    for (const check of report.checks) {
-      if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
-    }
-  }
-  return out;
 }

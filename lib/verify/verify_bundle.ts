@@ -62,6 +62,7 @@ import {
 } from "./_sigstore_algorithm.ts";
 import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
 import {
+  buildReport,
   type Check,
   fail,
   type IdentityMatcher,
@@ -680,6 +681,8 @@ export async function verifyBundle(
     },
   };
   if (identityReport !== undefined) extra.identity = identityReport;
+  // Without an artifact nothing binds what was signed to what the caller holds.
+  extra.subjectChecked = options.artifact !== undefined;
   if (content.kind === "dsseEnvelope") {
     extra.payload = {
       type: content.envelope.payloadType,
@@ -1317,20 +1320,12 @@ function toReport(
   now: number,
   extra: Partial<VerificationReport>,
 ): VerificationReport {
-  const failed = checks.find((c) => !c.ok);
   const first = times[0];
-  const report: VerificationReport = {
-    verified: failed === undefined,
-    checks,
-    keyids: extra.keyids ?? [],
+  return buildReport(checks, {
+    ...extra,
     time: first === undefined
       ? { value: formatRfc3339(now), source: "clock" }
       : { value: formatRfc3339(first.time), source: first.source },
-  };
-  if (failed?.code !== undefined) report.code = failed.code;
-  if (extra.payload !== undefined) report.payload = extra.payload;
-  if (extra.statement !== undefined) report.statement = extra.statement;
-  if (extra.evidence !== undefined) report.evidence = extra.evidence;
-  if (extra.identity !== undefined) report.identity = extra.identity;
-  return report;
+    evaluatedAt: formatRfc3339(now),
+  });
 }

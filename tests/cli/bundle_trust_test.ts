@@ -123,16 +123,24 @@ Deno.test("forensic verify BUNDLE: human output names the evidence and the expan
     ".github/workflows/release.yml",
   );
   assert.equal(result.status, 0, result.stderr);
+  // The signing certificate's key (generated per run).
+  const keyid = json((await verify(CURRENT, "--github-repo", "octo-org/app", "--json")).stdout)
+    .keyids[0];
   assert.equal(
     result.stdout,
-    `OK ${CURRENT}\n` +
-      "  time: 2025-07-20T00:00:00Z (rfc3161)\n" +
-      "  evidence: tlog entries 0 verified of 0 required, RFC 3161 timestamps 1 verified of 1 " +
-      "required, SCTs 0 verified of 0 required, signing times 1 verified of 1 required\n" +
-      "  identity policy: subject ~ /^https:\\/\\/github\\.com\\/octo-org\\/app\\/\\.github\\/" +
+    `VERIFIED ${CURRENT}\n` +
+      `  signer:         ${SAN}\n` +
+      `  issuer:         ${GHA}\n` +
+      "  repository:     https://github.com/octo-org/app\n" +
+      "  identity rule:  subject ~ /^https:\\/\\/github\\.com\\/octo-org\\/app\\/\\.github\\/" +
       "workflows\\/release\\.yml@/; issuer = https://token.actions.githubusercontent.com; " +
       "source repository ~ /^https:\\/\\/github\\.com\\/octo-org\\/app$/i; " +
-      "source repository owner ~ /^https:\\/\\/github\\.com\\/octo-org$/i\n",
+      "source repository owner ~ /^https:\\/\\/github\\.com\\/octo-org$/i\n" +
+      `  signed by:      ${keyid}\n` +
+      "  evidence:       tlog entries 0 verified of 0 required, RFC 3161 timestamps 1 verified of 1 " +
+      "required, SCTs 0 verified of 0 required, signing times 1 verified of 1 required\n" +
+      "  signing time:   2025-07-20T00:00:00Z (rfc3161)\n" +
+      "  verified at:    2026-02-05T00:00:00Z\n",
   );
 });
 
