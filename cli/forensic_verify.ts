@@ -37,7 +37,7 @@ import { verifyEnvelope, type VerifyEnvelopeOptions } from "../lib/verify/verify
 import { digestArtifact, type SubjectOptions } from "../lib/verify/subject_check.ts";
 import { parseDigest } from "../lib/digest/digest_set.ts";
 import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
-import { envelopeSource } from "./_envelope_source.ts";
+import { countEnvelopes, envelopeSource } from "./_envelope_source.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
 import {
@@ -252,6 +252,8 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
       ...output,
     });
     const progress = createProgress(io, { json: values.json });
+    // Counted only for the progress line (total and ETA), which only a terminal shows.
+    const total = progress.enabled ? await countEnvelopes(io, positionals) : undefined;
     using interrupt = trapInterrupt();
     let summary: VerificationSummary;
     let aborted = false;
@@ -270,7 +272,7 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
           if (!report.verified) failed++;
           sink.report(artifact.name, report);
           sink.flush();
-          progress.update(reports.length, undefined, failed);
+          progress.update(reports.length, total, failed);
         }
         summary = summarizeReports(reports);
       } else {
@@ -285,6 +287,7 @@ A progress line is drawn on stderr when it is a terminal (never with --json).
           maxSignatures: options.maxSignatures,
           allowEmpty: values["allow-empty"],
           ...subject,
+          total,
           signal: interrupt.signal,
           onReport(name, report) {
             if (!report.verified) failed++;
