@@ -248,6 +248,7 @@ Deno.test("forensic verify DIR on a terminal: the progress line counts done/tota
         assert.equal(stderr, "");
       } else {
         // The last redraw (always drawn) has the total the folder listing gave, then the erase.
+        // deno-lint-ignore no-control-regex -- the terminal's erase sequence is what is checked
         assert.match(stderr, /\r\x1b\[K3\/3 envelopes \(100%\), 2 failed · [\d,]+\/s\r\x1b\[K$/);
         assert.ok(!stdout.includes("\r"), "progress goes to stderr only");
       }
