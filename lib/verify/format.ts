@@ -93,6 +93,8 @@ const LABEL_WIDTH = 16;
 
 const SUBJECT_NOT_CHECKED =
   "  subject not checked (no --artifact, --artifact-digest, --image or --subject-name)\n";
+/** The same for a Sigstore bundle, whose form takes only the artifact flags. */
+const BUNDLE_SUBJECT_NOT_CHECKED = "  subject not checked (no --artifact or --artifact-digest)\n";
 
 /**
  * Formats one report: its headline ({@link formatBatchLine}) and its details.
@@ -185,7 +187,9 @@ export function formatReport(report: FormattableReport, options: FormatReportOpt
     );
   }
   out += times(report.time, report.evaluatedAt);
-  if (report.verified && report.subjectChecked === false) out += SUBJECT_NOT_CHECKED;
+  if (report.verified && report.subjectChecked === false) {
+    out += evidence === undefined ? SUBJECT_NOT_CHECKED : BUNDLE_SUBJECT_NOT_CHECKED;
+  }
   out += checkLines(report.checks, "  ", options.verbose === true, color);
   return out;
 }

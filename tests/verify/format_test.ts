@@ -142,6 +142,11 @@ Deno.test("formatReport(): a bundle shows the certificate identity, the rule, th
     "  signing time:   2025-07-20T00:00:00Z (rekor)\n" +
     `  verified at:    ${NOW}\n`;
   assert.equal(formatReport(report, { name: "x.sigstore.json" }), text);
+  // A DSSE bundle verified without an artifact: its statement's subject was not checked.
+  assert.equal(
+    formatReport({ ...report, subjectChecked: false }, { name: "x.sigstore.json" }),
+    text + "  subject not checked (no --artifact or --artifact-digest)\n",
+  );
   // Failed: the identity the certificate claims is marked unverified.
   const failed: VerificationReport = {
     ...report,
