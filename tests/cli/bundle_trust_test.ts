@@ -356,3 +356,27 @@ vectorTest(
     return 2;
   },
 );
+
+Deno.test("forensic verify BUNDLE: --quiet prints the summary, --verbose every check, --out writes the report", async () => {
+  const id = ["--github-repo", "octo-org/app"];
+  const quiet = await verify(CURRENT, ...id, "--quiet");
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stdout, "1 verified, 0 failed, 1 total\n");
+  const failed = await verify(RETIRED_CA, ...id, "--quiet");
+  assert.equal(failed.status, 1);
+  assert.match(failed.stdout, /^0 verified, 1 failed, 1 total \([A-Z_]+ 1\)\n$/);
+  const text = await verify(CURRENT, ...id);
+  const verbose = await verify(CURRENT, ...id, "--verbose");
+  assert.equal(verbose.stdout.startsWith(text.stdout), true, verbose.stdout);
+  assert.match(verbose.stdout, /^ {2}✓ [a-z.]+$/m);
+  const out = `${DIR}/bundle-report.txt`;
+  for (const extra of [[], ["--json"]]) {
+    const written = await verify(CURRENT, ...id, ...extra, "--out", out);
+    assert.equal(written.status, 0, written.stderr);
+    assert.equal(written.stdout, "");
+    assert.equal(await Deno.readTextFile(out), (await verify(CURRENT, ...id, ...extra)).stdout);
+  }
+  const both = await verify(CURRENT, ...id, "--quiet", "--verbose");
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr, "stella: Use either --quiet or --verbose, not both\n");
+});
