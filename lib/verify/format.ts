@@ -165,13 +165,15 @@ export function formatReport(report: FormattableReport, options: FormatReportOpt
       line("subject", describeSubject(subject) + mark);
     }
   }
-  if (report.keyids.length > 0) line("signed by", report.keyids.join(", "));
+  if (report.keyids.length > 0) line("signed by", report.keyids.map(clean).join(", "));
   if (options.verbose === true) {
     for (const s of report.signatures ?? []) {
       const hint = s.keyidHint === "" ? "no keyid hint" : `keyid hint ${clean(s.keyidHint)}`;
       const outcome = s.verifiedBy !== undefined
-        ? `verified by ${s.verifiedBy}`
-        : `not counted: ${s.code ?? "SIGNATURE_INVALID"}`;
+        ? `verified by ${clean(s.verifiedBy)}`
+        : s.code === undefined
+        ? "not counted"
+        : `not counted: ${s.code}`;
       line(`signature ${s.index}`, `${hint}, ${outcome}`);
     }
   }
@@ -302,7 +304,7 @@ function timelineDetails(report: TimelineReport, options: FormatReportOptions): 
   );
   if (report.head !== undefined) out += field("head", report.head);
   out += field("merkle root", report.merkleRoot);
-  if (report.keyids.length > 0) out += field("signed by", report.keyids.join(", "));
+  if (report.keyids.length > 0) out += field("signed by", report.keyids.map(clean).join(", "));
   // Each entry has its own signing time (on its line); the timeline has the verification time.
   out += field("verified at", report.time.value);
   for (const entry of report.entries) {
