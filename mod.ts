@@ -435,19 +435,27 @@ export { logKeysFromTrustedRoot } from "./lib/verify/log_keys.ts";
 export type { LogKeysFromTrustedRootOptions, TransparencyLogKey } from "./lib/verify/log_keys.ts";
 export { FAILURE_CODES } from "./lib/verify/codes.ts";
 export type { FailureCode } from "./lib/verify/codes.ts";
-export { fail, pass, summarizeReports, TIME_SOURCES } from "./lib/verify/report.ts";
+export { buildReport, fail, pass, summarizeReports, TIME_SOURCES } from "./lib/verify/report.ts";
 export type {
   BundleEvidence,
   Check,
   EvidenceCount,
   IdentityMatcher,
   IdentityReport,
+  ReportFields,
   SignatureResult,
   StatementSummary,
   TimeSource,
   VerificationReport,
   VerificationSummary,
 } from "./lib/verify/report.ts";
+export { formatBatchLine, formatReport, formatSummary } from "./lib/verify/format.ts";
+export type {
+  FormatLineOptions,
+  FormatReportOptions,
+  FormatSummaryOptions,
+  FormattableReport,
+} from "./lib/verify/format.ts";
 export {
   parseTrustPolicy,
   SIGNATURE_ENCODINGS,

@@ -9,12 +9,11 @@
  * @module
  */
 
-import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
 import { parseSigstoreBundle } from "../lib/model/sigstore_bundle.ts";
 import { digestArtifact } from "../lib/verify/subject_check.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
-import type { IdentityMatcher, VerificationReport } from "../lib/verify/report.ts";
+import type { VerificationReport } from "../lib/verify/report.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
 import type { CertificateIdentityPolicy, VerifyOptions } from "../lib/verify/options.ts";
 import { verifyBundle } from "../lib/verify/verify_bundle.ts";
@@ -23,9 +22,11 @@ import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { BUNDLE_HELP } from "./_bundle_help.ts";
+import { createReportOutput, OUTPUT_FLAGS, outputFlags, summarizeOne } from "./_report_output.ts";
 
 const FLAGS = {
   ...HELP_FLAG,
+  ...OUTPUT_FLAGS,
   "trusted-root": { type: "string" },
   key: { type: "string" },
   "certificate-identity": { type: "string" },
@@ -95,6 +96,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       return 0;
     }
     expectPositionals(positionals, "the bundle file to verify", { min: 1, max: 1 });
+    const output = outputFlags(values);
     const bundlePath = positionals[0]!;
     if (values["trusted-root"] === undefined) {
       throw new CliError("Name the trusted root with --trusted-root FILE");
@@ -199,11 +201,9 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       }
       throw error;
     }
-    if (values.json) {
-      io.stdout(canonicalize(report) + "\n");
-    } else {
-      io.stdout(formatHuman(bundlePath, report));
-    }
+    const sink = createReportOutput(io, { json: values.json, single: true, ...output });
+    sink.report(bundlePath, report);
+    await sink.finish(summarizeOne(report), false);
     return report.verified ? 0 : 1;
   } catch (error) {
     if (error instanceof CliError) {
@@ -247,39 +247,4 @@ export async function readArtifact(
     // A bundle that does not parse is reported by verifyBundle itself.
   }
   return { digest: `${algorithm}:${digests[algorithm]}` };
-}
-
-function formatHuman(file: string, report: VerificationReport): string {
-  const lines = [`${report.verified ? "OK" : "FAILED"} ${file}`];
-  for (const check of report.checks) {
-    if (!check.ok) lines.push(`  ${check.id}: ${check.code} ${check.message ?? ""}`.trimEnd());
-  }
-  lines.push(`  time: ${report.time.value} (${report.time.source})`);
-  const evidence = report.evidence;
-  if (evidence !== undefined) {
-    const count = (what: string, c: { required: number; verified: number }) =>
-      `${what} ${c.verified} verified of ${c.required} required`;
-    lines.push(
-      `  evidence: ${count("tlog entries", evidence.tlogEntries)}, ${
-        count("RFC 3161 timestamps", evidence.timestamps)
-      }, ${count("SCTs", evidence.scts)}, ${count("signing times", evidence.signingTimes)}`,
-    );
-  }
-  const expected = report.identity?.expected;
-  if (expected !== undefined) {
-    const show = (what: string, m: IdentityMatcher | undefined) =>
-      m === undefined
-        ? []
-        : "equals" in m
-        ? [`${what} = ${m.equals}`]
-        : [`${what} ~ /${m.pattern}/${m.flags ?? ""}`];
-    const parts = [
-      ...show("subject", expected.subject),
-      ...show("issuer", expected.issuer),
-      ...show("source repository", expected.sourceRepositoryUri),
-      ...show("source repository owner", expected.sourceRepositoryOwnerUri),
-    ];
-    lines.push(`  identity policy: ${parts.join("; ")}`);
-  }
-  return lines.join("\n") + "\n";
 }

@@ -13,6 +13,7 @@ export const BUNDLE_HELP =
         | --github-repo OWNER/REPO [--github-workflow PATH[@REF]])
        [--artifact FILE | --artifact-digest sha256:HEX] [--tlog-threshold N]
        [--timestamp-threshold N] [--sct-threshold N] [--not-after T] [--skew D] [--now T] [--json]
+       [--verbose | --quiet] [--out FILE]
 
 Verifies a Sigstore bundle (v0.1-v0.3) offline against a Sigstore trusted root: Fulcio chain,
 SCT, identity, transparency-log entry, inclusion proof, checkpoint, SET, RFC 3161 timestamps.
@@ -47,6 +48,10 @@ Flags:
   --skew D                            Tolerance for time comparisons (default 5m)
   --now T                             Evaluation time (default: the clock)
   --json                              Print the VerificationReport as RFC 8785 canonical JSON
+  --verbose                           Also list every check that passed
+  --quiet                             Print the summary only (text output)
+  --out FILE                          Write the report to FILE (replaced atomically) instead of
+                                      standard output
 
 Exit status: 0 verified; 1 evaluated and not verified; 2 could not run.
 `;

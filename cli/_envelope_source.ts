@@ -160,3 +160,40 @@ function isBlank(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   return true;
 }
+
+/**
+ * How many envelopes {@link envelopeSource} will yield for `paths`, when that is known without
+ * reading them: every path a file (not `.jsonl`) or a directory of such files. `undefined` when a
+ * `.jsonl` file is among them (its lines are counted only by reading it). Lists each directory
+ * once more, as `envelopeSource` does (same filter: dot files skipped, regular files, links
+ * followed); used for the progress line's total and ETA only.
+ *
+ * @param io The command's Io.
+ * @param paths Positionals, as given to {@link envelopeSource}.
+ * @returns The number of envelopes, or `undefined` when unknown.
+ */
+export async function countEnvelopes(
+  io: Io,
+  paths: readonly string[],
+): Promise<number | undefined> {
+  let count = 0;
+  for (const path of paths) {
+    const info = await io.stat(path);
+    if (info === undefined) return undefined;
+    if (!info.isDirectory) {
+      if (path.endsWith(".jsonl")) return undefined;
+      count++;
+      continue;
+    }
+    const base = path.replace(/\/+$/, "");
+    for (const entry of await io.readDir(path)) {
+      if (entry.name.startsWith(".")) continue;
+      const name = `${base}/${entry.name}`;
+      const isFile = entry.isSymlink ? (await io.stat(name))?.isFile === true : entry.isFile;
+      if (!isFile) continue;
+      if (name.endsWith(".jsonl")) return undefined;
+      count++;
+    }
+  }
+  return count;
+}

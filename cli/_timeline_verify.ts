@@ -7,7 +7,6 @@
  * @module
  */
 
-import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { VerifyItem, VerifyOptions } from "../lib/verify/options.ts";
@@ -16,6 +15,7 @@ import type { TrustMaterial } from "../lib/verify/trust_material.ts";
 import { envelopeSource } from "./_envelope_source.ts";
 import { CliError, type Io } from "./_io.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
+import { createReportOutput, type ReportOutputFlags, summarizeOne } from "./_report_output.ts";
 
 /**
  * Verifies the timeline named by `positionals` and prints its report.
@@ -24,7 +24,7 @@ import { timestampSidecar } from "./_timestamp_sidecar.ts";
  * @param positionals The timeline's files, `.jsonl` file or directory.
  * @param trust The custodians' keys and TSA roots.
  * @param options Times and anchors.
- * @param json Print the report as canonical JSON.
+ * @param output `--json`, `--verbose`, `--quiet`, `--out`.
  * @returns The exit status: 0 verified, 1 not verified.
  */
 export async function verifyTimelineCommand(
@@ -32,7 +32,7 @@ export async function verifyTimelineCommand(
   positionals: readonly string[],
   trust: TrustMaterial,
   options: VerifyOptions,
-  json: boolean,
+  output: ReportOutputFlags,
 ): Promise<number> {
   if (options.signedAt !== undefined) {
     throw new CliError(
@@ -75,32 +75,12 @@ export async function verifyTimelineCommand(
     });
   }
   const report = await verifyTimeline(items, trust, options);
-  if (json) {
-    io.stdout(canonicalize(report) + "\n");
-  } else {
-    let out = "";
-    for (const entry of report.entries) {
-      const name = artifacts[entry.index]?.file ?? `entry ${entry.index}`;
-      out += entry.verified
-        ? `  ok     ${entry.index} ${entry.eventType ?? ""} ${entry.eventAt ?? ""}  ${name}\n`
-        : `  FAILED ${entry.index} ${entry.code ?? ""}  ${name}\n`;
-    }
-    for (const check of report.checks) {
-      if (!check.ok) out += `  ✗ ${check.id}: ${check.code}: ${check.message}\n`;
-    }
-    if (!report.anchored && report.head !== undefined) {
-      out += "WARNING   unanchored: entries removed from the end of this timeline cannot be " +
-        "detected\n" +
-        `          anchor it: --expect-head ${report.head} --expect-entries ${report.entries.length}\n`;
-    }
-    out += report.verified
-      ? `VERIFIED  custody timeline of ${report.entries.length} entries${
-        report.anchored ? ", anchored" : ""
-      }\n`
-      : `FAILED    custody timeline: ${report.code ?? "UNKNOWN"}${
-        report.firstFailure === undefined ? "" : ` at entry ${report.firstFailure.index}`
-      }\n`;
-    io.stdout(out);
-  }
+  const sink = createReportOutput(io, {
+    ...output,
+    single: true,
+    entryNames: artifacts.map((a) => a.file),
+  });
+  sink.report(positionals.join(" "), report);
+  await sink.finish(summarizeOne(report), false);
   return report.verified ? 0 : 1;
 }

@@ -6,6 +6,7 @@
  */
 
 import { BUNDLE_HELP } from "./_bundle_help.ts";
+import { OUTPUT_HELP } from "./_report_output.ts";
 
 /** `stella forensic verify --help`. */
 export const VERIFY_HELP: string =
@@ -15,6 +16,7 @@ export const VERIFY_HELP: string =
        [--expect-head sha256:HEX] [--expect-entries N] [--allow-unbound-custodians]
        [--artifact FILE] [--artifact-digest ALG:HEX]... [--image NAME@sha256:HEX]
        [--subject-name NAME] [--predicate-type URI]... [--max-signatures N] [--allow-empty]
+       [--verbose | --quiet] [--out FILE]
 
 Verifies DSSE envelopes with nothing but local files. A directory is verified file by file in
 name order (files ending in .jsonl hold one envelope per line); a .jsonl file likewise. Nothing
@@ -72,11 +74,18 @@ Limits:
   --max-signatures N Most signatures per envelope (default 64; more is TOO_MANY_SIGNATURES)
   --allow-empty      Nothing to verify is success (exit 0) instead of NO_INPUT (exit 1)
 
+Text output: one input prints VERIFIED NAME or FAILED NAME: CODE message and its details
+(who signed, what was signed, the signing time and its source, the verification time; what no
+verified signature vouches for is marked "(unverified)"); several inputs print one such line
+each and a summary.
+
+` + OUTPUT_HELP + `
 Exit status: 0 verified; 1 evaluated and not verified (bad signature, tampered or malformed
 artifact, untrusted key, time window violated, policy failed); 2 could not run (unknown
 flag, missing file, unreadable trust policy or key).
 
-Ctrl-C stops a long run cleanly: a partial summary is printed and the exit status is 130.
+Ctrl-C stops a long run cleanly: a partial summary is printed (--out FILE is not written)
+and the exit status is 130.
 A progress line is drawn on stderr when it is a terminal (never with --json).
 
 ` + BUNDLE_HELP;

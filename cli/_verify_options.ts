@@ -21,6 +21,7 @@ import {
   parseTimeFlag,
 } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
+import { OUTPUT_FLAGS } from "./_report_output.ts";
 
 /** The trust files named on the command line. */
 export interface TrustFlags {
@@ -247,6 +248,7 @@ export const VERIFY_FLAGS = {
   "predicate-type": { type: "string", multiple: true },
   "max-signatures": { type: "string" },
   "allow-empty": { type: "boolean", default: false },
+  ...OUTPUT_FLAGS,
 } as const;
 const TIMELINE_ONLY = ["expect-head", "expect-entries", "allow-unbound-custodians"] as const;
 const NOT_TIMELINE = [

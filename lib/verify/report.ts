@@ -299,6 +299,7 @@ export interface IdentityReport {
  *   signatures: [{ index: 0, keyidHint: key.keyid, verifiedBy: key.keyid }],
  *   keyids: [key.keyid],
  *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
+ *   evaluatedAt: "2026-01-01T00:00:00Z",
  *   subjectChecked: false,
  * });
  * ```
@@ -318,8 +319,14 @@ export interface VerificationReport {
   statement?: StatementSummary;
   /** Key ids of the trusted keys that verified a signature, sorted. */
   keyids: string[];
-  /** The time the verdict used and where it came from. */
+  /**
+   * The time the verdict used and where it came from: the signing time when evidence
+   * established one (`rfc3161`, `rekor`) or the operator gave one (`signed-at`), else the
+   * verification time (`clock`).
+   */
   time: { value: string; source: TimeSource };
+  /** When the verification ran (the caller's `now`, RFC 3339 UTC), apart from the signing time. */
+  evaluatedAt?: string;
   /** Sigstore bundles: the evidence required and verified. */
   evidence?: BundleEvidence;
   /** Sigstore bundles signed with a certificate: the identity required and found. */
@@ -330,6 +337,84 @@ export interface VerificationReport {
    * signed by a trusted key verifies, whatever it is about).
    */
   subjectChecked?: boolean;
+}
+
+/**
+ * The fields of a {@link VerificationReport} other than the verdict (see {@link buildReport}).
+ *
+ * @example Usage
+ * ```ts
+ * import { buildReport, pass, type ReportFields } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const fields: ReportFields = { time: { value: "2026-01-01T00:00:00Z", source: "clock" }, keyids: ["k1"] };
+ * assert.deepEqual(buildReport([pass("envelope.parse")], fields), {
+ *   verified: true,
+ *   checks: [{ id: "envelope.parse", ok: true }],
+ *   keyids: ["k1"],
+ *   time: { value: "2026-01-01T00:00:00Z", source: "clock" },
+ * });
+ * ```
+ */
+export interface ReportFields {
+  /** The time the verdict used and where it came from. */
+  time: VerificationReport["time"];
+  /** When the verification ran. */
+  evaluatedAt?: string | undefined;
+  /** Key ids of the trusted keys that verified a signature (default none). */
+  keyids?: string[] | undefined;
+  /** Payload type and sha256. */
+  payload?: VerificationReport["payload"] | undefined;
+  /** Per-signature results. */
+  signatures?: SignatureResult[] | undefined;
+  /** In-toto statement summary. */
+  statement?: StatementSummary | undefined;
+  /** Sigstore bundles: evidence. */
+  evidence?: BundleEvidence | undefined;
+  /** Sigstore bundles: identity. */
+  identity?: IdentityReport | undefined;
+  /** Whether the subject was bound to what the caller holds. */
+  subjectChecked?: boolean | undefined;
+}
+
+/**
+ * Builds a report from its checks: the one place where `verified` and `code` are derived
+ * (`verified` exactly when every check passed; `code` the first failed check's). Fields that are
+ * `undefined` are left out, so the canonical JSON of a report has no `null`s.
+ *
+ * @param checks Every check, in pipeline order.
+ * @param fields Time, evaluation time, key ids and what the input holds.
+ * @returns The report.
+ *
+ * @example Usage
+ * ```ts
+ * import { buildReport, fail, pass } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const report = buildReport(
+ *   [pass("envelope.parse"), fail("envelope.signatures", "SIGNATURE_INVALID", "No signature verified")],
+ *   { time: { value: "2026-01-01T00:00:00Z", source: "clock" }, evaluatedAt: "2026-01-01T00:00:00Z" },
+ * );
+ * assert.equal(report.verified, false);
+ * assert.equal(report.code, "SIGNATURE_INVALID");
+ * assert.deepEqual(report.keyids, []);
+ * ```
+ */
+export function buildReport(checks: Check[], fields: ReportFields): VerificationReport {
+  const failed = checks.find((c) => !c.ok);
+  const report: VerificationReport = {
+    verified: failed === undefined,
+    checks,
+    keyids: fields.keyids ?? [],
+    time: fields.time,
+  };
+  if (failed?.code !== undefined) report.code = failed.code;
+  if (fields.evaluatedAt !== undefined) report.evaluatedAt = fields.evaluatedAt;
+  if (fields.payload !== undefined) report.payload = fields.payload;
+  if (fields.signatures !== undefined) report.signatures = fields.signatures;
+  if (fields.statement !== undefined) report.statement = fields.statement;
+  if (fields.evidence !== undefined) report.evidence = fields.evidence;
+  if (fields.identity !== undefined) report.identity = fields.identity;
+  if (fields.subjectChecked !== undefined) report.subjectChecked = fields.subjectChecked;
+  return report;
 }
 
 /**

@@ -59,7 +59,14 @@ import {
   type SigningKey,
   type SigstoreAlgorithm,
 } from "./_sigstore_algorithm.ts";
-import { type Check, fail, type IdentityReport, pass, type VerificationReport } from "./report.ts";
+import {
+  buildReport,
+  type Check,
+  fail,
+  type IdentityReport,
+  pass,
+  type VerificationReport,
+} from "./report.ts";
 import { isValidAt, parseTrustedRoot, type TrustedRoot } from "./trusted_root.ts";
 import { canonicalize } from "../encoding/canonical_json.ts";
 import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
@@ -603,6 +610,8 @@ async function runBundle(
     },
   };
   if (identityReport !== undefined) extra.identity = identityReport;
+  // Without an artifact nothing binds what was signed to what the caller holds.
+  extra.subjectChecked = options.artifact !== undefined;
   if (content.kind === "dsseEnvelope") {
     extra.payload = {
       type: content.envelope.payloadType,
@@ -623,20 +632,12 @@ function toReport(
   now: number,
   extra: Partial<VerificationReport>,
 ): VerificationReport {
-  const failed = checks.find((c) => !c.ok);
   const first = times[0];
-  const report: VerificationReport = {
-    verified: failed === undefined,
-    checks,
-    keyids: extra.keyids ?? [],
+  return buildReport(checks, {
+    ...extra,
     time: first === undefined
       ? { value: formatRfc3339(now), source: "clock" }
       : { value: formatRfc3339(first.time), source: first.source },
-  };
-  if (failed?.code !== undefined) report.code = failed.code;
-  if (extra.payload !== undefined) report.payload = extra.payload;
-  if (extra.statement !== undefined) report.statement = extra.statement;
-  if (extra.evidence !== undefined) report.evidence = extra.evidence;
-  if (extra.identity !== undefined) report.identity = extra.identity;
-  return report;
+    evaluatedAt: formatRfc3339(now),
+  });
 }

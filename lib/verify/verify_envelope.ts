@@ -61,6 +61,7 @@ import { type ParsedEnvelope, parseEnvelope, preAuthEncoding } from "../model/ds
 import type { RequiredClaim } from "../model/claim_policy.ts";
 import type { FailureCode } from "./codes.ts";
 import {
+  buildReport,
   type Check,
   fail,
   pass,
@@ -518,17 +519,10 @@ function toReport(
     subjectChecked?: boolean;
   },
 ): VerificationReport {
-  const failed = checks.find((c) => !c.ok);
-  const report: VerificationReport = {
-    verified: failed === undefined,
-    checks,
-    keyids: extra.keyids ?? [],
+  return buildReport(checks, {
+    ...extra,
     time: { value: formatRfc3339(s.time), source: s.source },
+    evaluatedAt: formatRfc3339(s.now),
     subjectChecked: extra.subjectChecked ?? false,
-  };
-  if (failed?.code !== undefined) report.code = failed.code;
-  if (extra.payload !== undefined) report.payload = extra.payload;
-  if (extra.signatures !== undefined) report.signatures = extra.signatures;
-  if (extra.statement !== undefined) report.statement = extra.statement;
-  return report;
+  });
 }

@@ -61,7 +61,8 @@ vectorTest(SETS, "verifyBundleCommand: exits 1 for a bundle that does not verify
     `${CASES}wrong-material_fail/artifact`,
   ]);
   assert.equal(result.status, 1);
-  assert.match(result.stdout, /^FAILED .*\n {2}tlog\.body: TLOG_ENTRY_MISMATCH /);
+  assert.match(result.stdout, /^FAILED [^\n]*: TLOG_ENTRY_MISMATCH Reject /);
+  assert.match(result.stdout, /\n {2}✗ tlog\.body: TLOG_ENTRY_MISMATCH: /);
 });
 
 vectorTest(

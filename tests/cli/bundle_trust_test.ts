@@ -123,16 +123,24 @@ Deno.test("forensic verify BUNDLE: human output names the evidence and the expan
     ".github/workflows/release.yml",
   );
   assert.equal(result.status, 0, result.stderr);
+  // The signing certificate's key (generated per run).
+  const keyid = json((await verify(CURRENT, "--github-repo", "octo-org/app", "--json")).stdout)
+    .keyids[0];
   assert.equal(
     result.stdout,
-    `OK ${CURRENT}\n` +
-      "  time: 2025-07-20T00:00:00Z (rfc3161)\n" +
-      "  evidence: tlog entries 0 verified of 0 required, RFC 3161 timestamps 1 verified of 1 " +
-      "required, SCTs 0 verified of 0 required, signing times 1 verified of 1 required\n" +
-      "  identity policy: subject ~ /^https:\\/\\/github\\.com\\/octo-org\\/app\\/\\.github\\/" +
+    `VERIFIED ${CURRENT}\n` +
+      `  signer:         ${SAN}\n` +
+      `  issuer:         ${GHA}\n` +
+      "  repository:     https://github.com/octo-org/app\n" +
+      "  identity rule:  subject ~ /^https:\\/\\/github\\.com\\/octo-org\\/app\\/\\.github\\/" +
       "workflows\\/release\\.yml@/; issuer = https://token.actions.githubusercontent.com; " +
       "source repository ~ /^https:\\/\\/github\\.com\\/octo-org\\/app$/i; " +
-      "source repository owner ~ /^https:\\/\\/github\\.com\\/octo-org$/i\n",
+      "source repository owner ~ /^https:\\/\\/github\\.com\\/octo-org$/i\n" +
+      `  signed by:      ${keyid}\n` +
+      "  evidence:       tlog entries 0 verified of 0 required, RFC 3161 timestamps 1 verified of 1 " +
+      "required, SCTs 0 verified of 0 required, signing times 1 verified of 1 required\n" +
+      "  signing time:   2025-07-20T00:00:00Z (rfc3161)\n" +
+      "  verified at:    2026-02-05T00:00:00Z\n",
   );
 });
 
@@ -348,3 +356,27 @@ vectorTest(
     return 2;
   },
 );
+
+Deno.test("forensic verify BUNDLE: --quiet prints the summary, --verbose every check, --out writes the report", async () => {
+  const id = ["--github-repo", "octo-org/app"];
+  const quiet = await verify(CURRENT, ...id, "--quiet");
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stdout, "1 verified, 0 failed, 1 total\n");
+  const failed = await verify(RETIRED_CA, ...id, "--quiet");
+  assert.equal(failed.status, 1);
+  assert.match(failed.stdout, /^0 verified, 1 failed, 1 total \([A-Z_]+ 1\)\n$/);
+  const text = await verify(CURRENT, ...id);
+  const verbose = await verify(CURRENT, ...id, "--verbose");
+  assert.equal(verbose.stdout.startsWith(text.stdout), true, verbose.stdout);
+  assert.match(verbose.stdout, /^ {2}✓ [a-z.]+$/m);
+  const out = `${DIR}/bundle-report.txt`;
+  for (const extra of [[], ["--json"]]) {
+    const written = await verify(CURRENT, ...id, ...extra, "--out", out);
+    assert.equal(written.status, 0, written.stderr);
+    assert.equal(written.stdout, "");
+    assert.equal(await Deno.readTextFile(out), (await verify(CURRENT, ...id, ...extra)).stdout);
+  }
+  const both = await verify(CURRENT, ...id, "--quiet", "--verbose");
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr, "stella: Use either --quiet or --verbose, not both\n");
+});

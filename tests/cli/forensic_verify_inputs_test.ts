@@ -70,7 +70,7 @@ Deno.test("forensic verify: an empty directory, empty or blank .jsonl, or no inp
       assert.equal(human.status, 1);
       assert.equal(
         human.stdout,
-        "FAILED    NO_INPUT: no envelope to verify\n0 verified, 0 failed, 0 total\n",
+        "FAILED: NO_INPUT nothing to verify\n0 verified, 0 failed, 0 total\n",
       );
       // --allow-empty: the operator says an empty input is fine.
       const allowed = await verify([...paths, "--key", KEY_A, "--allow-empty", "--json"]);
@@ -184,7 +184,9 @@ Deno.test("forensic verify: --artifact, --artifact-digest, --image, --subject-na
       assert.equal(report.code ?? null, code, flags.join(" "));
       const human = await verify([VALID, "--key", KEY_A, ...flags]);
       assert.equal(human.status, status);
-      if (code !== null) assert.match(human.stdout, new RegExp(`^FAILED .*: ${code}$`, "m"));
+      if (code !== null) {
+        assert.match(human.stdout, new RegExp(`^FAILED [^:]+: ${code} Reject `, "m"));
+      }
     }
   });
 });

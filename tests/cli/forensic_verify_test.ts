@@ -71,14 +71,19 @@ Deno.test("forensic verify: human output names the verdict, code and failed chec
   assert.equal(good.status, 0);
   assert.equal(
     good.stdout.split("\n")[0],
-    `VERIFIED  ${VALID}`,
+    `VERIFIED ${VALID}`,
   );
   const lines = good.stdout.split("\n");
   assert.ok(lines.includes("  predicate type: stella.ops/promotion@v1"), good.stdout);
-  assert.ok(lines.includes("  time:           2026-03-01T12:00:00Z (clock)"), good.stdout);
+  assert.ok(
+    lines.includes("  signing time:   none verified (judged at the verification time)"),
+    good.stdout,
+  );
+  assert.ok(lines.includes("  verified at:    2026-03-01T12:00:00Z"), good.stdout);
   const bad = await runCli(["forensic", "verify", TAMPERED, "--key", KEY_A, ...NOW]);
   assert.equal(bad.status, 1);
-  assert.equal(bad.stdout.split("\n")[0], `FAILED    ${TAMPERED}: SIGNATURE_INVALID`);
+  assert.match(bad.stdout.split("\n")[0]!, /^FAILED [^ ]+: SIGNATURE_INVALID Reject envelope /);
+  assert.equal(bad.stdout.split("\n")[0]!.split(": ")[0], `FAILED ${TAMPERED}`);
   assert.match(bad.stdout, /✗ envelope\.signatures: SIGNATURE_INVALID: Reject envelope/);
   assert.ok(!(good.stdout + bad.stdout).includes("\x1b["), "no ANSI colour");
 });
@@ -131,7 +136,10 @@ Deno.test("forensic verify: a directory is verified in UTF-16 name order, one re
       ),
       ["VERIFIED", "VERIFIED", "FAILED", "FAILED", "VERIFIED", "VERIFIED"],
     );
-    assert.match(human.stdout, /\n4 verified, 2 failed, 6 total\n$/);
+    assert.match(
+      human.stdout,
+      /\n4 verified, 2 failed, 6 total \(ENVELOPE_MALFORMED 1, SIGNATURE_INVALID 1\)\n$/,
+    );
     // A directory of only valid envelopes exits 0.
     for (const name of ["b.dsse.json", "\u00E9.dsse.json"]) await Deno.remove(`${dir}/${name}`);
     const clean = await runCli(["forensic", "verify", dir, "--key", KEY_A, ...NOW, "--json"]);
@@ -264,7 +272,7 @@ Deno.test("forensic verify runs with read permission only (no --allow-write/--al
   assert.equal(good.status, 0, good.stderr);
   assert.ok(
     new TextDecoder().decode(good.stdout).startsWith(
-      "VERIFIED  fixtures/negative/valid.ed25519.dsse.json\n",
+      "VERIFIED fixtures/negative/valid.ed25519.dsse.json\n",
     ),
   );
   const dir = await spawnReadOnly([

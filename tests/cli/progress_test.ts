@@ -161,3 +161,13 @@ Deno.test("trapInterrupt() with a real SIGINT: the process stops cleanly with st
   assert.equal(out, "ready\npartial true\n");
   assert.equal(status.code, 130);
 });
+
+Deno.test("formatProgress(): done/total, failures, rate and ETA in hours for a large batch; no ETA without a total", () => {
+  assert.equal(
+    formatProgress(1000, 1_000_000, 5, 10_000),
+    "1,000/1,000,000 envelopes (0%), 5 failed · 100/s · ETA 2h46m",
+  );
+  assert.equal(formatProgress(1000, undefined, 5, 10_000), "1,000 envelopes, 5 failed · 100/s");
+  // Nothing done yet: no rate, so no ETA.
+  assert.equal(formatProgress(0, 20_000, 0, 0), "0/20,000 envelopes (0%) · 0/s");
+});

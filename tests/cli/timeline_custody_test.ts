@@ -110,7 +110,7 @@ Deno.test("forensic verify --timeline: --expect-head and --expect-entries catch 
   assert.equal(unanchored.status, 0, unanchored.stdout);
   assert.match(
     unanchored.stdout,
-    new RegExp(`WARNING   unanchored: .*\\n.*--expect-head ${head}.*--expect-entries 3`),
+    new RegExp(`^ {2}warning: {8}unanchored: .*--expect-head ${head} --expect-entries 3$`, "m"),
   );
   const json = JSON.parse((await verify(timeline, ...trust, "--json")).stdout);
   assert.equal(json.anchored, false);
@@ -118,8 +118,9 @@ Deno.test("forensic verify --timeline: --expect-head and --expect-entries catch 
 
   const anchored = await verify(timeline, ...trust, "--expect-head", head, "--expect-entries", "3");
   assert.equal(anchored.status, 0, anchored.stdout);
-  assert.doesNotMatch(anchored.stdout, /WARNING/);
-  assert.match(anchored.stdout, /VERIFIED {2}custody timeline of 3 entries, anchored\n$/);
+  assert.doesNotMatch(anchored.stdout, /warning/);
+  assert.match(anchored.stdout, /^VERIFIED .*\n/);
+  assert.match(anchored.stdout, /^ {2}entries: {8}3, anchored$/m);
 
   const cut = `${dir}/cut.jsonl`;
   await Deno.writeTextFile(
@@ -133,7 +134,7 @@ Deno.test("forensic verify --timeline: --expect-head and --expect-entries catch 
     assert.equal(result.status, 1, result.stdout);
     assert.equal(JSON.parse(result.stdout).code, "CUSTODY_TRUNCATED");
     const text = await verify(cut, ...trust, ...anchor);
-    assert.match(text.stdout, /FAILED {4}custody timeline: CUSTODY_TRUNCATED\n$/);
+    assert.match(text.stdout, /^FAILED [^:]+: CUSTODY_TRUNCATED /);
   }
   const bad = await verify(timeline, ...trust, "--expect-head", "abc");
   assert.equal(bad.status, 2);

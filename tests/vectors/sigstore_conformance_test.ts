@@ -47,7 +47,7 @@ async function runCase(c: Case): Promise<{ exit: number; firstFailure: string }>
     now: () => Date.parse(NOW),
   };
   const exit = await runConformance(args, io);
-  const failure = /^ {2}[a-z.0-9-]+: ([A-Z0-9_]+)/m.exec(out)?.[1];
+  const failure = /^ {2}✗ [a-z.0-9-]+: ([A-Z0-9_]+)/m.exec(out)?.[1];
   return {
     exit,
     firstFailure: exit === 2 ? "(exit 2)" : failure ?? (err === "" ? "" : "(stderr)"),

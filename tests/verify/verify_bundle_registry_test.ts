@@ -206,7 +206,7 @@ vectorTest(
       await digestOf("sha256"),
     ], { now: () => NOW });
     assert.equal(rsa.status, 0, rsa.stdout + rsa.stderr);
-    assert.match(rsa.stdout, /^OK /);
+    assert.match(rsa.stdout, /^VERIFIED /);
     return 3;
   },
 );

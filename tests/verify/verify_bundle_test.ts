@@ -302,6 +302,6 @@ vectorTest(
     const { code, stdout, stderr } = await command.output();
     const out = new TextDecoder().decode(stdout);
     assert.equal(code, 0, out + new TextDecoder().decode(stderr));
-    assert.match(out, /^OK /);
+    assert.match(out, /^VERIFIED /);
   },
 );
