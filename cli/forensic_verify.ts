@@ -41,7 +41,7 @@ import { verifyMany, type VerifyManyKey } from "../lib/verify/verify_many.ts";
 import { envelopeSource } from "./_envelope_source.ts";
 import { timestampSidecar } from "./_timestamp_sidecar.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
-import { BUNDLE_HELP } from "./_bundle_help.ts";
+import { BUNDLE_FLAGS, BUNDLE_HELP } from "./_bundle_help.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
 import {
   expectPositionals,
@@ -91,6 +91,7 @@ interface Entry {
 export const forensicVerifyCommand: Command = {
   path: ["forensic", "verify"],
   summary: "Verify DSSE envelopes offline (signatures, trust policy, time window)",
+  flags: { ...BUNDLE_FLAGS, ...FLAGS },
   help:
     `Usage: stella forensic verify <envelope.json|envelopes.jsonl|dir> [--key PEM]... [--trust trust.json]
        [--signed-at RFC3339] [--not-after RFC3339] [--skew 5m] [--now RFC3339]

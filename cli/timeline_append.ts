@@ -14,6 +14,7 @@
  * @module
  */
 
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import { concatBytes, decodeBase64, encodeUtf8, equalBytes } from "../lib/encoding/bytes.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
@@ -52,18 +53,21 @@ const FLAGS = {
   "signature-out": { type: "string" },
   timestamp: { type: "string" },
   entry: { type: "string" },
+  json: { type: "boolean", default: false },
 } as const;
 
 /** `stella timeline append`. */
 export const timelineAppendCommand: Command = {
   path: ["timeline", "append"],
   summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
+  flags: FLAGS,
   help:
     `Usage: stella timeline append (--jsonl TIMELINE.jsonl | [--previous PREV.dsse.json] --out NEW.dsse.json)
        --type EVENT --event-actor ID [--at RFC3339] [--location L] [--note N]
        [--subject NAME=sha256:HEX] [--evidence FILE]... [--sequence N] --key KEY
-       [--signature-out SIG.bin]
+       [--signature-out SIG.bin] [--json]
        stella timeline append (--jsonl TIMELINE.jsonl | --entry ENTRY.dsse.json) --timestamp TOKEN
+       [--json]
 
 Builds the custody statement (sequence, previous = sha256 of the previous entry's exact
 stored bytes, same subject) and signs it. With --jsonl the previous entry is the file's last
@@ -80,17 +84,24 @@ standard DSSE and its bytes do not change. forensic verify --timeline --tsa-root
 the entry's key at the token's time instead of now.
 
 Flags:
+  --jsonl FILE            The timeline as JSON Lines: the last line is the previous entry, the
+                          new one is appended (the file is created for the first entry)
+  --previous PREV         Without --jsonl: the previous entry's envelope file (absent for the
+                          first entry); the new envelope goes to --out
   --subject NAME=ALG:HEX  The item in custody (required for the first entry; later entries
                           inherit it and, when given, it must match)
   --type EVENT            Event type, e.g. collected, transferred, sealed, analysed
   --event-actor ID        Who acted (the custodian)
   --at T                  Event time (default SOURCE_DATE_EPOCH, else the clock)
-  --location L, --note N  Optional event details
-  --evidence FILE         Document backing the event, recorded by name and sha256
+  --location L            Optional event detail: where it happened
+  --note N                Optional event detail: free text
+  --evidence FILE         Document backing the event, recorded by name and sha256; repeatable
   --sequence N            Expected sequence number (checked against the derived one)
   --signature-out F       Also write the new entry's signature bytes to F (what a TSA stamps)
   --timestamp TOKEN       Attach this RFC 3161 token (DER) to an existing entry (second form)
   --entry FILE            With --timestamp: the envelope file to attach it to
+  --json                  Print {"head", "sequence", "type"} (appended) or {"genTime", "head",
+                          "sequence", "timestamp"} (attached) as RFC 8785 canonical JSON
 ${SIGNING_HELP}
 
 Exit status: 0 appended; 1 the event was rejected (sequence, subject or time order, policy);
@@ -166,9 +177,12 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
       const sig = appended.envelope.signatures[0]!.sig;
       await io.writeFile(values["signature-out"], decodeBase64(sig, "signature"));
     }
+    const { sequence, event } = appended.statement.predicate;
+    const head = `sha256:${sha256(appended.bytes).toHex()}`;
     io.stdout(
-      `appended sequence ${appended.statement.predicate.sequence} (${appended.statement.predicate.event.type})\n` +
-        `head sha256:${sha256(appended.bytes).toHex()}\n`,
+      values.json
+        ? canonicalize({ head, sequence, type: event.type }) + "\n"
+        : `appended sequence ${sequence} (${event.type})\nhead ${head}\n`,
     );
     return 0;
   },
@@ -182,7 +196,7 @@ async function attachTimestamp(
   const others = (Object.keys(values) as (keyof typeof FLAGS)[]).filter((flag) =>
     values[flag] !== undefined &&
     values[flag] !== (FLAGS[flag] as { default?: unknown }).default &&
-    !["timestamp", "jsonl", "entry"].includes(flag)
+    !["timestamp", "jsonl", "entry", "json"].includes(flag)
   );
   if (others.length > 0) {
     throw new CliError(
@@ -253,9 +267,13 @@ async function attachTimestamp(
   } else {
     await io.writeFile(sidecar, token);
   }
+  const head = `sha256:${sha256(entry).toHex()}`;
   io.stdout(
-    `attached timestamp ${sidecar} to sequence ${sequence} (genTime ${formatRfc3339(genTime)})\n` +
-      `head sha256:${sha256(entry).toHex()}\n`,
+    values.json === true
+      ? canonicalize({ genTime: formatRfc3339(genTime), head, sequence, timestamp: sidecar }) + "\n"
+      : `attached timestamp ${sidecar} to sequence ${sequence} (genTime ${
+        formatRfc3339(genTime)
+      })\n` + `head ${head}\n`,
   );
   return 0;
 }
