@@ -131,6 +131,11 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     } else if (values.previous !== undefined) {
       previous = await io.readFile(values.previous);
     }
+    if (previous === null && values.subject === undefined) {
+      throw new CliError(
+        "Missing --subject NAME=sha256:HEX: the first entry of a timeline names the item in custody",
+      );
+    }
     const evidence: ResourceDescriptor[] = [];
     for (const path of values.evidence ?? []) {
       const digest = await digestStream("sha256", await io.openFile(path));
@@ -156,7 +161,7 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
         return reject(io, "Cannot append custody event", error);
       }
       if (error instanceof RangeError || error instanceof TypeError) {
-        io.stderr(`stella: Cannot append custody event: ${error.message}\n`);
+        io.stderr(`stella: Cannot append custody event: ${flagMessage(error.message)}\n`);
         return 1;
       }
       throw error;
@@ -276,6 +281,30 @@ async function attachTimestamp(
       })\n` + `head ${head}\n`,
   );
   return 0;
+}
+
+/**
+ * The library's rejections of an event, in the words of this command's flags (the library
+ * speaks of its options; a CLI user gave flags).
+ */
+function flagMessage(message: string): string {
+  const subject = /^Pass the timeline's subject \((.*)\) or none: got (.*)$/s.exec(message);
+  if (subject !== null) {
+    return `--subject ${subject[2]} is not the timeline's subject ${subject[1]}: give that ` +
+      "subject or leave --subject out";
+  }
+  const time = /^Pass an event time at or after the previous event's \((.*)\): got (.*)$/s
+    .exec(message);
+  if (time !== null) {
+    return `--at ${time[2]} is before the previous event's time ${time[1]}: events are appended ` +
+      "in time order";
+  }
+  const sequence = /^Pass sequence (\d+) or none: (.*), got (.*)$/s.exec(message);
+  if (sequence !== null) {
+    return `--sequence ${sequence[3]} is not the next sequence number ${sequence[1]} ` +
+      `(${sequence[2]}): give ${sequence[1]} or leave --sequence out`;
+  }
+  return message;
 }
 
 function parseSubject(value: string | undefined): ResourceDescriptor | undefined {
