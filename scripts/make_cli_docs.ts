@@ -78,6 +78,11 @@ function anchor(command: Command): string {
   return `stella-${command.path.join("-")}`;
 }
 
+/** Writes one line to standard error. */
+function printError(text: string): void {
+  Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+}
+
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname;
   const path = `${root}${CLI_DOCS_PATH}`;
@@ -85,11 +90,11 @@ if (import.meta.main) {
   if (Deno.args.includes("--check")) {
     const current = await Deno.readTextFile(path).catch(() => "");
     if (current !== text) {
-      console.error(`${CLI_DOCS_PATH} is out of date: run "deno task docs"`);
+      printError(`${CLI_DOCS_PATH} is out of date: run "deno task docs"`);
       Deno.exit(1);
     }
   } else {
     await Deno.writeTextFile(path, text);
-    console.error(`wrote ${CLI_DOCS_PATH}`);
+    printError(`wrote ${CLI_DOCS_PATH}`);
   }
 }
