@@ -219,3 +219,56 @@ Deno.test("a bundle's version text names its commit and SOURCE_DATE_EPOCH", asyn
     "stella 0.1.0\ndeno 2.9.6\ncommit unknown\nsource-date-epoch unset\n",
   );
 });
+
+async function which(tool: string): Promise<boolean> {
+  try {
+    return (await new Deno.Command(tool, { args: ["--version"], stdout: "null", stderr: "null" })
+      .output()).success;
+  } catch {
+    return false;
+  }
+}
+
+async function shell(tool: string, script: string): Promise<string[]> {
+  const output = await new Deno.Command(tool, { args: ["-c", script], stdout: "piped" }).output();
+  return new TextDecoder().decode(output.stdout).split("\n").filter((w) => w !== "");
+}
+
+Deno.test("stella completions zsh and fish complete commands and flags in those shells", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const tool of ["zsh", "fish"] as const) {
+      if (!(await which(tool))) {
+        // deno-lint-ignore no-console
+        console.log(`skipping the ${tool} completion run: ${tool} is not installed`);
+        continue;
+      }
+      const script = `${dir}/stella.${tool}`;
+      await Deno.writeTextFile(script, (await runCli(["completions", tool])).stdout);
+      if (tool === "fish") {
+        const complete = (line: string) => shell("fish", `source ${script}; complete -C "${line}"`);
+        assert.deepEqual(await complete("stella ke"), ["keys"]);
+        assert.deepEqual(await complete("stella keys "), ["generate", "id", "rotate"]);
+        assert.deepEqual(await complete("stella forensic verify x.json --tsa"), ["--tsa-roots"]);
+        assert.deepEqual(await complete("stella merkle root a --j"), ["--json"]);
+      } else {
+        // The completion function with zsh's completion builtins stubbed: compadd prints its
+        // candidates (real zsh then filters them by the typed prefix), _files prints FILES.
+        const complete = (words: string[], prefix = "") =>
+          shell(
+            "zsh",
+            `compdef() { :; }; source ${script}; compadd() { shift; print -l -- "$@"; }
+_files() { print FILES; }; words=(${words.map((w) => `'${w}'`).join(" ")})
+CURRENT=${words.length}; PREFIX='${prefix}'; _stella`,
+          );
+        assert.deepEqual(await complete(["stella", "keys", ""]), ["generate", "id", "rotate"]);
+        assert.ok((await complete(["stella", "forensic", "verify", "x", "--t"], "--t"))
+          .includes("--tsa-roots"));
+        assert.deepEqual(await complete(["stella", "merkle", "root", "a", ""]), ["FILES"]);
+        assert.ok((await complete(["stella", ""])).includes("canonicalize"));
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { loadCommands } from "../../cli/completions.ts";
-import { COMMANDS } from "../../cli/commands.ts";
 
 /**
  * The flag rows of a help text: lines that start with two spaces and a flag (`  --name …` or
@@ -54,11 +53,4 @@ Deno.test("every repeatable flag (multiple: true) says so in its help row", () =
     }
   }
   assert.deepEqual(missing, []);
-});
-
-Deno.test("every command of the table loads with its own path and summary", () => {
-  for (const [i, entry] of COMMANDS.entries()) {
-    assert.deepEqual(commands[i]!.path, entry.path);
-    assert.equal(commands[i]!.summary, entry.summary);
-  }
 });
