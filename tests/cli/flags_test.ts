@@ -9,6 +9,7 @@ import { BUILD_PLACEHOLDERS, buildInfo } from "../../cli/_build_info.ts";
 import { completionScript, loadCommands } from "../../cli/completions.ts";
 import { VERSION } from "../../cli/main.ts";
 import { runCli } from "./_io.ts";
+import { findPrimedDenoDir, freshDenoDir, UNSHARE } from "../kit/_bundle.ts";
 
 Deno.test("a single-value flag given twice is exit 2 naming the flag and both values", async () => {
   const cases: [string[], string][] = [
@@ -271,4 +272,47 @@ CURRENT=${words.length}; PREFIX='${prefix}'; _stella`,
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const PRIMED = await findPrimedDenoDir();
+
+Deno.test({
+  name: `the bundle's stella version names the commit and SOURCE_DATE_EPOCH it was built from${
+    PRIMED.dir === undefined ? ` (NOT RUN: ${PRIMED.reason})` : ""
+  }`,
+  ignore: PRIMED.dir === undefined,
+  fn: async () => {
+    const tmp = await Deno.makeTempDir({ prefix: "stella-version-bundle-" });
+    try {
+      const denoDir = await freshDenoDir(PRIMED.dir!, tmp);
+      const commit = "0123456789abcdef0123456789abcdef01234567";
+      const env = {
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: tmp,
+        DENO_DIR: denoDir,
+        STELLA_SOURCE_COMMIT: commit,
+        SOURCE_DATE_EPOCH: "1767225600",
+      };
+      const { buildBundle } = await import("../../scripts/build_bundle.ts");
+      const first = await buildBundle({ out: `${tmp}/stella.js`, env, offline: UNSHARE });
+      const again = await buildBundle({ out: `${tmp}/again.js`, env, offline: UNSHARE });
+      assert.equal(again.sha256, first.sha256); // the stamp keeps the bundle reproducible
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", `${tmp}/stella.js`, "version"],
+        cwd: tmp,
+        env: { NO_COLOR: "1", DENO_DIR: denoDir },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert.equal(
+        new TextDecoder().decode(output.stdout),
+        `stella ${VERSION}\ndeno ${Deno.version.deno}\ncommit ${commit}\n` +
+          "source-date-epoch 1767225600 (2026-01-01T00:00:00Z)\n",
+      );
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
 });

@@ -11,9 +11,10 @@
 
 import assert from "node:assert/strict";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
-import { primedEsbuild, resolveDenoDir } from "../../scripts/build_bundle.ts";
+import { resolveDenoDir } from "../../scripts/build_bundle.ts";
 import { parseEnvelope } from "../../mod.ts";
 import { VECTORS_DIR } from "../_vectors.ts";
+import { findPrimedDenoDir, freshDenoDir, UNSHARE } from "../kit/_bundle.ts";
 import { ROOT, runCli } from "./_io.ts";
 
 /** One fenced shell block of README.md: its logical commands (continuation lines joined). */
@@ -55,14 +56,6 @@ const HEX = "ab".repeat(32);
 const REAL = `${VECTORS_DIR}sigstore-real-world/files`;
 const haveVectors = await Deno.stat(REAL).then(() => true, () => false);
 
-async function hasEsbuild(): Promise<boolean> {
-  try {
-    return (await primedEsbuild(await resolveDenoDir())) !== undefined;
-  } catch {
-    return false;
-  }
-}
-
 async function sh(script: string, cwd: string, env: Record<string, string>) {
   const output = await new Deno.Command("bash", {
     args: ["-c", script],
@@ -101,8 +94,11 @@ Deno.test("every shell example in README.md runs as written", async () => {
   const work = `${tmp}/work`;
   const checkout = `${tmp}/checkout`;
   for (const dir of [home, work, checkout]) await Deno.mkdir(dir);
-  const esbuild = await hasEsbuild();
-  const denoDir = await resolveDenoDir();
+  // With a DENO_DIR primed with esbuild (as OFFLINE.md says to carry: dl/ and npm/), the bundle
+  // examples run for real; without one, stand-ins take the bundle's place.
+  const primed = await findPrimedDenoDir();
+  const esbuild = primed.dir !== undefined;
+  const denoDir = esbuild ? await freshDenoDir(primed.dir!, tmp) : await resolveDenoDir();
   const gitDir = (await sh(`git -C "${ROOT}" rev-parse --absolute-git-dir`, ROOT, {
     PATH: Deno.env.get("PATH") ?? "",
   })).stdout.trim();
@@ -129,7 +125,7 @@ Deno.test("every shell example in README.md runs as written", async () => {
       const inCheckout = !cliBlocks.includes(block.heading) &&
         !block.commands.some((c) => c.startsWith("cd stella-kit"));
       if (block.commands.some((c) => c.startsWith("cd stella-kit"))) {
-        await prepareKit(work, esbuild);
+        await prepareKit(work, esbuild ? env : undefined);
       }
       if (block.commands.some((c) => c.startsWith("deno task stella kit build"))) {
         await prepareKitBuild(work, checkout, esbuild);
@@ -311,14 +307,17 @@ async function prepareEvidence(work: string): Promise<void> {
 }
 
 /** A kit as an operator receives it (work/stella-kit), its key beside it (work/kit.pub.pem). */
-async function prepareKit(work: string, esbuild: boolean): Promise<void> {
+async function prepareKit(
+  work: string,
+  bundleEnv: Record<string, string> | undefined,
+): Promise<void> {
   await cli(["keys", "generate", "--algorithm", "ed25519", "--out", `${work}/kit`]);
   const dist = `${work}/dist`;
   await Deno.mkdir(dist);
   await Deno.writeTextFile(`${dist}/stella.js`, "// stand-in: deno bundle needs esbuild\n");
-  if (esbuild) {
+  if (bundleEnv !== undefined) {
     const { buildBundle } = await import("../../scripts/build_bundle.ts");
-    await buildBundle({ out: `${dist}/stella.js` });
+    await buildBundle({ out: `${dist}/stella.js`, env: bundleEnv, offline: UNSHARE });
   }
   await cli([
     "kit",
