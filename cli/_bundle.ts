@@ -19,32 +19,12 @@ import type { CertificateIdentityPolicy, VerifyOptions } from "../lib/verify/opt
 import { verifyBundle } from "../lib/verify/verify_bundle.ts";
 import { readTrust, timeOptions } from "./_verify_options.ts";
 import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { expectPositionals, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
-import { BUNDLE_HELP } from "./_bundle_help.ts";
-import { createReportOutput, OUTPUT_FLAGS, outputFlags, summarizeOne } from "./_report_output.ts";
+import { BUNDLE_FLAGS, BUNDLE_HELP } from "./_bundle_help.ts";
+import { createReportOutput, outputFlags, summarizeOne } from "./_report_output.ts";
 
-const FLAGS = {
-  ...HELP_FLAG,
-  ...OUTPUT_FLAGS,
-  "trusted-root": { type: "string" },
-  key: { type: "string" },
-  "certificate-identity": { type: "string" },
-  "certificate-identity-regexp": { type: "string" },
-  "certificate-oidc-issuer": { type: "string" },
-  "certificate-oidc-issuer-regexp": { type: "string" },
-  "github-repo": { type: "string" },
-  "github-workflow": { type: "string" },
-  "tlog-threshold": { type: "string" },
-  "timestamp-threshold": { type: "string" },
-  "sct-threshold": { type: "string" },
-  artifact: { type: "string" },
-  "artifact-digest": { type: "string" },
-  "not-after": { type: "string" },
-  skew: { type: "string" },
-  now: { type: "string" },
-  json: { type: "boolean", default: false },
-} as const;
+const FLAGS = BUNDLE_FLAGS;
 
 /** Parses a threshold flag (an integer ≥ 0); errors name the flag (exit 2). */
 function parseCount(flag: string, value: string | undefined): number | undefined {

@@ -1,10 +1,36 @@
 /**
- * Usage text of the Sigstore-bundle form of `stella forensic verify`, apart from its adapter
+ * Usage text and flags of the Sigstore-bundle form of `stella forensic verify`, apart from its adapter
  * (`_bundle.ts`) so that `stella forensic verify --help` and the envelope path never load the
  * Sigstore verification code (cold start, issue 15).
  *
  * @module
  */
+
+import { HELP_FLAG } from "./_args.ts";
+import { OUTPUT_FLAGS } from "./_report_output.ts";
+
+/** Flags of the bundle form of `stella forensic verify` (its parser and its help). */
+export const BUNDLE_FLAGS = {
+  ...HELP_FLAG,
+  "trusted-root": { type: "string" },
+  key: { type: "string" },
+  "certificate-identity": { type: "string" },
+  "certificate-identity-regexp": { type: "string" },
+  "certificate-oidc-issuer": { type: "string" },
+  "certificate-oidc-issuer-regexp": { type: "string" },
+  "github-repo": { type: "string" },
+  "github-workflow": { type: "string" },
+  "tlog-threshold": { type: "string" },
+  "timestamp-threshold": { type: "string" },
+  "sct-threshold": { type: "string" },
+  artifact: { type: "string" },
+  "artifact-digest": { type: "string" },
+  "not-after": { type: "string" },
+  skew: { type: "string" },
+  now: { type: "string" },
+  json: { type: "boolean", default: false },
+  ...OUTPUT_FLAGS,
+} as const;
 
 /** Usage text of the bundle form of `stella forensic verify`. */
 export const BUNDLE_HELP =

@@ -51,6 +51,7 @@ const FLAGS = {
 export const attestPromotionCommand: Command = {
   path: ["attest", "promotion"],
   summary: "Build and sign a stella.ops/promotion@v1 attestation for an image",
+  flags: FLAGS,
   help: `Usage: stella attest promotion --image NAME[:TAG]@sha256:HEX --sbom FILE... --vex FILE...
        --from ENV --to ENV --approver ID... --key KEY [--promoted-by ID] [--promoted-at RFC3339]
        [--ticket T] [--policy-decision ${POLICY_DECISIONS.join("|")}] [--rekor-proof FILE]

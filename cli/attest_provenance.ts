@@ -52,6 +52,7 @@ const FLAGS = {
 export const attestProvenanceCommand: Command = {
   path: ["attest", "provenance"],
   summary: "Build and sign a SLSA Provenance v1 attestation",
+  flags: FLAGS,
   help: `Usage: stella attest provenance (--subject NAME=ALG:HEX | --subject-file FILE)...
        --build-type URI --builder-id URI --external-parameters FILE --key KEY
        [--builder-version COMPONENT=VERSION]... [--internal-parameters FILE]

@@ -22,6 +22,7 @@ const FLAGS = {
 export const auditVerifyCommand: Command = {
   path: ["audit", "verify"],
   summary: "Verify a signing audit log's hash chain",
+  flags: FLAGS,
   help: `Usage: stella audit verify LOG [--trusted-head HEX] [--json]
 
 Verifies the JSON Lines audit log that "stella sign --audit-log" appends to: every record is

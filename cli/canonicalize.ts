@@ -17,6 +17,7 @@ const FLAGS = { ...HELP_FLAG } as const;
 export const canonicalizeCommand: Command = {
   path: ["canonicalize"],
   summary: "Print the RFC 8785 canonical JSON of a file",
+  flags: FLAGS,
   help: `Usage: stella canonicalize FILE
 
 Parses FILE strictly (no duplicate keys, lone surrogates or trailing data) and prints its

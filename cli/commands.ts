@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { FlagTable } from "./_args.ts";
 import type { Io } from "./_io.ts";
 
 /** One CLI command: a thin adapter over one library function. */
@@ -16,6 +17,12 @@ export interface Command {
   readonly path: readonly string[];
   /** One line, shown in the command list. */
   readonly summary: string;
+  /**
+   * Every flag the command accepts, as declared for `parseArgs` (`multiple: true` marks a
+   * repeatable flag). The help text documents exactly these (`tests/cli/help_flags_test.ts`), and
+   * `stella completions` and `docs/cli.md` are generated from them.
+   */
+  readonly flags: FlagTable;
   /** Full help text: usage line, flags, exit status. */
   readonly help: string;
   /** Runs the command with the arguments after its path; returns the exit status. */
@@ -116,5 +123,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     path: ["kit", "verify"],
     summary: "Verify an offline kit: every file, the signed manifest and the kit's provenance",
     load: async () => (await import("./kit_verify.ts")).kitVerifyCommand,
+  },
+  {
+    path: ["version"],
+    summary: "Print the versions of stella and Deno, and the commit a bundle was built at",
+    load: async () => (await import("./version.ts")).versionCommand,
+  },
+  {
+    path: ["completions"],
+    summary: "Print a shell completion script (bash, zsh or fish)",
+    load: async () => (await import("./completions.ts")).completionsCommand,
   },
 ];

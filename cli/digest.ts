@@ -23,6 +23,7 @@ const FLAGS = {
 export const digestCommand: Command = {
   path: ["digest"],
   summary: "Print SHA-2 digests of files (sha256sum format, or --json)",
+  flags: FLAGS,
   help: `Usage: stella digest [--algorithm sha256|sha384|sha512] [--json] FILE...
 
 Streams each FILE (constant memory, any size) and prints "<hex>  <FILE>" lines, which

@@ -18,8 +18,9 @@ import { verifyMany } from "../lib/verify/verify_many.ts";
 import { countEnvelopes, envelopeSource } from "./_envelope_source.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
 import { createReportOutput, outputFlags } from "./_report_output.ts";
+import { BUNDLE_FLAGS } from "./_bundle_help.ts";
 import { VERIFY_HELP } from "./_verify_help.ts";
-import { parseVerifyArgs } from "./_verify_options.ts";
+import { parseVerifyArgs, VERIFY_FLAGS } from "./_verify_options.ts";
 import type { Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
@@ -28,6 +29,7 @@ export const forensicVerifyCommand: Command = {
   path: ["forensic", "verify"],
   summary: "Verify DSSE envelopes offline (signatures, trust policy, time window)",
   help: VERIFY_HELP,
+  flags: { ...BUNDLE_FLAGS, ...VERIFY_FLAGS },
   async run(args: string[], io: Io): Promise<number> {
     // The Sigstore and timeline code is loaded only by the forms that use it (cold start).
     if (args.includes("--trusted-root")) {

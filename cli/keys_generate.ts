@@ -9,6 +9,7 @@
  * @module
  */
 
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { generateKeyPair } from "../lib/keys/generate.ts";
 import { exportHmacSecret } from "../lib/keys/hmac_secret.ts";
 import { exportPrivateKeyPem, exportPublicKeyPem } from "../lib/keys/key_pem.ts";
@@ -28,6 +29,7 @@ const FLAGS = {
   out: { type: "string" },
   bits: { type: "string" },
   force: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
 } as const;
 
 /** File mode of private keys and HMAC secrets (owner read/write only). */
@@ -39,8 +41,9 @@ const PUBLIC_MODE = 0o644;
 export const keysGenerateCommand: Command = {
   path: ["keys", "generate"],
   summary: "Generate a key pair (PREFIX.key.pem, PREFIX.pub.pem) and print its key id",
+  flags: FLAGS,
   help: `Usage: stella keys generate --algorithm ${KEY_ALGORITHMS.join("|")} --out PREFIX
-       [--bits N] [--force]
+       [--bits N] [--force] [--json]
 
 Generates a new key and writes:
   PREFIX.key.pem  the private key as PKCS#8 PEM ("PRIVATE KEY"), file mode 0600; for hmac the
@@ -57,6 +60,8 @@ Flags:
   --out PREFIX   Path prefix of the files to write
   --bits N       RSA modulus size (2048-4096, default 3072) or HMAC secret size (default 256)
   --force        Overwrite existing files
+  --json         Print {"algorithm", "keyid", "privateKey", "publicKey"?} (the files written) as
+                 RFC 8785 canonical JSON instead of the key id
 
 Exit status: 0 written; 2 could not run (bad flag, unknown algorithm, a file exists without
 --force, write error).
@@ -105,7 +110,16 @@ Exit status: 0 written; 2 could not run (bad flag, unknown algorithm, a file exi
       await io.writeFile(privatePath, exportPrivateKeyPem(key), { mode: PRIVATE_MODE });
       await io.writeFile(publicPath, exportPublicKeyPem(key), { mode: PUBLIC_MODE });
     }
-    io.stdout(key.keyid + "\n");
+    io.stdout(
+      values.json
+        ? canonicalize({
+          algorithm,
+          keyid: key.keyid,
+          privateKey: privatePath,
+          ...(key.kind === "secret" ? {} : { publicKey: publicPath }),
+        }) + "\n"
+        : key.keyid + "\n",
+    );
     return 0;
   },
 };

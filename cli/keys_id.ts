@@ -6,6 +6,7 @@
  * @module
  */
 
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
@@ -17,13 +18,17 @@ const FLAGS = {
   ...HELP_FLAG,
   "password-env": { type: "string", default: DEFAULT_PASSWORD_ENV },
   format: { type: "string", default: "auto" },
+  json: { type: "boolean", default: false },
 } as const;
 
 /** `stella keys id FILE [--password-env NAME] [--format F]`. */
 export const keysIdCommand: Command = {
   path: ["keys", "id"],
   summary: "Print the key id of a public or private key file",
-  help: `Usage: stella keys id FILE [--password-env NAME] [--format ${KEY_FORMATS.join("|")}]
+  flags: FLAGS,
+  help: `Usage: stella keys id FILE [--password-env NAME] [--format ${
+    KEY_FORMATS.join("|")
+  }] [--json]
 
 Prints the key id of FILE: the lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (private
 keys report their public key's id), or for an HMAC secret the keyed digest
@@ -36,6 +41,9 @@ Flags:
                        (default ${DEFAULT_PASSWORD_ENV}); passwords are never taken from argv
   --format F           ${KEY_FORMATS.join(", ")} (default auto: PEM, JWK or DER; raw HMAC
                        secrets need hmac)
+  --json               Print {"algorithm", "file", "keyid", "kind"} as RFC 8785 canonical JSON
+                       (kind: public, private or secret; algorithm: the key's default
+                       signature algorithm)
 
 Exit status: 0 printed; 1 FILE is not a usable key (malformed, unsupported, wrong password);
 2 could not run (missing file, password variable unset, bad flag).
@@ -52,7 +60,17 @@ Exit status: 0 printed; 1 FILE is not a usable key (malformed, unsupported, wron
     const path = positionals[0]!;
     try {
       const key = await loadKey(io, path, { passwordEnv: values["password-env"], format });
-      io.stdout(key.keyid + "\n");
+      io.stdout(
+        values.json
+          ? canonicalize({
+            algorithm: key.algorithm,
+            file: path,
+            keyid: key.keyid,
+            kind: key.kind,
+          }) +
+            "\n"
+          : key.keyid + "\n",
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;

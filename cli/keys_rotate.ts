@@ -39,6 +39,7 @@ const FLAGS = {
 export const keysRotateCommand: Command = {
   path: ["keys", "rotate"],
   summary: "Rotate a key ring to a new key and print the new active key id",
+  flags: FLAGS,
   help: `Usage: stella keys rotate --ring ring.json --key NEW [--at RFC3339] [--overlap DURATION]
        [--out F] [--algorithm ALG] [--password-env NAME]
 

@@ -20,6 +20,7 @@
 
 import config from "../deno.json" with { type: "json" };
 import { encodeHex } from "../lib/encoding/bytes.ts";
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { sha256 } from "../lib/digest/digest.ts";
 import { KEY_FORMATS, type KeyFormat } from "../lib/keys/import_key.ts";
 import { buildKit, type KitFile } from "../lib/kit/build_kit.ts";
@@ -40,15 +41,17 @@ const FLAGS = {
   "source-commit": { type: "string" },
   lockfile: { type: "string", default: "deno.lock" },
   "builder-id": { type: "string" },
+  json: { type: "boolean", default: false },
 } as const;
 
 /** `stella kit build --out DIR --key KEY [--binary PATH]... [--bundle FILE] ...`. */
 export const kitBuildCommand: Command = {
   path: ["kit", "build"],
   summary: "Build an offline kit: bundle, binaries, SHA256SUMS, signed manifest and provenance",
+  flags: FLAGS,
   help: `Usage: stella kit build --out DIR --key KEY [--binary PATH]... [--bundle FILE]
        [--source-commit SHA] [--lockfile FILE] [--builder-id URI] [--key-format F]
-       [--password-env NAME]
+       [--password-env NAME] [--json]
 
 Writes an offline kit into DIR: the bundle and binaries, OFFLINE.md (how to carry, check and
 run the kit), provenance.dsse.json (signed SLSA Provenance v1 of the artifacts: builder, source
@@ -69,6 +72,8 @@ Flags:
   --key-format F       Format of KEY: ${KEY_FORMATS.join(", ")} (default auto)
   --password-env NAME  Variable holding the password of a cosign encrypted key
                        (default ${DEFAULT_PASSWORD_ENV})
+  --json               Print {"dir", "files", "sha256sums"} (the kit's files and the sha256 of
+                       its SHA256SUMS) as RFC 8785 canonical JSON
 
 Environment: SOURCE_DATE_EPOCH (whole seconds; default 0) fixes every time in the kit;
 STELLA_SOURCE_COMMIT is the default --source-commit.
@@ -131,6 +136,16 @@ write error).
     await writeKitDirectory(io, out, kit, modes);
 
     const sums = kit.find((file) => file.path === KIT_FILE_NAMES.checksums)!;
+    if (values.json) {
+      io.stdout(
+        canonicalize({
+          dir: out,
+          files: kit.map((file) => file.path),
+          sha256sums: encodeHex(sha256(sums.bytes)),
+        }) + "\n",
+      );
+      return 0;
+    }
     io.stdout(
       `wrote kit ${out}/ (${kit.length} files)\n` +
         kit.map((file) => `  ${file.path}\n`).join("") +

@@ -43,6 +43,7 @@ const MAX_DEPTH = 16;
 export const kitVerifyCommand: Command = {
   path: ["kit", "verify"],
   summary: "Verify an offline kit: every file, the signed manifest and the kit's provenance",
+  flags: FLAGS,
   help: `Usage: stella kit verify DIR --key PEM [--key PEM]... [--now RFC3339] [--json]
 
 Checks an offline kit directory with nothing but its files and the public key:

@@ -53,10 +53,7 @@ export async function run(args: string[], io: Io = denoIo()): Promise<number> {
       }
       return run([...topic, "--help"], io);
     }
-    if (first === "--version" || first === "-V") {
-      io.stdout(`stella ${VERSION}\n`);
-      return 0;
-    }
+    if (first === "--version" || first === "-V") return run(["version", ...args.slice(1)], io);
     const entry = findCommand(args);
     if (entry === undefined) {
       const group = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === first);
@@ -110,7 +107,7 @@ Commands:
 ${table(COMMANDS)}
 Global flags:
   -h, --help     Show help for stella or for a command ("stella <command> --help")
-  -V, --version  Print the version
+  -V, --version  Print the version ("stella version": also Deno's and the bundle's build)
 
 Exit status: 0 success/verified, 1 input evaluated and rejected, 2 could not run.
 `;

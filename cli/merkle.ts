@@ -27,6 +27,21 @@ import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const SET_FLAGS = { ...HELP_FLAG, digests: { type: "string", multiple: true } } as const;
+const ROOT_FLAGS = { ...SET_FLAGS, json: { type: "boolean", default: false } } as const;
+const PROVE_FLAGS = {
+  ...SET_FLAGS,
+  leaf: { type: "string" },
+  "leaf-digest": { type: "string" },
+  out: { type: "string" },
+} as const;
+const VERIFY_FLAGS = {
+  ...HELP_FLAG,
+  proof: { type: "string" },
+  leaf: { type: "string" },
+  "leaf-digest": { type: "string" },
+  root: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
 
 const SET_HELP = `The set is the sha256 digests of the FILEs (streamed) plus the digests listed in
 each --digests LIST file (one "alg:hex" per line). It is treated as a set: order and
@@ -74,18 +89,23 @@ async function collectSet(
 export const merkleRootCommand: Command = {
   path: ["merkle", "root"],
   summary: "Print the Merkle root of a set of files or digests",
+  flags: ROOT_FLAGS,
   help: `Usage: stella merkle root [--digests LIST]... [FILE...] [--json]
 
 ${SET_HELP}
 
 Prints the root, or with --json {"root", "treeSize"} as canonical JSON.
 
+Flags:
+  --digests LIST  A file of digests, one "alg:hex" per line, added to the set; repeatable
+  --json          Print {"root", "treeSize"} as RFC 8785 canonical JSON
+
 Exit status: 0 printed; 2 could not run (missing file, malformed digest list).
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseStrict({
       args,
-      options: { ...SET_FLAGS, json: { type: "boolean", default: false } },
+      options: ROOT_FLAGS,
       allowPositionals: true,
     });
     const digests = await collectSet(io, positionals, values.digests ?? []);
@@ -103,6 +123,7 @@ Exit status: 0 printed; 2 could not run (missing file, malformed digest list).
 export const merkleProveCommand: Command = {
   path: ["merkle", "prove"],
   summary: "Print the inclusion proof of one file or digest in a set",
+  flags: PROVE_FLAGS,
   help:
     `Usage: stella merkle prove [--digests LIST]... [FILE...] (--leaf FILE | --leaf-digest D) [--out PROOF]
 
@@ -111,17 +132,18 @@ ${SET_HELP}
 Prints the inclusion proof of the leaf as canonical JSON {"digest", "leafIndex",
 "treeSize", "hashes", "root"} (or writes it to --out).
 
+Flags:
+  --digests LIST    A file of digests, one "alg:hex" per line, added to the set; repeatable
+  --leaf FILE       The leaf to prove: this file's sha256
+  --leaf-digest D   The leaf to prove, as a digest ("sha256:<hex>")
+  --out PROOF       Write the proof to PROOF atomically instead of stdout
+
 Exit status: 0 printed; 1 the leaf is not in the set; 2 could not run.
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseStrict({
       args,
-      options: {
-        ...SET_FLAGS,
-        leaf: { type: "string" },
-        "leaf-digest": { type: "string" },
-        out: { type: "string" },
-      },
+      options: PROVE_FLAGS,
       allowPositionals: true,
     });
     const digests = await collectSet(io, positionals, values.digests ?? []);
@@ -145,6 +167,7 @@ Exit status: 0 printed; 1 the leaf is not in the set; 2 could not run.
 export const merkleVerifyCommand: Command = {
   path: ["merkle", "verify"],
   summary: "Verify an inclusion proof against a leaf and a trusted root",
+  flags: VERIFY_FLAGS,
   help:
     `Usage: stella merkle verify --proof PROOF (--leaf FILE | --leaf-digest D) [--root sha256:HEX] [--json]
 
@@ -152,20 +175,20 @@ Checks that the proof's leaf is the given file (or digest) and that its audit pa
 its root; with --root, that root must also be the trusted one. With --json prints
 {"ok", "code"?, "message"?} as canonical JSON.
 
+Flags:
+  --proof PROOF     The inclusion proof (JSON, as stella merkle prove writes it)
+  --leaf FILE       The leaf: this file's sha256
+  --leaf-digest D   The leaf, as a digest ("sha256:<hex>")
+  --root sha256:HEX The trusted root the proof must lead to
+  --json            Print {"ok", "code"?, "message"?} as RFC 8785 canonical JSON
+
 Exit status: 0 verified; 1 not verified (wrong leaf, bad path, other root, malformed proof);
 2 could not run.
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseStrict({
       args,
-      options: {
-        ...HELP_FLAG,
-        proof: { type: "string" },
-        leaf: { type: "string" },
-        "leaf-digest": { type: "string" },
-        root: { type: "string" },
-        json: { type: "boolean", default: false },
-      },
+      options: VERIFY_FLAGS,
       allowPositionals: false,
     });
     if (values.proof === undefined) throw new CliError("Missing --proof PROOF");

@@ -39,6 +39,7 @@ const FLAGS = { ...HELP_FLAG, "payload-type": { type: "string" }, ...SIGNING_FLA
 export const signCommand: Command = {
   path: ["sign"],
   summary: "Sign a file as a DSSE envelope (optional policy and audit log)",
+  flags: FLAGS,
   help: `Usage: stella sign FILE --payload-type T --key KEY [--policy P] [--audit-log L]
        [--actor ID] [--signed-at RFC3339] [--out F] [--algorithm ALG]
        [--key-format ${KEY_FORMATS.join("|")}] [--password-env NAME]

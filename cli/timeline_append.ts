@@ -14,6 +14,7 @@
  * @module
  */
 
+import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import { concatBytes, decodeBase64, encodeUtf8, equalBytes } from "../lib/encoding/bytes.ts";
 import { splitJsonLines } from "../lib/encoding/json_lines.ts";
@@ -53,18 +54,21 @@ const FLAGS = {
   "signature-out": { type: "string" },
   timestamp: { type: "string" },
   entry: { type: "string" },
+  json: { type: "boolean", default: false },
 } as const;
 
 /** `stella timeline append`. */
 export const timelineAppendCommand: Command = {
   path: ["timeline", "append"],
   summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
+  flags: FLAGS,
   help:
     `Usage: stella timeline append (--jsonl TIMELINE.jsonl | [--previous PREV.dsse.json] --out NEW.dsse.json)
        --type EVENT --event-actor ID [--at RFC3339] [--location L] [--note N]
        [--subject NAME=sha256:HEX] [--evidence FILE]... [--sequence N] --key KEY
-       [--signature-out SIG.bin]
+       [--signature-out SIG.bin] [--json]
        stella timeline append (--jsonl TIMELINE.jsonl | --entry ENTRY.dsse.json) --timestamp TOKEN
+       [--json]
 
 Builds the custody statement (sequence, previous = sha256 of the previous entry's exact
 stored bytes, same subject) and signs it. With --jsonl the previous entry is the file's last
@@ -81,17 +85,24 @@ standard DSSE and its bytes do not change. forensic verify --timeline --tsa-root
 the entry's key at the token's time instead of now.
 
 Flags:
+  --jsonl FILE            The timeline as JSON Lines: the last line is the previous entry, the
+                          new one is appended (the file is created for the first entry)
+  --previous PREV         Without --jsonl: the previous entry's envelope file (absent for the
+                          first entry); the new envelope goes to --out
   --subject NAME=ALG:HEX  The item in custody (required for the first entry; later entries
                           inherit it and, when given, it must match)
   --type EVENT            Event type, e.g. collected, transferred, sealed, analysed
   --event-actor ID        Who acted (the custodian)
   --at T                  Event time (default SOURCE_DATE_EPOCH, else the clock)
-  --location L, --note N  Optional event details
-  --evidence FILE         Document backing the event, recorded by name and sha256
+  --location L            Optional event detail: where it happened
+  --note N                Optional event detail: free text
+  --evidence FILE         Document backing the event, recorded by name and sha256; repeatable
   --sequence N            Expected sequence number (checked against the derived one)
   --signature-out F       Also write the new entry's signature bytes to F (what a TSA stamps)
   --timestamp TOKEN       Attach this RFC 3161 token (DER) to an existing entry (second form)
   --entry FILE            With --timestamp: the envelope file to attach it to
+  --json                  Print {"head", "sequence", "type"} (appended) or {"genTime", "head",
+                          "sequence", "timestamp"} (attached) as RFC 8785 canonical JSON
 ${SIGNING_HELP}
 
 Exit status: 0 appended; 1 the event was rejected (sequence, subject or time order, policy);
@@ -121,6 +132,11 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     } else if (values.previous !== undefined) {
       previous = await io.readFile(values.previous);
     }
+    if (previous === null && values.subject === undefined) {
+      throw new CliError(
+        "Missing --subject NAME=sha256:HEX: the first entry of a timeline names the item in custody",
+      );
+    }
     const evidence: ResourceDescriptor[] = [];
     for (const path of values.evidence ?? []) {
       const digest = await digestStream("sha256", await io.openFile(path));
@@ -146,7 +162,7 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
         return reject(io, "Cannot append custody event", error);
       }
       if (error instanceof RangeError || error instanceof TypeError) {
-        io.stderr(`stella: Cannot append custody event: ${error.message}\n`);
+        io.stderr(`stella: Cannot append custody event: ${flagMessage(error.message)}\n`);
         return 1;
       }
       throw error;
@@ -167,9 +183,12 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
       const sig = appended.envelope.signatures[0]!.sig;
       await io.writeFile(values["signature-out"], decodeBase64(sig, "signature"));
     }
+    const { sequence, event } = appended.statement.predicate;
+    const head = `sha256:${sha256(appended.bytes).toHex()}`;
     io.stdout(
-      `appended sequence ${appended.statement.predicate.sequence} (${appended.statement.predicate.event.type})\n` +
-        `head sha256:${sha256(appended.bytes).toHex()}\n`,
+      values.json
+        ? canonicalize({ head, sequence, type: event.type }) + "\n"
+        : `appended sequence ${sequence} (${event.type})\nhead ${head}\n`,
     );
     return 0;
   },
@@ -183,7 +202,7 @@ async function attachTimestamp(
   const others = (Object.keys(values) as (keyof typeof FLAGS)[]).filter((flag) =>
     values[flag] !== undefined &&
     values[flag] !== (FLAGS[flag] as { default?: unknown }).default &&
-    !["timestamp", "jsonl", "entry"].includes(flag)
+    !["timestamp", "jsonl", "entry", "json"].includes(flag)
   );
   if (others.length > 0) {
     throw new CliError(
@@ -254,11 +273,39 @@ async function attachTimestamp(
   } else {
     await io.writeFile(sidecar, token);
   }
+  const head = `sha256:${sha256(entry).toHex()}`;
   io.stdout(
-    `attached timestamp ${sidecar} to sequence ${sequence} (genTime ${formatRfc3339(genTime)})\n` +
-      `head sha256:${sha256(entry).toHex()}\n`,
+    values.json === true
+      ? canonicalize({ genTime: formatRfc3339(genTime), head, sequence, timestamp: sidecar }) + "\n"
+      : `attached timestamp ${sidecar} to sequence ${sequence} (genTime ${
+        formatRfc3339(genTime)
+      })\n` + `head ${head}\n`,
   );
   return 0;
+}
+
+/**
+ * The library's rejections of an event, in the words of this command's flags (the library
+ * speaks of its options; a CLI user gave flags).
+ */
+function flagMessage(message: string): string {
+  const subject = /^Pass the timeline's subject \((.*)\) or none: got (.*)$/s.exec(message);
+  if (subject !== null) {
+    return `--subject ${subject[2]} is not the timeline's subject ${subject[1]}: give that ` +
+      "subject or leave --subject out";
+  }
+  const time = /^Pass an event time at or after the previous event's \((.*)\): got (.*)$/s
+    .exec(message);
+  if (time !== null) {
+    return `--at ${time[2]} is before the previous event's time ${time[1]}: events are appended ` +
+      "in time order";
+  }
+  const sequence = /^Pass sequence (\d+) or none: (.*), got (.*)$/s.exec(message);
+  if (sequence !== null) {
+    return `--sequence ${sequence[3]} is not the next sequence number ${sequence[1]} ` +
+      `(${sequence[2]}): give ${sequence[1]} or leave --sequence out`;
+  }
+  return message;
 }
 
 function parseSubject(value: string | undefined): ResourceDescriptor | undefined {

@@ -8,6 +8,8 @@
  * the checkout path, `DENO_DIR` and `HOME` (any occurrence of the checkout path is rewritten to
  * `/stella-src`; `DENO_DIR` or `HOME` left in the file fail the build). Two builds of the same
  * commit from different paths and `DENO_DIR`s are byte-identical (tests/kit/bundle_test.ts).
+ * The bundle is stamped with `STELLA_SOURCE_COMMIT` and `SOURCE_DATE_EPOCH` (see
+ * {@link injectBuildInfo}), which `stella version` prints; nothing else of the machine goes in.
  *
  * `deno bundle` (Deno 2.9.6) runs esbuild 0.25.5, which Deno fetches from the npm registry
  * (`@esbuild/<os>-<arch>`) on first use into `$DENO_DIR/dl/esbuild-0.25.5-1/`. Offline, that
@@ -22,6 +24,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { BUILD_PLACEHOLDERS } from "../cli/_build_info.ts";
 
 /** The checkout this script belongs to (no trailing slash). */
 export const ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -154,7 +157,7 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bun
         );
       }
     }
-    const bytes = new TextEncoder().encode(cleaned);
+    const bytes = new TextEncoder().encode(injectBuildInfo(cleaned, env));
     await Deno.writeFile(tmp, bytes);
     await Deno.rename(tmp, out);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -166,6 +169,50 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bun
   } finally {
     await Deno.remove(tmp).catch(() => {});
   }
+}
+
+/**
+ * Writes what the bundle was built from into it (`stella version` prints it): the commit
+ * (`STELLA_SOURCE_COMMIT`, else "unknown") and `SOURCE_DATE_EPOCH` (else "unset") replace the
+ * placeholders of `cli/_build_info.ts`. Only these variables decide the result, so the bundle
+ * stays reproducible.
+ *
+ * @throws {BundleError} When a value is malformed, or a placeholder is not in the bundle
+ *   exactly once.
+ */
+export function injectBuildInfo(text: string, env: Record<string, string | undefined>): string {
+  const commit = env.STELLA_SOURCE_COMMIT || "unknown";
+  const epoch = env.SOURCE_DATE_EPOCH || "unset";
+  if (commit !== "unknown" && !/^[0-9a-f]{7,64}$/.test(commit)) {
+    throw new BundleError(
+      `Cannot use STELLA_SOURCE_COMMIT "${commit.slice(0, 80)}": give a hex commit id`,
+      2,
+    );
+  }
+  if (epoch !== "unset" && !/^[0-9]{1,11}$/.test(epoch)) {
+    throw new BundleError(
+      `Cannot use SOURCE_DATE_EPOCH "${epoch.slice(0, 40)}": give whole seconds since 1970`,
+      2,
+    );
+  }
+  let result = text;
+  for (
+    const [placeholder, value] of [
+      [BUILD_PLACEHOLDERS.commit, commit],
+      [BUILD_PLACEHOLDERS.sourceDateEpoch, epoch],
+    ] as const
+  ) {
+    const quoted = JSON.stringify(placeholder);
+    const count = result.split(quoted).length - 1;
+    if (count !== 1) {
+      throw new BundleError(
+        `Cannot stamp the bundle: ${quoted} occurs ${count} times, not once`,
+        2,
+      );
+    }
+    result = result.replace(quoted, JSON.stringify(value));
+  }
+  return result;
 }
 
 /** Where the kit's copy of OFFLINE.md lives as a TypeScript constant. */

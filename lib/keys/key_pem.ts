@@ -87,7 +87,7 @@ export function importKeyPem(text: string, options: ImportKeyOptions = {}): Publ
       `Cannot import key${label(name)}: the ${block.label} is encrypted; ${
         block.label === "ENCRYPTED PRIVATE KEY"
           ? "decrypt it with openssl pkcs8 first"
-          : "pass a password (importKey or decryptCosignKey)"
+          : "no password was given to decrypt it"
       }`,
     );
   }

@@ -70,7 +70,8 @@ Deno.test("stella attest promotion: the sample inputs give the committed envelop
 });
 
 Deno.test("stella attest promotion: the same inputs with ECDSA P-256 give identical envelopes", async () => {
-  const args = [...SAMPLE, ...AT, "--key", `${ROOT}/fixtures/keys/test-only-ecdsa-p256.pem`];
+  const ecdsa = `${ROOT}/fixtures/keys/test-only-ecdsa-p256.pem`;
+  const args = [...SAMPLE.map((a) => (a === KEY ? ecdsa : a)), ...AT];
   const a = await runCli(args, NO_ENV);
   const b = await runCli(args, NO_ENV);
   assert.equal(a.status, 0, a.stderr);
@@ -270,8 +271,11 @@ Deno.test("stella attest promotion: usage errors are exit 2 naming the flag", as
     ],
     [SAMPLE.filter((a, i) => a !== "--vex" && SAMPLE[i - 1] !== "--vex"), /^stella: Missing --vex/],
     [SAMPLE.filter((a, i) => a !== "--key" && SAMPLE[i - 1] !== "--key"), /^stella: Missing --key/],
-    [[...SAMPLE, "--policy-decision", "maybe"], /^stella: Unknown --policy-decision "maybe"/],
-    [[...SAMPLE, "--frob"], /^stella: Unknown option '--frob'/],
+    [
+      SAMPLE.map((a) => (a === "allow" ? "maybe" : a)),
+      /^stella: Unknown --policy-decision "maybe"/,
+    ],
+    [[...SAMPLE, "--frob"], /^stella: Unknown flag --frob; did you mean --from\?\n$/],
     [[...SAMPLE, "--actor", "x"], /^stella: --actor is recorded in the audit log/],
     [[...SAMPLE, "extra"], /^stella: Unexpected argument "extra"/],
     [

@@ -194,7 +194,7 @@ Deno.test("forensic verify: could-not-run errors exit 2 with one line on stderr"
       "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
     );
     const cases: [string[], RegExp][] = [
-      [["--frobnicate"], /^stella: Unknown option '--frobnicate'/],
+      [["--frobnicate"], /^stella: Unknown flag --frobnicate\n$/],
       [[], /^stella: Missing the envelope file/],
       [
         [`${dir}/missing.dsse.json`, "--key", KEY_A],
@@ -219,7 +219,7 @@ Deno.test("forensic verify: could-not-run errors exit 2 with one line on stderr"
       [[VALID, "--key", KEY_A, "--not-after", "x"], /^stella: Cannot parse --not-after/],
       [[VALID, "--key", KEY_A, "--skew", "5 minutes"], /^stella: Cannot parse --skew "5 minutes"/],
       [[VALID, "--key", KEY_A, "--skew=-5m"], /^stella: Cannot parse --skew "-5m"/],
-      [[VALID, "--key"], /^stella: Option '--key <value>' argument missing/],
+      [[VALID, "--key"], /^stella: Missing value for --key\n$/],
     ];
     for (const [args, stderr] of cases) {
       const result = await runCli(["forensic", "verify", ...args]);

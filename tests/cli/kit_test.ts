@@ -391,7 +391,11 @@ Deno.test({
         await Deno.readTextFile(`${ROOT}/tests/golden/forensic_verify_promotion.json`),
       );
       const version = await runBundle(work, empty, ["--version"]);
-      assert.equal(version.stdout, (await runCli(["--version"])).stdout);
+      // The bundle also says what it was built from (nothing set here: unknown, unset).
+      assert.equal(
+        version.stdout,
+        (await runCli(["--version"])).stdout + "commit unknown\nsource-date-epoch unset\n",
+      );
 
       // The kit carries the bundle; the bundle verifies its own kit from inside it, read-only.
       const kit = `${tmp}/kit`;

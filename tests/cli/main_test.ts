@@ -3,10 +3,10 @@ import { runCli } from "./_io.ts";
 import { VERSION } from "../../cli/main.ts";
 import { COMMANDS } from "../../cli/commands.ts";
 
-Deno.test("stella --version prints the deno.json version", async () => {
+Deno.test("stella --version prints the deno.json version and the Deno version", async () => {
   const result = await runCli(["--version"]);
   assert.equal(result.status, 0);
-  assert.equal(result.stdout, `stella ${VERSION}\n`);
+  assert.equal(result.stdout, `stella ${VERSION}\ndeno ${Deno.version.deno}\n`);
 });
 
 Deno.test("stella --help lists every command and exits 0", async () => {
@@ -40,7 +40,7 @@ Deno.test("an unknown command is exit 2 with a one-line message, no stack", asyn
 Deno.test("an unknown flag is exit 2 naming the flag", async () => {
   const result = await runCli(["digest", "--frob", "x"]);
   assert.equal(result.status, 2);
-  assert.match(result.stderr, /^stella: Unknown option '--frob'/);
+  assert.match(result.stderr, /^stella: Unknown flag --frob\n$/);
   assert.doesNotMatch(result.stderr, /\n\s+at /);
 });
 
