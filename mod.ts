@@ -270,6 +270,15 @@ export {
   encryptCosignKey,
 } from "./lib/keys/cosign_key.ts";
 export type { EncryptCosignKeyOptions } from "./lib/keys/cosign_key.ts";
+export {
+  decryptPkcs8,
+  ENCRYPTED_PRIVATE_KEY_LABEL,
+  encryptPkcs8,
+  encryptPkcs8Der,
+  isEncryptedPkcs8,
+  PKCS8_CIPHERS,
+} from "./lib/keys/pkcs8_encrypted.ts";
+export type { EncryptPkcs8Options, Pkcs8Cipher } from "./lib/keys/pkcs8_encrypted.ts";
 export { importKey, KEY_FORMATS } from "./lib/keys/import_key.ts";
 export type { ImportAnyKeyOptions, KeyFormat } from "./lib/keys/import_key.ts";
 export { generateKeyPair } from "./lib/keys/generate.ts";

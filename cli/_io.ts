@@ -5,6 +5,7 @@
  * @module
  */
 
+import { promptTerminalPassword } from "./_password.ts";
 import { readBounded, readFilesAhead } from "./_read_ahead.ts";
 
 /** Everything a command may touch outside the library. */
@@ -69,6 +70,11 @@ export interface Io {
   now(): number;
   /** Reads an environment variable. */
   env(name: string): string | undefined;
+  /**
+   * Asks for a password on the terminal without echo; present only when standard input is a
+   * terminal (tests and pipes never prompt).
+   */
+  promptPassword?: ((prompt: string) => Promise<string>) | undefined;
   /** Whether standard error is an interactive terminal (for progress output). */
   readonly stderrIsTerminal: boolean;
   /** Whether colour may be used (stdout is a TTY and `NO_COLOR` is unset). */
@@ -213,6 +219,7 @@ export function denoIo(): Io {
     },
     now: () => Date.now(),
     env: (name) => Deno.env.get(name),
+    promptPassword: Deno.stdin.isTerminal() ? promptTerminalPassword : undefined,
     stderrIsTerminal: Deno.stderr.isTerminal(),
     color: Deno.stdout.isTerminal() && Deno.env.get("NO_COLOR") === undefined,
   };

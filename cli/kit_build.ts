@@ -69,7 +69,7 @@ Flags:
   --lockfile FILE      Lockfile whose sha256 is recorded (default deno.lock)
   --builder-id URI     Builder id (default https://stella-ops.org/builders/stella-kit-build@v1)
   --key-format F       Format of KEY: ${KEY_FORMATS.join(", ")} (default auto)
-  --password-env NAME  Variable holding the password of a cosign encrypted key
+  --password-env NAME  Variable holding the password of an encrypted key (cosign or PKCS#8)
                        (default ${DEFAULT_PASSWORD_ENV})
 
 Environment: SOURCE_DATE_EPOCH (whole seconds; default 0) fixes every time in the kit;
