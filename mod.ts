@@ -190,6 +190,17 @@ export {
   validatePromotionPredicate,
   validatePromotionStatement,
 } from "./lib/model/promotion.ts";
+export {
+  detectDocumentType,
+  DOCUMENT_KINDS,
+  DOCUMENT_MEDIA_TYPES,
+} from "./lib/model/document_type.ts";
+export type {
+  DetectDocumentTypeOptions,
+  DocumentKind,
+  DocumentRole,
+  DocumentType,
+} from "./lib/model/document_type.ts";
 export type {
   BuildPromotionOptions,
   ImageReference,
