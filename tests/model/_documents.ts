@@ -88,6 +88,6 @@ export const CSAF_VEX = {
       revision_history: [{ date: "2026-03-01T10:00:00Z", number: "1", summary: "Initial" }],
     },
   },
-  product_tree: { full_product_names: [{ name: "payments-api 2.3.0", product_id: "P1" }] },
+  "product_tree": { full_product_names: [{ name: "payments-api 2.3.0", product_id: "P1" }] },
   vulnerabilities: [{ cve: "CVE-2025-0001", product_status: { known_not_affected: ["P1"] } }],
 };
