@@ -487,6 +487,11 @@ export type {
   TrustPolicyDocument,
   TrustPolicyKeyEntry,
 } from "./lib/verify/trust_policy.ts";
+export { createTrustPolicy } from "./lib/verify/trust_policy_init.ts";
+export type {
+  CreateTrustPolicyOptions,
+  TrustPolicyKeyInput,
+} from "./lib/verify/trust_policy_init.ts";
 export {
   DEFAULT_MAX_SIGNATURES,
   DEFAULT_SKEW_MS,
