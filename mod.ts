@@ -408,6 +408,11 @@ export type {
   AttestPromotionOptions,
   AttestProvenanceOptions,
 } from "./lib/sign/attest.ts";
+export { createTimestampRequest } from "./lib/sign/timestamp_request.ts";
+export type {
+  CreateTimestampRequestOptions,
+  TimestampRequest,
+} from "./lib/sign/timestamp_request.ts";
 export { appendCustodyEvent } from "./lib/sign/custody.ts";
 export type { AppendCustodyEventOptions, AppendedCustodyEvent } from "./lib/sign/custody.ts";
 

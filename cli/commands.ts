@@ -108,6 +108,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./trust_init.ts")).trustInitCommand,
   },
   {
+    path: ["timestamp", "request"],
+    summary: "Write the RFC 3161 time-stamp request (.tsq) for an envelope's signature",
+    load: async () => (await import("./timestamp_request.ts")).timestampRequestCommand,
+  },
+  {
     path: ["timeline", "append"],
     summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
     load: async () => (await import("./timeline_append.ts")).timelineAppendCommand,
