@@ -5,7 +5,6 @@
  * @module
  */
 
-import { promptTerminalPassword } from "./_password.ts";
 import { readBounded, readFilesAhead } from "./_read_ahead.ts";
 
 /** Everything a command may touch outside the library. */
@@ -233,4 +232,36 @@ function writeAllSync(target: { writeSync(p: Uint8Array): number }, bytes: Uint8
 async function writeAll(target: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += await target.write(bytes.subarray(offset));
+}
+
+/**
+ * Reads a line from a terminal without echo (`Deno.stdin.setRaw`), writing `prompt` to standard
+ * error. Backspace erases; Ctrl-C or Ctrl-D on an empty line cancels (exit 2).
+ */
+async function promptTerminalPassword(prompt: string): Promise<string> {
+  const encoder = new TextEncoder();
+  Deno.stderr.writeSync(encoder.encode(prompt));
+  const bytes: number[] = [];
+  const buffer = new Uint8Array(64);
+  Deno.stdin.setRaw(true);
+  try {
+    for (;;) {
+      const n = await Deno.stdin.read(buffer);
+      if (n === null) break;
+      for (const byte of buffer.subarray(0, n)) {
+        if (byte === 0x0d || byte === 0x0a) return new TextDecoder().decode(new Uint8Array(bytes));
+        if (byte === 0x03 || (byte === 0x04 && bytes.length === 0)) {
+          throw new CliError("Cancelled at the password prompt");
+        }
+        if (byte === 0x7f || byte === 0x08) bytes.pop();
+        else if (byte >= 0x20 || byte === 0x09) bytes.push(byte);
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  } finally {
+    buffer.fill(0);
+    bytes.fill(0);
+    Deno.stdin.setRaw(false);
+    Deno.stderr.writeSync(encoder.encode("\n"));
+  }
 }
