@@ -194,6 +194,17 @@ export {
 export { parseImageReference } from "./lib/model/image_reference.ts";
 export type { BuildPromotionOptions } from "./lib/model/build_promotion.ts";
 export type { ImageReference } from "./lib/model/image_reference.ts";
+export {
+  detectDocumentType,
+  DOCUMENT_KINDS,
+  DOCUMENT_MEDIA_TYPES,
+} from "./lib/model/document_type.ts";
+export type {
+  DetectDocumentTypeOptions,
+  DocumentKind,
+  DocumentRole,
+  DocumentType,
+} from "./lib/model/document_type.ts";
 export type {
   MaterialRole,
   PolicyDecision,
@@ -272,6 +283,15 @@ export {
   encryptCosignKey,
 } from "./lib/keys/cosign_key.ts";
 export type { EncryptCosignKeyOptions } from "./lib/keys/cosign_key.ts";
+export {
+  decryptPkcs8,
+  ENCRYPTED_PRIVATE_KEY_LABEL,
+  encryptPkcs8,
+  encryptPkcs8Der,
+  isEncryptedPkcs8,
+  PKCS8_CIPHERS,
+} from "./lib/keys/pkcs8_encrypted.ts";
+export type { EncryptPkcs8Options, Pkcs8Cipher } from "./lib/keys/pkcs8_encrypted.ts";
 export { importKey, KEY_FORMATS } from "./lib/keys/import_key.ts";
 export type { ImportAnyKeyOptions, KeyFormat } from "./lib/keys/import_key.ts";
 export { generateKeyPair } from "./lib/keys/generate.ts";
@@ -384,6 +404,11 @@ export type {
   AttestPromotionOptions,
   AttestProvenanceOptions,
 } from "./lib/sign/attest.ts";
+export { createTimestampRequest } from "./lib/sign/timestamp_request.ts";
+export type {
+  CreateTimestampRequestOptions,
+  TimestampRequest,
+} from "./lib/sign/timestamp_request.ts";
 export { appendCustodyEvent } from "./lib/sign/custody.ts";
 export type { AppendCustodyEventOptions, AppendedCustodyEvent } from "./lib/sign/custody.ts";
 
@@ -471,6 +496,11 @@ export type {
 } from "./lib/verify/trust_policy.ts";
 export { loadTrustMaterial } from "./lib/verify/trust_material.ts";
 export type { TrustMaterial, TrustSources } from "./lib/verify/trust_material.ts";
+export { createTrustPolicy } from "./lib/verify/trust_policy_init.ts";
+export type {
+  CreateTrustPolicyOptions,
+  TrustPolicyKeyInput,
+} from "./lib/verify/trust_policy_init.ts";
 export {
   DEFAULT_MAX_SIGNATURES,
   DEFAULT_SKEW_MS,

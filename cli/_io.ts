@@ -79,6 +79,11 @@ export interface Io {
   now(): number;
   /** Reads an environment variable. */
   env(name: string): string | undefined;
+  /**
+   * Asks for a password on the terminal without echo; present only when standard input is a
+   * terminal (tests and pipes never prompt).
+   */
+  promptPassword?: ((prompt: string) => Promise<string>) | undefined;
   /** Whether standard error is an interactive terminal (for progress output). */
   readonly stderrIsTerminal: boolean;
   /** Whether colour may be used (stdout is a TTY and `NO_COLOR` is unset). */
@@ -228,6 +233,7 @@ export function denoIo(): Io {
     denoVersion: Deno.version.deno,
     now: () => Date.now(),
     env: (name) => Deno.env.get(name),
+    promptPassword: Deno.stdin.isTerminal() ? promptTerminalPassword : undefined,
     stderrIsTerminal: Deno.stderr.isTerminal(),
     color: Deno.stdout.isTerminal() && Deno.env.get("NO_COLOR") === undefined,
   };
@@ -241,4 +247,36 @@ function writeAllSync(target: { writeSync(p: Uint8Array): number }, bytes: Uint8
 async function writeAll(target: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += await target.write(bytes.subarray(offset));
+}
+
+/**
+ * Reads a line from a terminal without echo (`Deno.stdin.setRaw`), writing `prompt` to standard
+ * error. Backspace erases; Ctrl-C or Ctrl-D on an empty line cancels (exit 2).
+ */
+async function promptTerminalPassword(prompt: string): Promise<string> {
+  const encoder = new TextEncoder();
+  Deno.stderr.writeSync(encoder.encode(prompt));
+  const bytes: number[] = [];
+  const buffer = new Uint8Array(64);
+  Deno.stdin.setRaw(true);
+  try {
+    for (;;) {
+      const n = await Deno.stdin.read(buffer);
+      if (n === null) break;
+      for (const byte of buffer.subarray(0, n)) {
+        if (byte === 0x0d || byte === 0x0a) return new TextDecoder().decode(new Uint8Array(bytes));
+        if (byte === 0x03 || (byte === 0x04 && bytes.length === 0)) {
+          throw new CliError("Cancelled at the password prompt");
+        }
+        if (byte === 0x7f || byte === 0x08) bytes.pop();
+        else if (byte >= 0x20 || byte === 0x09) bytes.push(byte);
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  } finally {
+    buffer.fill(0);
+    bytes.fill(0);
+    Deno.stdin.setRaw(false);
+    Deno.stderr.writeSync(encoder.encode("\n"));
+  }
 }

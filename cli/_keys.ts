@@ -1,7 +1,9 @@
 /**
  * Key-file loading shared by the commands that sign (`sign`, `attest *`, `kit build`) or name keys
- * (`keys id`, `forensic verify --key`). Passwords of cosign encrypted keys come from an
- * environment variable (`--password-env NAME`, default `COSIGN_PASSWORD`), never from argv.
+ * (`keys id`, `forensic verify --key`). Passwords of encrypted keys (cosign's `ENCRYPTED SIGSTORE
+ * PRIVATE KEY` and PKCS#8 `ENCRYPTED PRIVATE KEY`, PEM or DER) come from an environment variable
+ * (`--password-env NAME`, default `COSIGN_PASSWORD`) or, when it is unset and standard input is a
+ * terminal, from a prompt without echo; never from argv. A wrong password is exit 2.
  *
  * @module
  */
@@ -13,7 +15,9 @@ import { createSigner } from "../lib/crypto/local_signer.ts";
 import type { Signer } from "../lib/crypto/signer.ts";
 import { type TrustedKey, trustedKeyFromPem } from "../lib/verify/trust_policy.ts";
 import { decodeUtf8 } from "../lib/encoding/bytes.ts";
+import { isEncryptedPkcs8 } from "../lib/keys/pkcs8_encrypted.ts";
 import { CliError, type Io } from "./_io.ts";
+import { readPassword } from "./_password.ts";
 
 /** Default environment variable holding the password of a cosign encrypted key. */
 export const DEFAULT_PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -26,26 +30,32 @@ export interface LoadKeyOptions {
   format?: KeyFormat | undefined;
 }
 
-function isEncryptedCosignKey(bytes: Uint8Array): boolean {
+function isEncryptedKey(bytes: Uint8Array, format: KeyFormat | undefined): boolean {
+  if (format === "hmac") return false;
   const head = new TextDecoder().decode(bytes.subarray(0, 4096));
-  return /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----/.test(head);
+  return /-----BEGIN ENCRYPTED (SIGSTORE |COSIGN )?PRIVATE KEY-----/.test(head) ||
+    (format !== "pem" && format !== "jwk" && isEncryptedPkcs8(bytes));
 }
 
 /**
- * Reads and imports a key file. Malformed keys and wrong passwords surface as the library's
- * `ParseError` (the caller decides between exit 1 and 2); a missing password is a CliError.
+ * Reads and imports a key file. Malformed keys surface as the library's `ParseError` (the caller
+ * decides between exit 1 and 2); a missing or wrong password is a CliError (exit 2).
  */
 export async function loadKey(io: Io, path: string, options: LoadKeyOptions = {}): Promise<Key> {
   const bytes = await io.readFile(path);
   let password: string | undefined;
-  if (isEncryptedCosignKey(bytes)) {
+  if (isEncryptedKey(bytes, options.format)) {
     const variable = options.passwordEnv ?? DEFAULT_PASSWORD_ENV;
-    password = io.env(variable);
-    if (password === undefined) {
-      throw new CliError(`Cannot decrypt "${path}": set the password in $${variable}`);
-    }
+    password = await readPassword(io, { variable, path, purpose: "decrypt" });
   }
-  return await importKey(bytes, { name: path, password, format: options.format });
+  try {
+    return await importKey(bytes, { name: path, password, format: options.format });
+  } catch (error) {
+    if (error instanceof ParseError && error.code === "KEY_DECRYPTION_FAILED") {
+      throw new CliError(error.message);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -6,7 +6,10 @@
  * Decisions:
  * - `--promoted-at` defaults to `SOURCE_DATE_EPOCH` (seconds) when set, else the clock to the
  *   second; any offset is normalized to UTC. Same inputs, key and time ⇒ byte-identical envelope.
- * - SBOM and VEX files are streamed (constant memory) and recorded by base name, never by path.
+ * - SBOM and VEX files are recorded by base name, never by path, with the media type detected
+ *   from their content (`cli/_documents.ts`: CycloneDX, SPDX 2.x/3, OpenVEX, CSAF VEX); a file
+ *   that is none of these is refused (exit 2) unless `--sbom-media-type` / `--vex-media-type`
+ *   names the type, in which case the files are streamed (constant memory) without parsing.
  * - Missing required flags are usage errors (exit 2); invalid values (image reference, times,
  *   approvers, Rekor proof) and policy refusals are rejections (exit 1) naming every problem.
  *
@@ -22,12 +25,12 @@ import { HELP_FLAG, parseStrict } from "./_args.ts";
 import {
   buildSigner,
   eventTime,
-  openDocuments,
   reject,
   SIGNING_FLAGS,
   SIGNING_HELP,
   writeEnvelope,
 } from "./_attest.ts";
+import { loadDocuments } from "./_documents.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
@@ -36,6 +39,8 @@ const FLAGS = {
   image: { type: "string" },
   sbom: { type: "string", multiple: true },
   vex: { type: "string", multiple: true },
+  "sbom-media-type": { type: "string" },
+  "vex-media-type": { type: "string" },
   from: { type: "string" },
   to: { type: "string" },
   approver: { type: "string", multiple: true },
@@ -55,9 +60,10 @@ export const attestPromotionCommand: Command = {
   help: `Usage: stella attest promotion --image NAME[:TAG]@sha256:HEX --sbom FILE... --vex FILE...
        --from ENV --to ENV --approver ID... --key KEY [--promoted-by ID] [--promoted-at RFC3339]
        [--ticket T] [--policy-decision ${POLICY_DECISIONS.join("|")}] [--rekor-proof FILE]
-       [--policy P] [--audit-log L] [--out FILE]
+       [--sbom-media-type T] [--vex-media-type T] [--policy P] [--audit-log L] [--out FILE]
 
-Digests the SBOM and VEX files (SHA-256, streamed), builds the in-toto Statement
+Checks the SBOM and VEX files and records each by base name, SHA-256 digest and the media type
+detected from its content, builds the in-toto Statement
 (predicateType stella.ops/promotion@v1, subject the image) and signs its RFC 8785 canonical
 JSON as a DSSE envelope, printed as canonical JSON plus one newline. Ed25519 and ECDSA
 (RFC 6979) signatures are deterministic: the same inputs, key and --promoted-at give a
@@ -65,8 +71,13 @@ byte-identical envelope.
 
 Flags:
   --image REF          The promoted image, pinned by digest: NAME[:TAG]@sha256:<64 hex>
-  --sbom FILE          SBOM document (CycloneDX or SPDX JSON); repeatable, at least one
-  --vex FILE           VEX document (OpenVEX or CycloneDX VEX); repeatable, at least one
+  --sbom FILE          SBOM document: CycloneDX JSON (application/vnd.cyclonedx+json) or SPDX
+                       2.x/3 JSON (application/spdx+json); repeatable, at least one
+  --vex FILE           VEX document: OpenVEX (application/openvex+json), CSAF VEX
+                       (application/csaf+json) or CycloneDX VEX; repeatable, at least one
+  --sbom-media-type T  Record every --sbom file with media type T without checking its content
+                       (for other SBOM formats); the files are then streamed
+  --vex-media-type T   The same for --vex files
   --from ENV           Environment the image leaves, e.g. staging
   --to ENV             Environment the image enters, e.g. production
   --approver ID        Who approved; repeatable, at least one, each once
@@ -81,7 +92,9 @@ ${SIGNING_HELP}
 
 Exit status: 0 signed; 1 an input was rejected (invalid image reference, time, approver or
 Rekor proof, or a policy claim is missing or mismatched; every problem is named); 2 could not
-run (missing flag or file, unusable key or policy, audit record not written).
+run (missing flag or file; an SBOM or VEX file that is empty, not JSON, not a recognised format
+or of the other role, without --sbom-media-type / --vex-media-type; unusable key or policy;
+audit record not written).
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });
@@ -102,6 +115,8 @@ run (missing flag or file, unusable key or policy, audit record not written).
       );
     }
     const promotedAt = eventTime(io, "--promoted-at", values["promoted-at"]);
+    const sbomDocuments = await loadDocuments(io, sbom, "sbom", values["sbom-media-type"]);
+    const vexDocuments = await loadDocuments(io, vex, "vex", values["vex-media-type"]);
     const { signer, policy } = await buildSigner(io, values);
     const rekorPath = values["rekor-proof"];
     const rekorBytes = rekorPath === undefined ? undefined : await io.readFile(rekorPath);
@@ -112,8 +127,8 @@ run (missing flag or file, unusable key or policy, audit record not written).
       if (rekorBytes !== undefined) rekorProof = parseRekorProof(rekorBytes, { name: rekorPath });
       attestation = await attestPromotion({
         image,
-        sbom: openDocuments(io, sbom),
-        vex: openDocuments(io, vex),
+        sbom: sbomDocuments,
+        vex: vexDocuments,
         from,
         to,
         approver,

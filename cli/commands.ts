@@ -110,6 +110,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./forensic_verify.ts")).forensicVerifyCommand,
   },
   {
+    path: ["trust", "init"],
+    summary: "Write a starting trust policy (trust.json) that trusts the given public keys",
+    load: async () => (await import("./trust_init.ts")).trustInitCommand,
+  },
+  {
+    path: ["timestamp", "request"],
+    summary: "Write the RFC 3161 time-stamp request (.tsq) for an envelope's signature",
+    load: async () => (await import("./timestamp_request.ts")).timestampRequestCommand,
+  },
+  {
     path: ["timeline", "append"],
     summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
     load: async () => (await import("./timeline_append.ts")).timelineAppendCommand,

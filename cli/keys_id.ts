@@ -34,19 +34,21 @@ Prints the key id of FILE: the lowercase hex SHA-256 of the DER SubjectPublicKey
 keys report their public key's id), or for an HMAC secret the keyed digest
 HMAC-SHA256(secret, "stellaops/hmac-keyid/v1"). FILE may be PEM (PUBLIC KEY, PRIVATE KEY,
 EC PRIVATE KEY, RSA PUBLIC/PRIVATE KEY), a JWK, DER (SPKI or PKCS#8), a cosign encrypted key
-(ENCRYPTED SIGSTORE PRIVATE KEY), or with --format hmac a raw HMAC secret.
+(ENCRYPTED SIGSTORE PRIVATE KEY), an encrypted PKCS#8 key (ENCRYPTED PRIVATE KEY, as
+openssl genpkey -aes-256-cbc writes), or with --format hmac a raw HMAC secret.
 
 Flags:
-  --password-env NAME  Environment variable holding the password of a cosign encrypted key
-                       (default ${DEFAULT_PASSWORD_ENV}); passwords are never taken from argv
+  --password-env NAME  Environment variable holding the password of an encrypted key
+                       (default ${DEFAULT_PASSWORD_ENV}; when unset and standard input is a
+                       terminal, it is asked for without echo); never taken from argv
   --format F           ${KEY_FORMATS.join(", ")} (default auto: PEM, JWK or DER; raw HMAC
                        secrets need hmac)
   --json               Print {"algorithm", "file", "keyid", "kind"} as RFC 8785 canonical JSON
                        (kind: public, private or secret; algorithm: the key's default
                        signature algorithm)
 
-Exit status: 0 printed; 1 FILE is not a usable key (malformed, unsupported, wrong password);
-2 could not run (missing file, password variable unset, bad flag).
+Exit status: 0 printed; 1 FILE is not a usable key (malformed, unsupported); 2 could not run
+(missing file, no password or a wrong one, bad flag).
 `,
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseStrict({ args, options: FLAGS, allowPositionals: true });

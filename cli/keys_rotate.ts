@@ -56,7 +56,7 @@ Flags:
                        5m, 24h, 1d), so that signatures in flight still verify
   --algorithm ALG      Signature algorithm recorded for NEW (default the key's; RSA keys:
                        rsa-pss-sha256 or rsa-pkcs1-sha256)
-  --password-env NAME  Variable holding the password of a cosign encrypted key
+  --password-env NAME  Variable holding the password of an encrypted key (cosign or PKCS#8)
                        (default ${DEFAULT_PASSWORD_ENV})
   --out F              Write the new ring to F instead of rewriting --ring
 

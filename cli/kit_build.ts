@@ -70,7 +70,7 @@ Flags:
   --lockfile FILE      Lockfile whose sha256 is recorded (default deno.lock)
   --builder-id URI     Builder id (default https://stella-ops.org/builders/stella-kit-build@v1)
   --key-format F       Format of KEY: ${KEY_FORMATS.join(", ")} (default auto)
-  --password-env NAME  Variable holding the password of a cosign encrypted key
+  --password-env NAME  Variable holding the password of an encrypted key (cosign or PKCS#8)
                        (default ${DEFAULT_PASSWORD_ENV})
   --json               Print {"dir", "files", "sha256sums"} (the kit's files and the sha256 of
                        its SHA256SUMS) as RFC 8785 canonical JSON

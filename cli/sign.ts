@@ -54,7 +54,7 @@ Flags:
   --key KEY            Private key or HMAC secret file (PEM, JWK, DER, cosign encrypted key)
   --key-format F       Format of KEY: ${KEY_FORMATS.join(", ")} (default auto; raw HMAC
                        secrets need hmac)
-  --password-env NAME  Variable holding the password of a cosign encrypted key
+  --password-env NAME  Variable holding the password of an encrypted key (cosign or PKCS#8)
                        (default ${DEFAULT_PASSWORD_ENV})
   --algorithm ALG      Signature algorithm (default the key's; RSA keys: rsa-pss-sha256, or
                        rsa-pkcs1-sha256 for PKCS#1 v1.5)

@@ -3,9 +3,11 @@
  * `--key` and `stella keys id`) that get a file of unknown format:
  *
  * 1. PEM text (RFC 7468): the labels of {@link importKeyPem}, plus cosign's encrypted key
- *    ({@link decryptCosignKey}, with `options.password`);
+ *    ({@link decryptCosignKey}) and encrypted PKCS#8 (`ENCRYPTED PRIVATE KEY`,
+ *    {@link decryptPkcs8}), both with `options.password`;
  * 2. a JSON Web Key (RFC 7517), as JSON text;
- * 3. DER bytes: SubjectPublicKeyInfo or PKCS#8, told apart by their first inner element;
+ * 3. DER bytes: SubjectPublicKeyInfo, PKCS#8 or encrypted PKCS#8 (PBES2), told apart by their
+ *    first inner element;
  * 4. a raw HMAC secret, only when `format: "hmac"` says so (raw bytes have no signature that
  *    could be detected safely).
  *
@@ -19,6 +21,7 @@ import { decryptCosignKey } from "./cosign_key.ts";
 import { importHmacSecret } from "./hmac_secret.ts";
 import { importJwk, type Jwk } from "./jwk.ts";
 import { importPkcs8, importSpki } from "./key_der.ts";
+import { decryptPkcs8, ENCRYPTED_PRIVATE_KEY_LABEL, isEncryptedPkcs8 } from "./pkcs8_encrypted.ts";
 import { findKeyBlock, importKeyPem } from "./key_pem.ts";
 import type { ImportKeyOptions, Key } from "./key.ts";
 import { invalidKey, unsupportedKey } from "./_material.ts";
@@ -34,8 +37,17 @@ export type KeyFormat = typeof KEY_FORMATS[number];
 export interface ImportAnyKeyOptions extends ImportKeyOptions {
   /** Input format; default `auto` (PEM, JWK or DER; raw HMAC secrets need `hmac`). */
   format?: KeyFormat | undefined;
-  /** Password of a cosign encrypted private key (the CLI reads it from `COSIGN_PASSWORD`). */
+  /**
+   * Password of a cosign encrypted private key or an encrypted PKCS#8 key (the CLI reads it from
+   * `--password-env`, default `COSIGN_PASSWORD`, or prompts on a terminal).
+   */
   password?: string | Uint8Array | undefined;
+}
+
+function needsPassword(name: string | undefined): TypeError {
+  return new TypeError(
+    `Pass a password: the key${name === undefined ? "" : ` "${name}"`} is encrypted`,
+  );
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -95,12 +107,12 @@ export async function importKey(
     if (
       block.label === COSIGN_PRIVATE_KEY_LABEL || block.label === COSIGN_LEGACY_PRIVATE_KEY_LABEL
     ) {
-      if (options.password === undefined) {
-        throw new TypeError(
-          `Pass a password: the key${name === undefined ? "" : ` "${name}"`} is encrypted`,
-        );
-      }
+      if (options.password === undefined) throw needsPassword(name);
       return await decryptCosignKey(pem, options.password, base);
+    }
+    if (block.label === ENCRYPTED_PRIVATE_KEY_LABEL) {
+      if (options.password === undefined) throw needsPassword(name);
+      return await decryptPkcs8(block.bytes, options.password, base);
     }
     return importKeyPem(pem, base);
   }
@@ -132,6 +144,10 @@ export async function importKey(
         firstInner = undefined;
       }
       if (firstInner === DER_TAGS.INTEGER) return importPkcs8(bytes, base);
+      if (firstInner === DER_TAGS.SEQUENCE && isEncryptedPkcs8(bytes)) {
+        if (options.password === undefined) throw needsPassword(name);
+        return await decryptPkcs8(bytes, options.password, base);
+      }
       if (firstInner === DER_TAGS.SEQUENCE) return importSpki(bytes, base);
     }
     if (format === "der") throw invalidKey(name, "not a DER SubjectPublicKeyInfo or PKCS#8 key");

@@ -6,8 +6,8 @@
  * Other blocks in the text are skipped (e.g. OpenSSL's `EC PARAMETERS` before an
  * `EC PRIVATE KEY`); exactly one key block must be present. Encrypted keys are not read here:
  * cosign's `ENCRYPTED SIGSTORE PRIVATE KEY` goes through {@link decryptCosignKey} or
- * {@link importKey} with a password; PKCS#8 `ENCRYPTED PRIVATE KEY` and legacy OpenSSL
- * `Proc-Type: 4,ENCRYPTED` keys are refused as unsupported.
+ * {@link importKey} with a password, PKCS#8 `ENCRYPTED PRIVATE KEY` through {@link decryptPkcs8}
+ * or {@link importKey}; legacy OpenSSL `Proc-Type: 4,ENCRYPTED` keys are refused as unsupported.
  *
  * @module
  */
@@ -86,7 +86,7 @@ export function importKeyPem(text: string, options: ImportKeyOptions = {}): Publ
       "KEY_ENCRYPTED",
       `Cannot import key${label(name)}: the ${block.label} is encrypted; ${
         block.label === "ENCRYPTED PRIVATE KEY"
-          ? "decrypt it with openssl pkcs8 first"
+          ? "pass its password"
           : "no password was given to decrypt it"
       }`,
     );

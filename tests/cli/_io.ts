@@ -16,7 +16,7 @@ export interface RunResult {
 /** Runs the CLI in-process with real files, captured streams and optional overrides. */
 export async function runCli(
   args: string[],
-  overrides: Partial<Pick<Io, "now" | "env">> = {},
+  overrides: Partial<Pick<Io, "now" | "env" | "promptPassword">> = {},
 ): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
@@ -24,6 +24,7 @@ export async function runCli(
     ...denoIo(),
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
+    promptPassword: undefined,
     stderrIsTerminal: false,
     color: false,
     ...overrides,

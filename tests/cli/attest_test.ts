@@ -252,7 +252,7 @@ Deno.test("stella attest promotion: a missing file is exit 2 naming it, nothing 
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    'stella: Cannot open "no/such/vex.json": no such file or directory\n',
+    'stella: Cannot read "no/such/vex.json": no such file or directory\n',
   );
   const key = SAMPLE.map((a) => (a === KEY ? "no/such/key.pem" : a));
   const missingKey = await runCli([...key, ...AT], NO_ENV);

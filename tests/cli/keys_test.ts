@@ -338,13 +338,13 @@ vectorTest(
 
 vectorTest(
   COSIGN,
-  "stella keys id with a wrong password is exit 1 naming the file, never the password",
+  "stella keys id with a wrong password is exit 2 naming the file, never the password",
   async () => {
     const result = await runCli(["keys", "id", SIGSTORE_KEY], {
       env: (n) => (n === "COSIGN_PASSWORD" ? "hunter2-wrong" : undefined),
     });
     assert.deepEqual(result, {
-      status: 1,
+      status: 2,
       stdout: "",
       stderr:
         `stella: Cannot decrypt key "${SIGSTORE_KEY}": wrong password or corrupted key file\n`,

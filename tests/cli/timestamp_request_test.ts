@@ -1,0 +1,331 @@
+// Issue 17 item 7: `stella timestamp request ENVELOPE --out req.tsq` writes the RFC 3161 query over
+// the decoded signature bytes; `openssl ts -query -in req.tsq -text` parses it; a token made with
+// `openssl ts -reply` by a throw-away offline test TSA over that query verifies with `stella
+// forensic verify --timestamp` (time source rfc3161). The docs/timestamps.md walk-through is the
+// same sequence. When openssl is not installed those tests are reported as ignored, with the
+// reason in their name.
+import assert from "node:assert/strict";
+import { ROOT, runCli } from "./_io.ts";
+import { encodeHex, parseEnvelope, sha256 } from "../../mod.ts";
+
+const PROMOTION = `${ROOT}/fixtures/envelopes/promotion.dsse.json`;
+const PROMOTION_KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;
+const SIG = parseEnvelope(await Deno.readFile(PROMOTION)).signatures[0]!;
+const IMPRINT = encodeHex(sha256(SIG.sigBytes));
+
+const OPENSSL = await new Deno.Command("openssl", { args: ["version"], stdout: "null" }).output()
+  .then((o) => o.success, () => false);
+const IGNORED = OPENSSL ? "" : " (ignored: openssl not found on PATH)";
+
+const CONFIG = `[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[v3_root]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign
+[v3_tsa]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+[tsa]
+default_tsa = tsa_config
+[tsa_config]
+serial = ./serial
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ess_cert_id_chain = no
+`;
+
+async function openssl(dir: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command("openssl", {
+    args,
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** A test-only TSA in `dir`: root.pem (trust anchor), tsa.pem / tsa.key (the stamping key). */
+async function makeTsa(dir: string): Promise<void> {
+  await Deno.writeTextFile(`${dir}/openssl.cnf`, CONFIG);
+  await Deno.writeTextFile(`${dir}/serial`, "01\n");
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-new",
+    ...ec,
+    "-keyout",
+    "root.key",
+    "-subj",
+    "/CN=Test Root",
+    "-days",
+    "30",
+    "-config",
+    "openssl.cnf",
+    "-extensions",
+    "v3_root",
+    "-out",
+    "root.pem",
+  ]);
+  await openssl(dir, [
+    "req",
+    "-new",
+    ...ec,
+    "-keyout",
+    "tsa.key",
+    "-subj",
+    "/CN=Test TSA",
+    "-config",
+    "openssl.cnf",
+    "-out",
+    "tsa.csr",
+  ]);
+  await openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    "tsa.csr",
+    "-CA",
+    "root.pem",
+    "-CAkey",
+    "root.key",
+    "-set_serial",
+    "2",
+    "-days",
+    "30",
+    "-extfile",
+    "openssl.cnf",
+    "-extensions",
+    "v3_tsa",
+    "-out",
+    "tsa.pem",
+  ]);
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "stella-tsq-cli-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("stella timestamp request writes the DER query over the decoded signature and prints its imprint", async () => {
+  await withDir(async (dir) => {
+    const result = await runCli(["timestamp", "request", PROMOTION, "--out", `${dir}/req.tsq`]);
+    assert.deepEqual(result, {
+      status: 0,
+      stdout: `${dir}/req.tsq: sha256:${IMPRINT} (signature 0, keyid ${SIG.keyid})\n`,
+      stderr: "",
+    });
+    assert.equal(
+      encodeHex(await Deno.readFile(`${dir}/req.tsq`)),
+      `30390201013031300d060960864801650304020105000420${IMPRINT}0101ff`,
+    );
+    const json = await runCli([
+      "timestamp",
+      "request",
+      PROMOTION,
+      "--out",
+      `${dir}/req.tsq`,
+      "--force",
+      "--json",
+    ]);
+    assert.deepEqual(json, {
+      status: 0,
+      stdout:
+        `{"keyid":"${SIG.keyid}","out":"${dir}/req.tsq","sha256":"${IMPRINT}","signature":0}\n`,
+      stderr: "",
+    });
+    const nonce = await runCli([
+      "timestamp",
+      "request",
+      PROMOTION,
+      "--out",
+      `${dir}/nonce.tsq`,
+      "--nonce",
+      "--json",
+    ]);
+    assert.equal(nonce.status, 0, nonce.stderr);
+    assert.match(JSON.parse(nonce.stdout).nonce, /^[89a-f][0-9a-f]{15}$/);
+    // 64 bits with the top bit set: an INTEGER of 9 content bytes (a zero sign byte first).
+    assert.equal((await Deno.readFile(`${dir}/nonce.tsq`)).length, 59 + 11);
+  });
+});
+
+Deno.test("stella timestamp request: usage errors are exit 2, a malformed envelope exit 1, nothing written", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/exists.tsq`, "x");
+    await Deno.writeTextFile(`${dir}/bad.json`, '{"payload":""}');
+    const cases: [string[], number, string][] = [
+      [
+        [PROMOTION],
+        2,
+        "stella: Missing --out FILE: where to write the time-stamp request (.tsq)\n",
+      ],
+      [
+        ["--out", `${dir}/r.tsq`],
+        2,
+        "stella: Missing ENVELOPE: the DSSE envelope whose signature to time-stamp\n",
+      ],
+      [
+        [PROMOTION, "--out", `${dir}/r.tsq`, "--signature", "1"],
+        2,
+        `stella: Cannot time-stamp signature 1 of "${PROMOTION}": the envelope has 1 signature (0 to 0)\n`,
+      ],
+      [
+        [PROMOTION, "--out", `${dir}/r.tsq`, "--signature", "one"],
+        2,
+        'stella: Cannot parse --signature "one": use a signature index such as 0\n',
+      ],
+      [
+        [PROMOTION, "--out", `${dir}/exists.tsq`],
+        2,
+        `stella: Refusing to overwrite "${dir}/exists.tsq": it exists (pass --force)\n`,
+      ],
+      [
+        [`${dir}/missing.json`, "--out", `${dir}/r.tsq`],
+        2,
+        `stella: Cannot read "${dir}/missing.json": no such file or directory\n`,
+      ],
+    ];
+    for (const [args, status, stderr] of cases) {
+      assert.deepEqual(await runCli(["timestamp", "request", ...args]), {
+        status,
+        stdout: "",
+        stderr,
+      }, args.join(" "));
+    }
+    const bad = await runCli(["timestamp", "request", `${dir}/bad.json`, "--out", `${dir}/r.tsq`]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^stella: Cannot parse envelope ".*bad\.json": /);
+    assert.equal(await Deno.readTextFile(`${dir}/exists.tsq`), "x");
+    assert.equal(await Deno.stat(`${dir}/r.tsq`).catch(() => undefined), undefined);
+  });
+});
+
+Deno.test({
+  name:
+    `stella timestamp request: openssl ts -query -text parses the query, and a token from openssl ts -reply verifies with forensic verify --timestamp${IGNORED}`,
+  ignore: !OPENSSL,
+  async fn() {
+    await withDir(async (dir) => {
+      for (const nonce of [false, true]) {
+        const tsq = `${dir}/req${nonce ? "-nonce" : ""}.tsq`;
+        const made = await runCli([
+          "timestamp",
+          "request",
+          PROMOTION,
+          "--out",
+          tsq,
+          ...(nonce ? ["--nonce"] : []),
+        ]);
+        assert.equal(made.status, 0, made.stderr);
+        const text = await openssl(dir, ["ts", "-query", "-in", tsq, "-text"]);
+        assert.match(text, /Version: 1\n/);
+        assert.match(text, /Hash Algorithm: sha256\n/);
+        assert.match(text, /Certificate required: yes\n/);
+        assert.match(text, /Policy OID: unspecified\n/);
+        assert.match(text, nonce ? /Nonce: 0x[0-9A-F]{16}\n/ : /Nonce: unspecified\n/);
+        const hexdump = [...text.matchAll(/^ +[0-9a-f]{4} - ((?:[0-9a-f]{2}[ -]){0,16})/gm)]
+          .map((m) => m[1]!.replace(/[ -]/g, "")).join("");
+        assert.equal(hexdump, IMPRINT);
+      }
+
+      await makeTsa(dir);
+      await openssl(dir, [
+        "ts",
+        "-reply",
+        "-config",
+        "openssl.cnf",
+        "-queryfile",
+        "req.tsq",
+        "-inkey",
+        "tsa.key",
+        "-signer",
+        "tsa.pem",
+        "-out",
+        "token.tsr",
+      ]);
+      const verified = await runCli([
+        "forensic",
+        "verify",
+        PROMOTION,
+        "--key",
+        PROMOTION_KEY,
+        "--timestamp",
+        `${dir}/token.tsr`,
+        "--tsa-roots",
+        `${dir}/root.pem`,
+        "--json",
+      ]);
+      assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+      const report = JSON.parse(verified.stdout);
+      assert.equal(report.verified, true);
+      assert.equal(report.time.source, "rfc3161");
+
+      // With a nonce the token verifies the same way (offline verification does not check it).
+      await openssl(dir, [
+        "ts",
+        "-reply",
+        "-config",
+        "openssl.cnf",
+        "-queryfile",
+        "req-nonce.tsq",
+        "-inkey",
+        "tsa.key",
+        "-signer",
+        "tsa.pem",
+        "-out",
+        "token-nonce.tsr",
+      ]);
+      const withNonce = await runCli([
+        "forensic",
+        "verify",
+        PROMOTION,
+        "--key",
+        PROMOTION_KEY,
+        "--timestamp",
+        `${dir}/token-nonce.tsr`,
+        "--tsa-roots",
+        `${dir}/root.pem`,
+        "--json",
+      ]);
+      assert.equal(withNonce.status, 0, withNonce.stdout);
+      assert.equal(JSON.parse(withNonce.stdout).time.source, "rfc3161");
+
+      // openssl agrees that the token answers the query.
+      await openssl(dir, [
+        "ts",
+        "-verify",
+        "-queryfile",
+        "req.tsq",
+        "-in",
+        "token.tsr",
+        "-CAfile",
+        "root.pem",
+        "-untrusted",
+        "tsa.pem",
+      ]);
+    });
+  },
+});
+
+Deno.test("docs/timestamps.md documents every flag of stella timestamp request and the curl content type", async () => {
+  const doc = await Deno.readTextFile(`${ROOT}/docs/timestamps.md`);
+  const help = (await runCli(["timestamp", "request", "--help"])).stdout;
+  const flags = [...help.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]!);
+  assert.deepEqual(flags, ["--out", "--signature", "--nonce", "--force", "--json"]);
+  for (const flag of flags) assert.ok(doc.includes(`\`${flag}`), flag);
+  assert.ok(doc.includes('-H "Content-Type: application/timestamp-query" --data-binary @req.tsq'));
+  assert.ok(doc.includes("stella timestamp request promo.dsse.json --out req.tsq"));
+});
