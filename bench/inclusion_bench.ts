@@ -18,20 +18,15 @@
 
 import { createHash } from "node:crypto";
 import {
-  concatBytes,
-  encodeBase64,
-  equalBytes,
-  exportSpki,
   hashChildren,
   hashLeaf,
-  importPkcs8,
   rootFromInclusionProof,
   sha256,
-  signNote,
-  verifierKeyFromSpki,
   verifyInclusion,
-  verifyRekorInclusion,
-} from "../mod.ts";
+} from "../lib/digest/mod.ts";
+import { concatBytes, encodeBase64, equalBytes } from "../lib/encoding/mod.ts";
+import { exportSpki, importPkcs8 } from "../lib/keys/mod.ts";
+import { signNote, verifierKeyFromSpki, verifyRekorInclusion } from "../lib/verify/sigstore_mod.ts";
 
 const DEPTH = 40;
 const TREE_SIZE = 1n << BigInt(DEPTH);

@@ -12,7 +12,7 @@
 
 import { createHash } from "node:crypto";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
-import { hashChildren, merkleRoot, merkleRootOfData } from "../mod.ts";
+import { hashChildren, merkleRoot, merkleRootOfData } from "../lib/digest/mod.ts";
 
 const LEAVES = 1_000_000;
 const data = new Uint8Array(32 * LEAVES);

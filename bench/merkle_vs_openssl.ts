@@ -19,7 +19,7 @@
  */
 
 import { cpuUsage } from "node:process";
-import { merkleRootOfData } from "../mod.ts";
+import { merkleRootOfData } from "../lib/digest/mod.ts";
 
 const LEAVES = 1_000_000;
 const RUNS = 5;

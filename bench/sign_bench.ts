@@ -13,16 +13,13 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { p256, p384 } from "@noble/curves/nist.js";
 import {
   createSigner,
-  createVerifier,
-  exportHmacSecret,
-  exportJwk,
-  exportPkcs8,
-  exportSpki,
   generateKeyPair,
   type KeyAlgorithm,
   type PrivateKey,
   type SecretKey,
 } from "../mod.ts";
+import { createVerifier } from "../lib/crypto/mod.ts";
+import { exportHmacSecret, exportJwk, exportPkcs8, exportSpki } from "../lib/keys/mod.ts";
 
 /** Message size shared with the Node.js reference. */
 export const MESSAGE_BYTES = 1024;

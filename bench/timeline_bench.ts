@@ -21,10 +21,10 @@ import {
   exportPublicKeyPem,
   generateKeyPair,
   loadTrustMaterial,
-  timelineMerkleRoot,
   verifyEnvelope,
   verifyTimeline,
 } from "../mod.ts";
+import { timelineMerkleRoot } from "../lib/model/mod.ts";
 
 const BIG = 10_000;
 const SMALL = 1_000;

@@ -236,7 +236,7 @@ export function guideModule(markdown: string): string {
  *
  * @example Usage
  * \`\`\`ts
- * import { OFFLINE_GUIDE } from "@stellaops/provenance";
+ * import { OFFLINE_GUIDE } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * assert.ok(OFFLINE_GUIDE.includes("sha256sum -c SHA256SUMS"));
  * \`\`\`

@@ -17,7 +17,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { canonicalize, decodeUtf8, encodeHex, parseEnvelope, parseJson, sha256 } from "../mod.ts";
+import { canonicalize, parseEnvelope, parseJson } from "../mod.ts";
+import { sha256 } from "../lib/digest/mod.ts";
+import { decodeUtf8, encodeHex } from "../lib/encoding/mod.ts";
 import type { PromotionPredicate, Statement, VerificationReport } from "../mod.ts";
 import { run } from "../cli/main.ts";
 import { denoIo, type Io } from "../cli/_io.ts";

@@ -31,23 +31,22 @@ import {
   buildProvenance,
   canonicalize,
   createSigner,
-  encodeHex,
-  encodeUtf8,
   exportSubject,
   importKey,
   jobSubject,
   orchestratorSubject,
   parseJson,
-  parseRekorProof,
   parseStatement,
   type PolicyDecisionValue,
   type ProvenancePredicate,
   serializeEnvelope,
-  sha256,
   signEnvelope,
   type Signer,
   type Statement,
 } from "../mod.ts";
+import { sha256 } from "../lib/digest/mod.ts";
+import { encodeHex, encodeUtf8 } from "../lib/encoding/mod.ts";
+import { parseRekorProof } from "../lib/model/mod.ts";
 
 /** One generated file: its path relative to the repository root and its exact bytes. */
 export interface Fixture {

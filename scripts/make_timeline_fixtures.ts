@@ -30,21 +30,19 @@ import {
   type AppendCustodyEventOptions,
   buildCustodyStatement,
   canonicalize,
-  concatBytes,
   createSigner,
   type CustodyEvent,
-  encodeBase64,
-  encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
   parseEnvelope,
   type ResourceDescriptor,
   serializeEnvelope,
-  sha256,
   signEnvelope,
   type Signer,
-  timelineMerkleRoot,
 } from "../mod.ts";
+import { sha256 } from "../lib/digest/mod.ts";
+import { concatBytes, encodeBase64, encodeUtf8 } from "../lib/encoding/mod.ts";
+import { timelineMerkleRoot } from "../lib/model/mod.ts";
 import { fixtureTsa } from "./_fixture_tsa.ts";
 
 /** One generated file: its path relative to the repository root and its exact bytes. */

@@ -76,7 +76,8 @@ function resolveAlgorithm(
  *
  * @example Usage
  * ```ts
- * import { createSigner, createVerifier, generateKeyPair } from "@stellaops/provenance";
+ * import { createSigner, generateKeyPair } from "@stellaops/provenance";
+ * import { createVerifier } from "@stellaops/provenance/crypto";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * const data = new TextEncoder().encode("hello");

@@ -14,7 +14,10 @@ import type { SignatureAlgorithm } from "../keys/key.ts";
  *
  * @example Usage
  * ```ts
- * import { encodeBase64, preAuthEncoding, sha256, signEnvelope, type Signer } from "@stellaops/provenance";
+ * import { signEnvelope, type Signer } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeBase64 } from "@stellaops/provenance/encoding";
+ * import { preAuthEncoding } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * // A toy scheme for illustration (an HSM or a signing service goes here): sig = SHA-256(data).
  * const seen: Uint8Array[] = [];
@@ -52,7 +55,9 @@ export interface Signer {
  *
  * @example Usage
  * ```ts
- * import { equalBytes, sha256, type Verifier } from "@stellaops/provenance";
+ * import { type Verifier } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { equalBytes } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * // A toy scheme for illustration: a signature is valid when it equals SHA-256(data).
  * const verifier: Verifier = {

@@ -31,7 +31,7 @@ const DIGEST_SIZES: Readonly<Record<DigestAlgorithm, number>> = {
  *
  * @example Usage
  * ```ts
- * import { isDigestAlgorithm } from "@stellaops/provenance";
+ * import { isDigestAlgorithm } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * assert.equal(isDigestAlgorithm("sha384"), true);
  * assert.equal(isDigestAlgorithm("SHA256"), false);
@@ -51,7 +51,7 @@ export function isDigestAlgorithm(value: unknown): value is DigestAlgorithm {
  *
  * @example Usage
  * ```ts
- * import { digestSize } from "@stellaops/provenance";
+ * import { digestSize } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * assert.equal(digestSize("sha384"), 48);
  * ```
@@ -71,7 +71,8 @@ export function digestSize(algorithm: DigestAlgorithm): number {
  *
  * @example Usage
  * ```ts
- * import { digestBytes, encodeHex } from "@stellaops/provenance";
+ * import { digestBytes } from "@stellaops/provenance";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const digest = digestBytes("sha256", new TextEncoder().encode("abc"));
  * assert.equal(encodeHex(digest), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -95,7 +96,8 @@ export function digestBytes(
  *
  * @example Usage
  * ```ts
- * import { encodeHex, sha256 } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   encodeHex(sha256(new Uint8Array())),
@@ -121,7 +123,8 @@ export function sha256(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { digestStream, encodeHex } from "@stellaops/provenance";
+ * import { digestStream } from "@stellaops/provenance";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const text = new TextEncoder();
  * const stream = ReadableStream.from([text.encode("a"), text.encode("bc")]);
@@ -144,7 +147,8 @@ export async function digestStream(
  *
  * @example Usage
  * ```ts
- * import { encodeHex, Hasher } from "@stellaops/provenance";
+ * import { Hasher } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const hasher = new Hasher("sha256");
  * hasher.update(new TextEncoder().encode("a")).update(new TextEncoder().encode("bc"));

@@ -83,7 +83,8 @@ const ANY_CASE_HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
  *
  * @example Usage
  * ```ts
- * import { formatDigest, sha256 } from "@stellaops/provenance";
+ * import { formatDigest } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   formatDigest("sha256", sha256(new Uint8Array())),
@@ -177,7 +178,7 @@ export function parseDigest(text: string, name?: string): ParsedDigest {
  *
  * @example Usage
  * ```ts
- * import { validateDigestSet } from "@stellaops/provenance";
+ * import { validateDigestSet } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * assert.deepEqual(validateDigestSet({ gitCommit: "a1234567b1234567c1234567d1234567e1234567", custom: "x" }), []);
  * assert.deepEqual(
@@ -251,7 +252,7 @@ export function validateDigestSet(set: unknown, path = ""): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { digestSetOf } from "@stellaops/provenance";
+ * import { digestSetOf } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * assert.deepEqual(digestSetOf(new TextEncoder().encode("abc")), {
  *   sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",

@@ -21,11 +21,8 @@ const ASCII = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import {
- *   type DigestInclusionProof,
- *   proveDigestInclusion,
- *   verifyDigestInclusion,
- * } from "@stellaops/provenance";
+ * import { type DigestInclusionProof } from "@stellaops/provenance";
+ * import { proveDigestInclusion, verifyDigestInclusion } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const set = ["a", "b", "c"].map((c) => "sha256:" + c.repeat(64));
  * const proof: DigestInclusionProof = proveDigestInclusion(set, set[2] ?? "");
@@ -62,7 +59,7 @@ export interface DigestInclusionProof {
  *
  * @example Usage
  * ```ts
- * import { digestTreeLeaves } from "@stellaops/provenance";
+ * import { digestTreeLeaves } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const a = "sha256:" + "a".repeat(64), b = "sha256:" + "b".repeat(64);
  * assert.deepEqual(digestTreeLeaves([b, a, b]), [a, b]);
@@ -85,7 +82,11 @@ export function digestTreeLeaves(digests: readonly string[]): string[] {
  *
  * @example Usage
  * ```ts
- * import { merkleRootOfDigests, proveDigestInclusion, verifyDigestInclusion } from "@stellaops/provenance";
+ * import {
+ *   merkleRootOfDigests,
+ *   proveDigestInclusion,
+ *   verifyDigestInclusion,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const set = ["a", "b", "c"].map((c) => "sha256:" + c.repeat(64));
  * const proof = proveDigestInclusion(set, set[1]!);
@@ -123,7 +124,7 @@ export function proveDigestInclusion(
  *
  * @example Usage
  * ```ts
- * import { proveDigestInclusion, verifyDigestInclusion } from "@stellaops/provenance";
+ * import { proveDigestInclusion, verifyDigestInclusion } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const set = ["a", "b"].map((c) => "sha256:" + c.repeat(64));
  * const proof = proveDigestInclusion(set, set[0]!);

@@ -91,7 +91,8 @@ const WORDS = new Int32Array(16);
  *
  * @example Usage
  * ```ts
- * import { emptyRoot, EMPTY_ROOT_HEX, encodeHex, merkleRoot } from "@stellaops/provenance";
+ * import { EMPTY_ROOT_HEX, emptyRoot, merkleRoot } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(encodeHex(emptyRoot()), EMPTY_ROOT_HEX);
  * assert.deepEqual(merkleRoot([]), emptyRoot());
@@ -110,7 +111,8 @@ export function emptyRoot(): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { encodeHex, hashLeaf } from "@stellaops/provenance";
+ * import { hashLeaf } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   encodeHex(hashLeaf(new Uint8Array())),
@@ -134,7 +136,7 @@ export function hashLeaf(data: Uint8Array): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { hashChildren, hashLeaf, merkleRoot } from "@stellaops/provenance";
+ * import { hashChildren, hashLeaf, merkleRoot } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const [a, b] = [hashLeaf(Uint8Array.of(1)), hashLeaf(Uint8Array.of(2))];
  * assert.deepEqual(merkleRoot([a, b]), hashChildren(a, b));
@@ -166,7 +168,12 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array<Ar
  *
  * @example Usage
  * ```ts
- * import { hashLeaf, inclusionProof, merkleRoot, rootFromInclusionProof } from "@stellaops/provenance";
+ * import {
+ *   hashLeaf,
+ *   inclusionProof,
+ *   merkleRoot,
+ *   rootFromInclusionProof,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3].map((i) => hashLeaf(Uint8Array.of(i)));
  * const proof = { leafIndex: 2, treeSize: 3, hashes: inclusionProof(leaves, 2) };
@@ -197,7 +204,12 @@ export function rootFromInclusionProof(
  *
  * @example Usage
  * ```ts
- * import { hashLeaf, inclusionProof, merkleRoot, verifyInclusion } from "@stellaops/provenance";
+ * import {
+ *   hashLeaf,
+ *   inclusionProof,
+ *   merkleRoot,
+ *   verifyInclusion,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3].map((i) => hashLeaf(Uint8Array.of(i)));
  * const proof = { leafIndex: 0, treeSize: 3, hashes: inclusionProof(leaves, 0) };
@@ -244,7 +256,12 @@ export function verifyInclusion(
  *
  * @example Usage
  * ```ts
- * import { consistencyProof, hashLeaf, merkleRoot, verifyConsistency } from "@stellaops/provenance";
+ * import {
+ *   consistencyProof,
+ *   hashLeaf,
+ *   merkleRoot,
+ *   verifyConsistency,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3, 4].map((i) => hashLeaf(Uint8Array.of(i)));
  * const proof = { oldSize: 2, newSize: 4, hashes: consistencyProof(leaves, 2) };

@@ -34,7 +34,8 @@ import {
  *
  * @example Usage
  * ```ts
- * import { encodeHex, hashLeaf, merkleRoot } from "@stellaops/provenance";
+ * import { hashLeaf, merkleRoot } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const leaves = ["", "00", "10"].map((hex) => hashLeaf(Uint8Array.fromHex(hex)));
  * assert.equal(
@@ -58,7 +59,8 @@ export function merkleRoot(leafHashes: readonly Uint8Array[]): Uint8Array<ArrayB
  *
  * @example Usage
  * ```ts
- * import { encodeHex, merkleRootOfData } from "@stellaops/provenance";
+ * import { merkleRootOfData } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const entries = ["", "00", "10", "2021"].map((hex) => Uint8Array.fromHex(hex));
  * assert.equal(
@@ -99,7 +101,8 @@ export function merkleRootOfData(entries: readonly Uint8Array[]): Uint8Array<Arr
  *
  * @example Usage
  * ```ts
- * import { formatDigest, hashLeaf, merkleRoot, merkleRootOfDigests, sha256 } from "@stellaops/provenance";
+ * import { formatDigest } from "@stellaops/provenance";
+ * import { hashLeaf, merkleRoot, merkleRootOfDigests, sha256 } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const a = formatDigest("sha256", sha256(new TextEncoder().encode("a")));
  * const b = formatDigest("sha256", sha256(new TextEncoder().encode("b")));
@@ -138,7 +141,12 @@ export function merkleRootOfDigests(digests: readonly string[]): string {
  *
  * @example Usage
  * ```ts
- * import { hashLeaf, inclusionProof, merkleRoot, verifyInclusion } from "@stellaops/provenance";
+ * import {
+ *   hashLeaf,
+ *   inclusionProof,
+ *   merkleRoot,
+ *   verifyInclusion,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3, 4, 5].map((i) => hashLeaf(Uint8Array.of(i)));
  * const hashes = inclusionProof(leaves, 3);
@@ -192,7 +200,12 @@ export function inclusionProof(
  *
  * @example Usage
  * ```ts
- * import { consistencyProof, hashLeaf, merkleRoot, verifyConsistency } from "@stellaops/provenance";
+ * import {
+ *   consistencyProof,
+ *   hashLeaf,
+ *   merkleRoot,
+ *   verifyConsistency,
+ * } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3, 4, 5, 6, 7].map((i) => hashLeaf(Uint8Array.of(i)));
  * const hashes = consistencyProof(leaves, 3);

@@ -28,7 +28,7 @@ function label(name: string | undefined): string {
  *
  * @example Usage
  * ```ts
- * import { encodeHex } from "@stellaops/provenance";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(encodeHex(new Uint8Array([0, 171, 255])), "00abff");
  * ```
@@ -47,7 +47,7 @@ export function encodeHex(bytes: Uint8Array): string {
  *
  * @example Usage
  * ```ts
- * import { decodeHex } from "@stellaops/provenance";
+ * import { decodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(decodeHex("00abFF"), new Uint8Array([0, 171, 255]));
  * assert.throws(() => decodeHex("abc"), { code: "HEX_INVALID" });
@@ -71,7 +71,7 @@ export function decodeHex(text: string, name?: string): Uint8Array<ArrayBuffer> 
  *
  * @example Usage
  * ```ts
- * import { encodeBase64 } from "@stellaops/provenance";
+ * import { encodeBase64 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(encodeBase64(new TextEncoder().encode("hello world")), "aGVsbG8gd29ybGQ=");
  * ```
@@ -90,7 +90,7 @@ export function encodeBase64(bytes: Uint8Array): string {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64 } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(new TextDecoder().decode(decodeBase64("aGVsbG8gd29ybGQ=")), "hello world");
  * assert.throws(() => decodeBase64("aGVsbG8gd29ybGQ"), { code: "BASE64_INVALID" });
@@ -121,7 +121,7 @@ export function decodeBase64(text: string, name?: string): Uint8Array<ArrayBuffe
  *
  * @example Usage
  * ```ts
- * import { encodeBase64Url } from "@stellaops/provenance";
+ * import { encodeBase64Url } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(encodeBase64Url(new Uint8Array([251, 255])), "-_8");
  * ```
@@ -140,7 +140,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64Url } from "@stellaops/provenance";
+ * import { decodeBase64Url } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(decodeBase64Url("-_8"), new Uint8Array([251, 255]));
  * assert.throws(() => decodeBase64Url("+/8="), { code: "BASE64_INVALID" });
@@ -180,7 +180,7 @@ export function decodeBase64Url(text: string, name?: string): Uint8Array<ArrayBu
  *
  * @example Usage
  * ```ts
- * import { decodeBase64Any } from "@stellaops/provenance";
+ * import { decodeBase64Any } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(decodeBase64Any("+/8="), decodeBase64Any("-_8"));
  * ```
@@ -198,7 +198,7 @@ export function decodeBase64Any(text: string, name?: string): Uint8Array<ArrayBu
  *
  * @example Usage
  * ```ts
- * import { encodeUtf8 } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeUtf8("é"), new Uint8Array([0xc3, 0xa9]));
  * ```
@@ -217,7 +217,7 @@ export function encodeUtf8(text: string): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { decodeUtf8 } from "@stellaops/provenance";
+ * import { decodeUtf8 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(decodeUtf8(new Uint8Array([0xc3, 0xa9])), "é");
  * assert.throws(() => decodeUtf8(new Uint8Array([0xc3])), { code: "UTF8_INVALID" });
@@ -242,7 +242,7 @@ export function decodeUtf8(bytes: Uint8Array, name?: string): string {
  *
  * @example Usage
  * ```ts
- * import { concatBytes } from "@stellaops/provenance";
+ * import { concatBytes } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(concatBytes(new Uint8Array([1]), new Uint8Array([2, 3])), new Uint8Array([1, 2, 3]));
  * ```
@@ -268,7 +268,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { timingSafeEqual } from "@stellaops/provenance";
+ * import { timingSafeEqual } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])), true);
  * assert.equal(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3])), false);
@@ -290,7 +290,7 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
  *
  * @example Usage
  * ```ts
- * import { equalBytes } from "@stellaops/provenance";
+ * import { equalBytes } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(equalBytes(new Uint8Array([1]), new Uint8Array([1])), true);
  * ```

@@ -122,7 +122,7 @@ export function canonicalBytes(value: unknown): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { canonicalizeText } from "@stellaops/provenance";
+ * import { canonicalizeText } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(canonicalizeText('{ "b": 56.0, "a": "\\u20ac" }'), '{"a":"€","b":56}');
  * assert.throws(() => canonicalizeText('{"a":1,"a":2}'), { code: "JSON_DUPLICATE_KEY" });

@@ -106,7 +106,12 @@ function tagName(tag: number): string {
  *
  * @example Usage
  * ```ts
- * import { DerReader, encodeDerInteger, encodeDerOid, encodeDerSequence } from "@stellaops/provenance";
+ * import {
+ *   DerReader,
+ *   encodeDerInteger,
+ *   encodeDerOid,
+ *   encodeDerSequence,
+ * } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * const der = encodeDerSequence([encodeDerOid("1.2.840.10045.2.1"), encodeDerInteger(65537n)]);
  * const outer = new DerReader(der);
@@ -146,7 +151,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerNull, encodeDerSequence } from "@stellaops/provenance";
+   * import { DerReader, encodeDerNull, encodeDerSequence } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const element = new DerReader(encodeDerSequence([encodeDerNull()])).readElement(0x30);
    * const children = DerReader.over(element);
@@ -175,7 +180,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(new Uint8Array()).isEmpty(), true);
    * ```
@@ -191,7 +196,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerNull } from "@stellaops/provenance";
+   * import { DerReader, encodeDerNull } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(encodeDerNull()).peekTag(), 0x05);
    * ```
@@ -207,7 +212,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(new Uint8Array([0x05, 0x00, 0x00]));
    * reader.readNull();
@@ -230,7 +235,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerOctetString } from "@stellaops/provenance";
+   * import { DerReader, encodeDerOctetString } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const element = new DerReader(encodeDerOctetString(new Uint8Array([7]))).readElement();
    * assert.equal(element.tag, 0x04);
@@ -300,7 +305,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerNull } from "@stellaops/provenance";
+   * import { DerReader, encodeDerNull } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(encodeDerNull());
    * assert.equal(reader.readOptional(0xa0), undefined);
@@ -319,7 +324,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerSequence } from "@stellaops/provenance";
+   * import { DerReader, encodeDerSequence } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(encodeDerSequence([])).readSequence().isEmpty(), true);
    * ```
@@ -336,7 +341,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerNull, encodeDerSet } from "@stellaops/provenance";
+   * import { DerReader, encodeDerNull, encodeDerSet } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const set = new DerReader(encodeDerSet([encodeDerNull()])).readSet();
    * set.readNull();
@@ -357,7 +362,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerContext, encodeDerInteger } from "@stellaops/provenance";
+   * import { DerReader, encodeDerContext, encodeDerInteger } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(encodeDerContext(0, encodeDerInteger(2)));
    * assert.equal(reader.readContext(0).readSmallInteger(), 2);
@@ -376,7 +381,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerInteger } from "@stellaops/provenance";
+   * import { DerReader, encodeDerInteger } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(encodeDerInteger(1));
    * assert.equal(reader.readOptionalContext(0), undefined);
@@ -396,7 +401,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerBoolean } from "@stellaops/provenance";
+   * import { DerReader, encodeDerBoolean } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(encodeDerBoolean(true)).readBoolean(), true);
    * assert.throws(() => new DerReader(new Uint8Array([1, 1, 1])).readBoolean(), { code: "DER_INVALID" });
@@ -418,7 +423,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerNull } from "@stellaops/provenance";
+   * import { DerReader, encodeDerNull } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(encodeDerNull());
    * reader.readNull();
@@ -438,7 +443,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(new Uint8Array([0x02, 0x02, 0x00, 0x80])).readInteger(), 128n);
    * assert.equal(new DerReader(new Uint8Array([0x02, 0x01, 0xff])).readInteger(), -1n);
@@ -458,7 +463,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerInteger } from "@stellaops/provenance";
+   * import { DerReader, encodeDerInteger } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(encodeDerInteger(3)).readSmallInteger(), 3);
    * ```
@@ -481,7 +486,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const reader = new DerReader(new Uint8Array([0x02, 0x02, 0x00, 0xff]));
    * assert.deepEqual(reader.readUnsignedIntegerBytes(), new Uint8Array([0xff]));
@@ -503,7 +508,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const der = new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]);
    * assert.equal(new DerReader(der).readOid(), "1.2.840.10045.3.1.7");
@@ -542,7 +547,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerOctetString } from "@stellaops/provenance";
+   * import { DerReader, encodeDerOctetString } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.deepEqual(new DerReader(encodeDerOctetString(new Uint8Array([1, 2]))).readOctetString(), new Uint8Array([1, 2]));
    * ```
@@ -559,7 +564,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader } from "@stellaops/provenance";
+   * import { DerReader } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const bits = new DerReader(new Uint8Array([0x03, 0x02, 0x07, 0x80])).readBitString();
    * assert.equal(bits.unusedBits, 7);
@@ -589,7 +594,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerBitString } from "@stellaops/provenance";
+   * import { DerReader, encodeDerBitString } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.deepEqual(new DerReader(encodeDerBitString(new Uint8Array([4, 5]))).readBitStringBytes(), new Uint8Array([4, 5]));
    * ```
@@ -610,7 +615,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerUtf8String } from "@stellaops/provenance";
+   * import { DerReader, encodeDerUtf8String } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * assert.equal(new DerReader(encodeDerUtf8String("Grüße")).readString(), "Grüße");
    * ```
@@ -684,7 +689,7 @@ export class DerReader {
    *
    * @example Usage
    * ```ts
-   * import { DerReader, encodeDerTime } from "@stellaops/provenance";
+   * import { DerReader, encodeDerTime } from "@stellaops/provenance/der";
    * import assert from "node:assert/strict";
    * const at = new Date("2025-02-28T19:18:11Z");
    * assert.deepEqual(new DerReader(encodeDerTime(at)).readTime(), at);
@@ -786,7 +791,7 @@ function contextTag(tagNumber: number, constructed: boolean): number {
  *
  * @example Usage
  * ```ts
- * import { decodeDer } from "@stellaops/provenance";
+ * import { decodeDer } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.equal(decodeDer(new Uint8Array([0x30, 0x00])).tag, 0x30);
  * assert.throws(() => decodeDer(new Uint8Array([0x30, 0x00, 0x00])), { code: "DER_INVALID" });
@@ -809,7 +814,7 @@ export function decodeDer(bytes: Uint8Array, name?: string): DerElement {
  *
  * @example Usage
  * ```ts
- * import { encodeDerTlv } from "@stellaops/provenance";
+ * import { encodeDerTlv } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerTlv(0x04, new Uint8Array(200)).subarray(0, 3), new Uint8Array([0x04, 0x81, 200]));
  * ```
@@ -841,7 +846,7 @@ export function encodeDerTlv(tag: number, contents: Uint8Array): Uint8Array<Arra
  *
  * @example Usage
  * ```ts
- * import { encodeDerNull, encodeDerSequence } from "@stellaops/provenance";
+ * import { encodeDerNull, encodeDerSequence } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerSequence([encodeDerNull()]), new Uint8Array([0x30, 0x02, 0x05, 0x00]));
  * ```
@@ -858,7 +863,7 @@ export function encodeDerSequence(children: readonly Uint8Array[]): Uint8Array<A
  *
  * @example Usage
  * ```ts
- * import { encodeDerInteger, encodeDerSet } from "@stellaops/provenance";
+ * import { encodeDerInteger, encodeDerSet } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerSet([encodeDerInteger(2), encodeDerInteger(1)]), new Uint8Array([0x31, 6, 2, 1, 1, 2, 1, 2]));
  * ```
@@ -885,7 +890,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  *
  * @example Usage
  * ```ts
- * import { encodeDerContext, encodeDerNull } from "@stellaops/provenance";
+ * import { encodeDerContext, encodeDerNull } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerContext(1, encodeDerNull()), new Uint8Array([0xa1, 2, 5, 0]));
  * ```
@@ -902,7 +907,7 @@ export function encodeDerContext(tagNumber: number, contents: Uint8Array): Uint8
  *
  * @example Usage
  * ```ts
- * import { encodeDerBoolean } from "@stellaops/provenance";
+ * import { encodeDerBoolean } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerBoolean(true), new Uint8Array([1, 1, 0xff]));
  * ```
@@ -918,7 +923,7 @@ export function encodeDerBoolean(value: boolean): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { encodeDerNull } from "@stellaops/provenance";
+ * import { encodeDerNull } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerNull(), new Uint8Array([5, 0]));
  * ```
@@ -937,7 +942,7 @@ export function encodeDerNull(): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { encodeDerInteger } from "@stellaops/provenance";
+ * import { encodeDerInteger } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerInteger(128), new Uint8Array([2, 2, 0, 0x80]));
  * assert.deepEqual(encodeDerInteger(-1n), new Uint8Array([2, 1, 0xff]));
@@ -979,7 +984,7 @@ export function encodeDerInteger(value: bigint | number | Uint8Array): Uint8Arra
  *
  * @example Usage
  * ```ts
- * import { encodeDerOid } from "@stellaops/provenance";
+ * import { encodeDerOid } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerOid("1.3.101.112"), new Uint8Array([6, 3, 0x2b, 0x65, 0x70]));
  * ```
@@ -1010,7 +1015,7 @@ export function encodeDerOid(oid: string): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { encodeDerOctetString } from "@stellaops/provenance";
+ * import { encodeDerOctetString } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerOctetString(new Uint8Array([9])), new Uint8Array([4, 1, 9]));
  * ```
@@ -1029,7 +1034,7 @@ export function encodeDerOctetString(bytes: Uint8Array): Uint8Array<ArrayBuffer>
  *
  * @example Usage
  * ```ts
- * import { encodeDerBitString } from "@stellaops/provenance";
+ * import { encodeDerBitString } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerBitString(new Uint8Array([0xff]), 7), new Uint8Array([3, 2, 7, 0x80]));
  * ```
@@ -1056,7 +1061,7 @@ export function encodeDerBitString(bytes: Uint8Array, unusedBits = 0): Uint8Arra
  *
  * @example Usage
  * ```ts
- * import { encodeDerUtf8String } from "@stellaops/provenance";
+ * import { encodeDerUtf8String } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * assert.deepEqual(encodeDerUtf8String("a"), new Uint8Array([0x0c, 1, 0x61]));
  * ```
@@ -1087,7 +1092,7 @@ export interface EncodeDerTimeOptions {
  *
  * @example Usage
  * ```ts
- * import { encodeDerTime } from "@stellaops/provenance";
+ * import { encodeDerTime } from "@stellaops/provenance/der";
  * import assert from "node:assert/strict";
  * const der = encodeDerTime(new Date("2030-01-02T03:04:05Z"));
  * assert.equal(new TextDecoder().decode(der.subarray(2)), "300102030405Z");

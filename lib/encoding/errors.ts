@@ -83,7 +83,8 @@ export interface Problem {
  *
  * @example Usage
  * ```ts
- * import { assertStatement, ValidationError } from "@stellaops/provenance";
+ * import { ValidationError } from "@stellaops/provenance";
+ * import { assertStatement } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const statement = { _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: {} };
  * assert.throws(() => assertStatement(statement), (error) => {

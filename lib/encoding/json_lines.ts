@@ -21,7 +21,7 @@
  *
  * @example Usage
  * ```ts
- * import { splitJsonLines } from "@stellaops/provenance";
+ * import { splitJsonLines } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const text = new TextEncoder();
  * const lines = splitJsonLines(text.encode('{"a":1}\n{"b":2}\r\n\n'));

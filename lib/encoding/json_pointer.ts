@@ -27,7 +27,7 @@ const ARRAY_INDEX_RE = /^(?:0|[1-9][0-9]*)$/;
  *
  * @example Usage
  * ```ts
- * import { parsePointer } from "@stellaops/provenance";
+ * import { parsePointer } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parsePointer("/a~1b/m~0n/0"), ["a/b", "m~n", "0"]);
  * assert.deepEqual(parsePointer(""), []);
@@ -68,7 +68,7 @@ export function parsePointer(pointer: string, name?: string): string[] {
  *
  * @example Usage
  * ```ts
- * import { formatPointer } from "@stellaops/provenance";
+ * import { formatPointer } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(formatPointer(["a/b", "m~n", 0]), "/a~1b/m~0n/0");
  * assert.equal(formatPointer([]), "");
@@ -90,7 +90,7 @@ export function formatPointer(tokens: readonly (string | number)[]): string {
  *
  * @example Usage
  * ```ts
- * import { evaluatePointer } from "@stellaops/provenance";
+ * import { evaluatePointer } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const doc = { subject: [{ name: "app", digest: { sha256: "ab" } }], "a/b": 1 };
  * assert.equal(evaluatePointer(doc, "/subject/0/digest/sha256"), "ab");

@@ -22,7 +22,8 @@ import { ParseError } from "./errors.ts";
  *
  * @example Usage
  * ```ts
- * import { decodePem, type PemBlock } from "@stellaops/provenance";
+ * import { type PemBlock } from "@stellaops/provenance";
+ * import { decodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const block: PemBlock = decodePem("-----BEGIN DATA-----\nAQID\n-----END DATA-----\n");
  * assert.deepEqual(block, { label: "DATA", bytes: new Uint8Array([1, 2, 3]), headers: {} });
@@ -42,7 +43,8 @@ export interface PemBlock {
  *
  * @example Usage
  * ```ts
- * import { decodePem, type DecodePemOptions } from "@stellaops/provenance";
+ * import { type DecodePemOptions } from "@stellaops/provenance";
+ * import { decodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const options: DecodePemOptions = { label: ["PUBLIC KEY", "CERTIFICATE"], name: "cosign.pub" };
  * assert.throws(() => decodePem("-----BEGIN X-----\n-----END X-----\n", options), {
@@ -77,7 +79,7 @@ const LINE_RE = /([^\r\n]*)(\r\n|\r|\n|$)/y;
  *
  * @example Usage
  * ```ts
- * import { encodePem } from "@stellaops/provenance";
+ * import { encodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   encodePem("DATA", new Uint8Array([1, 2, 3])),
@@ -110,7 +112,7 @@ export function encodePem(label: string, der: Uint8Array): string {
  *
  * @example Usage
  * ```ts
- * import { decodePem } from "@stellaops/provenance";
+ * import { decodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const text = "Key for tests\n-----BEGIN PUBLIC KEY-----\nAQID\n-----END PUBLIC KEY-----\n";
  * assert.deepEqual(decodePem(text, { label: "PUBLIC KEY" }).bytes, new Uint8Array([1, 2, 3]));
@@ -141,7 +143,7 @@ export function decodePem(text: string, options?: DecodePemOptions): PemBlock {
  *
  * @example Usage
  * ```ts
- * import { decodePemAll, encodePem } from "@stellaops/provenance";
+ * import { decodePemAll, encodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const chain = encodePem("CERTIFICATE", new Uint8Array([1])) + encodePem("CERTIFICATE", new Uint8Array([2]));
  * const blocks = decodePemAll(chain, { label: "CERTIFICATE" });

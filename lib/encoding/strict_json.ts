@@ -34,7 +34,7 @@ import {
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_MAX_JSON_BYTES } from "@stellaops/provenance";
+ * import { DEFAULT_MAX_JSON_BYTES } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(DEFAULT_MAX_JSON_BYTES, 64 * 1024 * 1024);
  * ```
@@ -48,7 +48,7 @@ export const DEFAULT_MAX_JSON_BYTES: number = 64 * 1024 * 1024;
  *
  * @example Usage
  * ```ts
- * import { DEFAULT_MAX_JSON_DEPTH } from "@stellaops/provenance";
+ * import { DEFAULT_MAX_JSON_DEPTH } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(DEFAULT_MAX_JSON_DEPTH, 128);
  * ```
@@ -113,7 +113,7 @@ for (let i = 0; i < 6; i++) {
  *
  * @example Usage
  * ```ts
- * import { parseJson, ParseError } from "@stellaops/provenance";
+ * import { ParseError, parseJson } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseJson('{"a": [1, 2.5e3, "\\u00e9"]}'), { a: [1, 2500, "é"] });
  * assert.throws(

@@ -54,7 +54,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
  *
  * @example Usage
  * ```ts
- * import { parseRfc3339 } from "@stellaops/provenance";
+ * import { parseRfc3339 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(parseRfc3339("1970-01-01T00:00:01Z"), 1000);
  * assert.equal(parseRfc3339("1970-01-01T02:00:00+02:00"), 0);
@@ -113,7 +113,7 @@ export function parseRfc3339(text: string, name?: string): number {
  *
  * @example Usage
  * ```ts
- * import { formatRfc3339, parseRfc3339 } from "@stellaops/provenance";
+ * import { formatRfc3339, parseRfc3339 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(formatRfc3339(0), "1970-01-01T00:00:00Z");
  * assert.equal(formatRfc3339(1500), "1970-01-01T00:00:01.5Z");
@@ -144,7 +144,7 @@ export function formatRfc3339(ms: number): string {
  *
  * @example Usage
  * ```ts
- * import { describeTime } from "@stellaops/provenance";
+ * import { describeTime } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * assert.equal(describeTime(1500), "1970-01-01T00:00:01.5Z");
  * assert.equal(describeTime(99999999999999 * 1000), "99999999999999000 ms since 1970 (after year 9999)");

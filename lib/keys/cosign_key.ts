@@ -58,7 +58,8 @@ export { COSIGN_LEGACY_PRIVATE_KEY_LABEL, COSIGN_PRIVATE_KEY_LABEL } from "./_co
  *
  * @example Usage
  * ```ts
- * import { decryptCosignKey, encryptCosignKey, generateKeyPair } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { decryptCosignKey, encryptCosignKey } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ecdsa-p256");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -120,7 +121,8 @@ export interface EncryptCosignKeyOptions {
  *
  * @example Usage
  * ```ts
- * import { encryptCosignKey, generateKeyPair } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { encryptCosignKey } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");

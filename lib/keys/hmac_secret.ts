@@ -23,7 +23,7 @@ import type { SecretKey } from "./key.ts";
  *
  * @example Usage
  * ```ts
- * import { importHmacSecret } from "@stellaops/provenance";
+ * import { importHmacSecret } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = importHmacSecret(new TextEncoder().encode("0123456789abcdef0123456789abcdef"));
  * assert.equal(key.bits, 256);
@@ -48,7 +48,7 @@ export function importHmacSecret(
  *
  * @example Usage
  * ```ts
- * import { exportHmacSecret, importHmacSecret } from "@stellaops/provenance";
+ * import { exportHmacSecret, importHmacSecret } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const secret = new Uint8Array(32).fill(1);
  * assert.deepEqual(exportHmacSecret(importHmacSecret(secret)), secret);

@@ -33,7 +33,8 @@ import type { ImportKeyOptions, Key, SignatureAlgorithm } from "./key.ts";
  *
  * @example Usage
  * ```ts
- * import { exportJwk, importJwk, type Jwk } from "@stellaops/provenance";
+ * import { type Jwk } from "@stellaops/provenance";
+ * import { exportJwk, importJwk } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const jwk: Jwk = { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", kid: "demo" };
  * const key = importJwk(jwk);
@@ -87,7 +88,7 @@ const EC_CURVES: Readonly<Record<string, "ecdsa-p256" | "ecdsa-p384">> = {
  *
  * @example Usage
  * ```ts
- * import { importJwk } from "@stellaops/provenance";
+ * import { importJwk } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = importJwk({
  *   kty: "EC",
@@ -216,7 +217,7 @@ export function importJwk(jwk: Jwk, options: ImportKeyOptions = {}): Key {
  *
  * @example Usage
  * ```ts
- * import { exportJwk, importJwk } from "@stellaops/provenance";
+ * import { exportJwk, importJwk } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const jwk = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" };
  * const exported = exportJwk(importJwk(jwk));

@@ -129,7 +129,7 @@ export interface PrivateKey {
  *
  * @example Usage
  * ```ts
- * import { importHmacSecret } from "@stellaops/provenance";
+ * import { importHmacSecret } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = importHmacSecret(new Uint8Array(32).fill(7));
  * assert.equal(key.kind, "secret");
@@ -160,7 +160,8 @@ export type Key = PublicKey | PrivateKey | SecretKey;
  *
  * @example Usage
  * ```ts
- * import { computeKeyId, exportSpki, importKeyPem } from "@stellaops/provenance";
+ * import { computeKeyId, importKeyPem } from "@stellaops/provenance";
+ * import { exportSpki } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = importKeyPem(`-----BEGIN PUBLIC KEY-----
  * MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=
@@ -180,7 +181,7 @@ export function computeKeyId(spki: Uint8Array): string {
  *
  * @example Usage
  * ```ts
- * import { isSignatureAlgorithm } from "@stellaops/provenance";
+ * import { isSignatureAlgorithm } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * assert.equal(isSignatureAlgorithm("ed25519"), true);
  * assert.equal(isSignatureAlgorithm("rsa-sha1"), false);

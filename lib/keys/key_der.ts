@@ -26,7 +26,8 @@ import type { ImportKeyOptions, PrivateKey, PublicKey } from "./key.ts";
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, importSpki } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { importSpki } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const der = decodeBase64("MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
  * assert.equal(importSpki(der).type, "ed25519");
@@ -49,7 +50,8 @@ export function importSpki(der: Uint8Array, options: ImportKeyOptions = {}): Pub
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, importPkcs8 } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { importPkcs8 } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const der = decodeBase64("MC4CAQAwBQYDK2VwBCIEIALEbo1EFnWFqBK/wC+hhypG/8hXEerwdNetAoFoFVdv");
  * const key = importPkcs8(der);
@@ -70,7 +72,8 @@ export function importPkcs8(der: Uint8Array, options: ImportKeyOptions = {}): Pr
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, encodeBase64, exportSpki, importSpki } from "@stellaops/provenance";
+ * import { decodeBase64, encodeBase64 } from "@stellaops/provenance/encoding";
+ * import { exportSpki, importSpki } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const b64 = "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
  * assert.equal(encodeBase64(exportSpki(importSpki(decodeBase64(b64)))), b64);
@@ -89,7 +92,8 @@ export function exportSpki(key: PublicKey | PrivateKey): Uint8Array<ArrayBuffer>
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, encodeBase64, exportPkcs8, importPkcs8 } from "@stellaops/provenance";
+ * import { decodeBase64, encodeBase64 } from "@stellaops/provenance/encoding";
+ * import { exportPkcs8, importPkcs8 } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const b64 = "MC4CAQAwBQYDK2VwBCIEIALEbo1EFnWFqBK/wC+hhypG/8hXEerwdNetAoFoFVdv";
  * assert.equal(encodeBase64(exportPkcs8(importPkcs8(decodeBase64(b64)))), b64);

@@ -105,7 +105,8 @@ function passwordBytes(password: string | Uint8Array): Uint8Array {
  *
  * @example Usage
  * ```ts
- * import { encryptPkcs8Der, generateKeyPair, isEncryptedPkcs8 } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { encryptPkcs8Der, isEncryptedPkcs8 } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -297,7 +298,8 @@ async function deriveAesKey(
  *
  * @example Usage
  * ```ts
- * import { decryptPkcs8, encryptPkcs8, generateKeyPair } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { decryptPkcs8, encryptPkcs8 } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ecdsa-p256");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -395,7 +397,8 @@ export interface EncryptPkcs8Options {
  *
  * @example Usage
  * ```ts
- * import { decryptPkcs8, encryptPkcs8Der, generateKeyPair } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { decryptPkcs8, encryptPkcs8Der } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -485,7 +488,8 @@ export async function encryptPkcs8Der(
  *
  * @example Usage
  * ```ts
- * import { encryptPkcs8, generateKeyPair } from "@stellaops/provenance";
+ * import { generateKeyPair } from "@stellaops/provenance";
+ * import { encryptPkcs8 } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");

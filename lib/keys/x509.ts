@@ -36,7 +36,9 @@ import { certError, type CertificateExtensions, readExtensions } from "./x509_ex
  *
  * @example Usage
  * ```ts
- * import { type AlgorithmIdentifier, decodeBase64, parseCertificate } from "@stellaops/provenance";
+ * import { type AlgorithmIdentifier } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert = parseCertificate(decodeBase64(
@@ -64,7 +66,9 @@ export interface AlgorithmIdentifier {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, type NameAttribute, parseCertificate } from "@stellaops/provenance";
+ * import { type NameAttribute } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert = parseCertificate(decodeBase64(
@@ -97,12 +101,9 @@ export interface NameAttribute {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   type DistinguishedName,
- *   equalBytes,
- *   parseCertificate,
- * } from "@stellaops/provenance";
+ * import { type DistinguishedName } from "@stellaops/provenance";
+ * import { decodeBase64, equalBytes } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert = parseCertificate(decodeBase64(
@@ -152,7 +153,9 @@ export type GeneralNameType = typeof GENERAL_NAME_TYPES[number];
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, type GeneralName, parseCertificate } from "@stellaops/provenance";
+ * import { type GeneralName } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // A Fulcio-style test leaf: SAN email alice@example.com (critical, as Fulcio writes it).
  * const leaf = parseCertificate(decodeBase64(
@@ -192,13 +195,10 @@ export const KEY_PURPOSES = {
  *
  * @example Usage
  * ```ts
- * import {
- *   type Certificate,
- *   decodeBase64,
- *   importSpki,
- *   parseCertificate,
- *   verifyCertificateSignature,
- * } from "@stellaops/provenance";
+ * import { type Certificate } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { importSpki, parseCertificate } from "@stellaops/provenance/keys";
+ * import { verifyCertificateSignature } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert: Certificate = parseCertificate(decodeBase64(
@@ -261,7 +261,8 @@ export interface ParseCertificateOptions {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, parseCertificate } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const der = decodeBase64(
@@ -378,7 +379,7 @@ export function parseCertificate(
  *
  * @example Usage
  * ```ts
- * import { parseCertificatesPem } from "@stellaops/provenance";
+ * import { parseCertificatesPem } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * assert.throws(() => parseCertificatesPem("no certificates here", { name: "roots.pem" }), { code: "PEM_NOT_FOUND" });
  * ```

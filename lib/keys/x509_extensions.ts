@@ -44,12 +44,9 @@ export const EXTENSION_OIDS = {
  *
  * @example Usage
  * ```ts
- * import {
- *   type CertificateExtension,
- *   decodeBase64,
- *   encodeHex,
- *   parseCertificate,
- * } from "@stellaops/provenance";
+ * import { type CertificateExtension } from "@stellaops/provenance";
+ * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert = parseCertificate(decodeBase64(
@@ -83,12 +80,9 @@ export interface CertificateExtension {
  *
  * @example Usage
  * ```ts
- * import {
- *   type CertificateExtensions,
- *   decodeBase64,
- *   encodeHex,
- *   parseCertificate,
- * } from "@stellaops/provenance";
+ * import { type CertificateExtensions } from "@stellaops/provenance";
+ * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA (O=local, CN=Test TSA Root).
  * const cert = parseCertificate(decodeBase64(

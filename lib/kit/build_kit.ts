@@ -85,11 +85,11 @@ export interface KitFile {
  *   buildKit,
  *   type BuildKitOptions,
  *   createSigner,
- *   evaluatePointer,
  *   generateKeyPair,
  *   parseEnvelope,
  *   parseStatement,
  * } from "@stellaops/provenance";
+ * import { evaluatePointer } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const artifacts = [{ path: "stella.js", bytes: new Uint8Array([1, 2, 3]) }];
  * const options: BuildKitOptions = {
@@ -148,7 +148,8 @@ export interface BuildKitOptions {
  * @example Usage
  * ```ts
  * import { buildKit, createSigner, generateKeyPair, verifyKit } from "@stellaops/provenance";
- * import { exportPublicKeyPem, trustedKeyFromPem } from "@stellaops/provenance";
+ * import { exportPublicKeyPem } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");

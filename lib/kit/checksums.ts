@@ -20,7 +20,8 @@ import { compareUtf16, isKitPath } from "./_path.ts";
  *
  * @example Usage
  * ```ts
- * import { type ChecksumEntry, formatChecksums, parseChecksums } from "@stellaops/provenance";
+ * import { type ChecksumEntry } from "@stellaops/provenance";
+ * import { formatChecksums, parseChecksums } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // SHA-256 of nothing
  * const entry: ChecksumEntry = { path: "docs/empty.txt", sha256: empty };
@@ -47,7 +48,7 @@ const LINE = /^([0-9a-fA-F]{64}) ([ *])(.*)$/s;
  *
  * @example Usage
  * ```ts
- * import { formatChecksums } from "@stellaops/provenance";
+ * import { formatChecksums } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const text = formatChecksums([
  *   { path: "b.txt", sha256: "bb".repeat(32) },
@@ -92,7 +93,8 @@ export function formatChecksums(entries: readonly ChecksumEntry[]): string {
  *
  * @example Usage
  * ```ts
- * import { parseChecksums, ParseError } from "@stellaops/provenance";
+ * import { ParseError } from "@stellaops/provenance";
+ * import { parseChecksums } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseChecksums(`${"ab".repeat(32)}  stella.js\n`), [
  *   { path: "stella.js", sha256: "ab".repeat(32) },

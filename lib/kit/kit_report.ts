@@ -19,10 +19,10 @@ import type { TrustedKey } from "../verify/trust_policy.ts";
  *   createSigner,
  *   exportPublicKeyPem,
  *   generateKeyPair,
- *   trustedKeyFromPem,
  *   verifyKit,
  *   type VerifyKitOptions,
  * } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -76,9 +76,9 @@ export type KitFileStatus = typeof KIT_FILE_STATUSES[number];
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type KitFileResult,
- *   trustedKeyFromPem,
  *   verifyKit,
  * } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -133,9 +133,9 @@ export interface KitFileResult {
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type KitVerificationReport,
- *   trustedKeyFromPem,
  *   verifyKit,
  * } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");

@@ -20,14 +20,14 @@ import type { KitFile } from "./build_kit.ts";
  * import {
  *   buildKit,
  *   createSigner,
- *   encodeHex,
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type KitSource,
- *   sha256,
- *   trustedKeyFromPem,
  *   verifyKit,
  * } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");

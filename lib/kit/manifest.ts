@@ -63,7 +63,8 @@ export type KitFileRole = typeof KIT_FILE_ROLES[number];
  *
  * @example Usage
  * ```ts
- * import { type KitManifestFile, validateKitManifest } from "@stellaops/provenance";
+ * import { type KitManifestFile } from "@stellaops/provenance";
+ * import { validateKitManifest } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const manifestOf = (files: KitManifestFile[]) => ({
  *   _type: "https://in-toto.io/Statement/v1",
@@ -95,7 +96,8 @@ export interface KitManifestFile {
  *
  * @example Usage
  * ```ts
- * import { type KitManifestPredicate, validateKitManifest } from "@stellaops/provenance";
+ * import { type KitManifestPredicate } from "@stellaops/provenance";
+ * import { validateKitManifest } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const sha256 = "ab".repeat(32);
  * const manifestOf = (predicate: KitManifestPredicate) => ({
@@ -136,7 +138,7 @@ export interface KitManifestPredicate {
  *
  * @example Usage
  * ```ts
- * import { validateKitManifest } from "@stellaops/provenance";
+ * import { validateKitManifest } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const sha256 = "ab".repeat(32);
  * const statement = {

@@ -13,7 +13,7 @@
  *
  * @example Usage
  * ```ts
- * import { OFFLINE_GUIDE } from "@stellaops/provenance";
+ * import { OFFLINE_GUIDE } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * assert.ok(OFFLINE_GUIDE.includes("sha256sum -c SHA256SUMS"));
  * ```

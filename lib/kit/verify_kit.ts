@@ -71,7 +71,8 @@ interface Expectation {
  * @example Usage
  * ```ts
  * import { buildKit, createSigner, generateKeyPair, verifyKit } from "@stellaops/provenance";
- * import { exportPublicKeyPem, trustedKeyFromPem } from "@stellaops/provenance";
+ * import { exportPublicKeyPem } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");

@@ -25,7 +25,7 @@ import { type ImageReference, parseImageReference } from "./image_reference.ts";
  *
  * @example Usage
  * ```ts
- * import { buildPromotionStatement, type BuildPromotionOptions } from "@stellaops/provenance";
+ * import { type BuildPromotionOptions, buildPromotionStatement } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const options: BuildPromotionOptions = {

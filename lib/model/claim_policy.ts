@@ -47,7 +47,8 @@ import { parseJson } from "../encoding/strict_json.ts";
  *
  * @example Usage
  * ```ts
- * import { evaluatePolicy, type RequiredClaim } from "@stellaops/provenance";
+ * import { type RequiredClaim } from "@stellaops/provenance";
+ * import { evaluatePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const claim: RequiredClaim = { pointer: "/predicateType", equals: "https://slsa.dev/provenance/v1" };
  * const policy = { requiredClaims: [claim] };
@@ -78,7 +79,8 @@ export interface RequiredClaim {
  *
  * @example Usage
  * ```ts
- * import { type ClaimPolicy, evaluatePolicy } from "@stellaops/provenance";
+ * import { type ClaimPolicy } from "@stellaops/provenance";
+ * import { evaluatePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const policy: ClaimPolicy = {
  *   requiredClaims: [
@@ -106,7 +108,8 @@ export interface ClaimPolicy {
  *
  * @example Usage
  * ```ts
- * import { parsePolicy, type ParsePolicyOptions } from "@stellaops/provenance";
+ * import { type ParsePolicyOptions } from "@stellaops/provenance";
+ * import { parsePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const options: ParsePolicyOptions = { name: "policy.json", maxBytes: 1024 };
  * assert.deepEqual(parsePolicy('{"requiredClaims":[]}', options), { requiredClaims: [] });
@@ -160,7 +163,7 @@ function compilePattern(pattern: string): RegExp {
  *
  * @example Usage
  * ```ts
- * import { validatePolicy } from "@stellaops/provenance";
+ * import { validatePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.deepEqual(validatePolicy({ requiredClaims: [{ pointer: "/a", pattern: "x+" }] }), []);
  * const problems = validatePolicy({ requiredClaims: [{ pointer: "a", pattern: "(" }] });
@@ -304,7 +307,7 @@ export function validatePolicy(value: unknown): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { parsePolicy } from "@stellaops/provenance";
+ * import { parsePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const policy = parsePolicy('{"requiredClaims":[{"pointer":"/predicateType","equals":"x"}]}');
  * assert.equal(policy.requiredClaims?.[0]?.equals, "x");
@@ -360,7 +363,7 @@ function describeConditions(claim: RequiredClaim): string {
  *
  * @example Usage
  * ```ts
- * import { evaluatePolicy } from "@stellaops/provenance";
+ * import { evaluatePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const statement = { predicateType: "https://slsa.dev/provenance/v1", predicate: {} };
  * const problems = evaluatePolicy(statement, {
@@ -434,7 +437,7 @@ export function evaluatePolicy(statement: unknown, policy: ClaimPolicy | undefin
  *
  * @example Usage
  * ```ts
- * import { assertPolicy } from "@stellaops/provenance";
+ * import { assertPolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assertPolicy({ a: 1 }, { requiredClaims: [{ pointer: "/a", oneOf: [1, 2] }] });
  * assert.throws(() => assertPolicy({}, { requiredClaims: [{ pointer: "/a" }, { pointer: "/b" }] }), {

@@ -81,7 +81,16 @@ import { anchorOfDigests } from "./custody_chain.ts";
 import { isObject } from "../encoding/json_value.ts";
 import { validatePredicateStatement } from "./_statement_preamble.ts";
 
-/** `predicateType` of a StellaOps custody timeline entry. */
+/**
+ * `predicateType` of a StellaOps custody timeline entry.
+ *
+ * @example Usage
+ * ```ts
+ * import { CUSTODY_PREDICATE_TYPE } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(CUSTODY_PREDICATE_TYPE, "stella.ops/custody@v1");
+ * ```
+ */
 export const CUSTODY_PREDICATE_TYPE = "stella.ops/custody@v1";
 
 /**
@@ -130,7 +139,8 @@ export interface CustodyEvent {
  *
  * @example Usage
  * ```ts
- * import { type CustodyPredicate, validateCustodyPredicate } from "@stellaops/provenance";
+ * import { type CustodyPredicate } from "@stellaops/provenance";
+ * import { validateCustodyPredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const predicate: CustodyPredicate = {
  *   sequence: 0,
@@ -204,13 +214,12 @@ export interface BuildCustodyStatementOptions {
  * ```ts
  * import {
  *   buildCustodyStatement,
- *   createEnvelope,
  *   type CustodyEntry,
- *   encodeUtf8,
  *   INTOTO_PAYLOAD_TYPE,
- *   parseCustodyEntry,
  *   serializeEnvelope,
  * } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { createEnvelope, parseCustodyEntry } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const statement = buildCustodyStatement({
  *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
@@ -248,7 +257,7 @@ const EVENT_STRINGS = ["location", "note"] as const;
  *
  * @example Usage
  * ```ts
- * import { validateCustodyPredicate } from "@stellaops/provenance";
+ * import { validateCustodyPredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.deepEqual(validateCustodyPredicate({
  *   sequence: 0,
@@ -361,7 +370,7 @@ export function validateCustodyPredicate(value: unknown, path = ""): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { validateCustodyStatement } from "@stellaops/provenance";
+ * import { validateCustodyStatement } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validateCustodyStatement({
  *   _type: "https://in-toto.io/Statement/v1",
@@ -402,7 +411,9 @@ export function validateCustodyStatement(value: unknown): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { buildCustodyStatement, encodeHex, sha256 } from "@stellaops/provenance";
+ * import { buildCustodyStatement } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const subject = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
  * const first = buildCustodyStatement({
@@ -481,7 +492,7 @@ export function buildCustodyStatement(
  *
  * @example Usage
  * ```ts
- * import { parseCustodyEntry } from "@stellaops/provenance";
+ * import { parseCustodyEntry } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.throws(() => parseCustodyEntry(new TextEncoder().encode("{}"), "E0.dsse.json"), {
  *   code: "ENVELOPE_MALFORMED",
@@ -522,7 +533,9 @@ export function parseCustodyEntry(bytes: Uint8Array, name?: string): CustodyEntr
  *
  * @example Usage
  * ```ts
- * import { encodeHex, hashLeaf, merkleRoot, sha256, timelineMerkleRoot } from "@stellaops/provenance";
+ * import { hashLeaf, merkleRoot, sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
+ * import { timelineMerkleRoot } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const entries = ["E0", "E1", "E2"].map((text) => new TextEncoder().encode(text));
  * const leaves = entries.map((entry) => hashLeaf(sha256(entry)));

@@ -35,7 +35,19 @@ import { ParseError } from "../encoding/errors.ts";
 /** The ASCII tag PAE starts with (protocol.md: `"DSSEv1"`). */
 export const PAE_PREFIX = "DSSEv1";
 
-/** DSSE `payloadType` of in-toto Statements (in-toto attestation spec v1, envelope.md). */
+/**
+ * DSSE `payloadType` of in-toto Statements (in-toto attestation spec v1, envelope.md).
+ *
+ * @example Usage
+ * ```ts
+ * import { INTOTO_PAYLOAD_TYPE } from "@stellaops/provenance";
+ * import { createEnvelope } from "@stellaops/provenance/model";
+ * import assert from "node:assert/strict";
+ * const payload = new TextEncoder().encode("{}");
+ * const envelope = createEnvelope(INTOTO_PAYLOAD_TYPE, payload, [{ keyid: "k", sig: new Uint8Array(64) }]);
+ * assert.equal(envelope.payloadType, "application/vnd.in-toto+json");
+ * ```
+ */
 export const INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
 /** Default upper bound on the size of an envelope accepted by {@link parseEnvelope}: 32 MiB. */
@@ -156,7 +168,8 @@ export interface ParseEnvelopeOptions {
  *
  * @example Usage
  * ```ts
- * import { createEnvelope, type EnvelopeSignatureInput } from "@stellaops/provenance";
+ * import { type EnvelopeSignatureInput } from "@stellaops/provenance";
+ * import { createEnvelope } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const input: EnvelopeSignatureInput = { keyid: "k1", sig: new Uint8Array([1, 2, 3]) };
  * const envelope = createEnvelope("text/plain", new TextEncoder().encode("hi"), [input]);
@@ -181,7 +194,7 @@ const SP = 0x20;
  *
  * @example Usage
  * ```ts
- * import { preAuthEncoding } from "@stellaops/provenance";
+ * import { preAuthEncoding } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const pae = preAuthEncoding("text/plain", new TextEncoder().encode("hi"));
  * assert.equal(new TextDecoder().decode(pae), "DSSEv1 10 text/plain 2 hi");
@@ -334,7 +347,8 @@ export function serializeEnvelope(envelope: DsseEnvelope): string {
  *
  * @example Usage
  * ```ts
- * import { createEnvelope, serializeEnvelope } from "@stellaops/provenance";
+ * import { serializeEnvelope } from "@stellaops/provenance";
+ * import { createEnvelope } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const envelope = createEnvelope("text/plain", new TextEncoder().encode("hi"), [
  *   { keyid: "k1", sig: new Uint8Array([251, 255]) },

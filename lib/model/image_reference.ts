@@ -12,7 +12,8 @@ import { ParseError } from "../encoding/errors.ts";
  *
  * @example Usage
  * ```ts
- * import { type ImageReference, parseImageReference } from "@stellaops/provenance";
+ * import { type ImageReference } from "@stellaops/provenance";
+ * import { parseImageReference } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const ref: ImageReference = parseImageReference(`registry.example/app@sha256:${hex}`);
@@ -51,7 +52,7 @@ const IMAGE_RE = new RegExp(
  *
  * @example Usage
  * ```ts
- * import { parseImageReference } from "@stellaops/provenance";
+ * import { parseImageReference } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * assert.deepEqual(parseImageReference(`localhost:5000/team/app:2.3.0@sha256:${hex}`), {

@@ -84,7 +84,16 @@ import {
 } from "./_json.ts";
 import { validatePredicateStatement } from "./_statement_preamble.ts";
 
-/** `predicateType` of a StellaOps promotion attestation. */
+/**
+ * `predicateType` of a StellaOps promotion attestation.
+ *
+ * @example Usage
+ * ```ts
+ * import { PROMOTION_PREDICATE_TYPE } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(PROMOTION_PREDICATE_TYPE, "stella.ops/promotion@v1");
+ * ```
+ */
 export const PROMOTION_PREDICATE_TYPE = "stella.ops/promotion@v1";
 
 /** Roles a promotion material may have (`annotations.role`). */
@@ -220,7 +229,8 @@ export interface PromotionApproval {
  *
  * @example Usage
  * ```ts
- * import { type PolicyDecision, validatePromotionPredicate } from "@stellaops/provenance";
+ * import { type PolicyDecision } from "@stellaops/provenance";
+ * import { validatePromotionPredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const withDecision = (policyDecision: PolicyDecision) =>
@@ -261,7 +271,8 @@ export interface PolicyDecision {
  *
  * @example Usage
  * ```ts
- * import { type PromotionDetails, validatePromotionPredicate } from "@stellaops/provenance";
+ * import { type PromotionDetails } from "@stellaops/provenance";
+ * import { validatePromotionPredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const problemsOf = (promotion: PromotionDetails) =>
@@ -310,11 +321,11 @@ export interface PromotionDetails {
  *
  * @example Usage
  * ```ts
+ * import { type PromotionPredicate } from "@stellaops/provenance";
  * import {
- *   type PromotionPredicate,
  *   validatePromotionPredicate,
  *   validatePromotionStatement,
- * } from "@stellaops/provenance";
+ * } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);
  * const predicate: PromotionPredicate = {
@@ -360,7 +371,7 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
  *
  * @example Usage
  * ```ts
- * import { validatePromotionPredicate } from "@stellaops/provenance";
+ * import { validatePromotionPredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validatePromotionPredicate({
  *   image: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
@@ -432,7 +443,7 @@ export function validatePromotionPredicate(value: unknown, path = ""): Problem[]
  *
  * @example Usage
  * ```ts
- * import { validatePromotionStatement } from "@stellaops/provenance";
+ * import { validatePromotionStatement } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validatePromotionStatement({
  *   _type: "https://in-toto.io/Statement/v1",

@@ -44,7 +44,8 @@ import { isObject } from "../encoding/json_value.ts";
  *
  * @example Usage
  * ```ts
- * import { type RekorInclusionProof, validateRekorProof } from "@stellaops/provenance";
+ * import { type RekorInclusionProof } from "@stellaops/provenance";
+ * import { validateRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const inclusionProof: RekorInclusionProof = {
  *   logIndex: 0,
@@ -86,7 +87,8 @@ export interface RekorInclusionProof {
  *
  * @example Usage
  * ```ts
- * import { parseRekorProof, type RekorProof } from "@stellaops/provenance";
+ * import { type RekorProof } from "@stellaops/provenance";
+ * import { parseRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const proof: RekorProof = {
  *   logId: "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d",
@@ -118,7 +120,8 @@ export interface RekorProof {
  *
  * @example Usage
  * ```ts
- * import { parseRekorProof, type ParseRekorProofOptions } from "@stellaops/provenance";
+ * import { type ParseRekorProofOptions } from "@stellaops/provenance";
+ * import { parseRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const options: ParseRekorProofOptions = { name: "rekor-proof.json" };
  * assert.throws(() => parseRekorProof('{"logId": 1}', options), {
@@ -149,7 +152,7 @@ const DECIMAL_RE = /^(?:0|[1-9][0-9]{0,15})$/;
  *
  * @example Usage
  * ```ts
- * import { validateRekorProof } from "@stellaops/provenance";
+ * import { validateRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validateRekorProof({
  *   logId: "C0D2",
@@ -220,7 +223,7 @@ export function validateRekorProof(value: unknown, path = ""): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { parseRekorProof } from "@stellaops/provenance";
+ * import { parseRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bundleEntry = {
  *   logIndex: "27246114",

@@ -38,7 +38,8 @@ const MEDIA_TYPES: Readonly<Record<string, BundleVersion>> = {
  *
  * @example Usage
  * ```ts
- * import { type BundleTlogEntry, parseSigstoreBundle } from "@stellaops/provenance";
+ * import { type BundleTlogEntry } from "@stellaops/provenance";
+ * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const tlogEntry = {
  *   logIndex: "42",
@@ -98,7 +99,8 @@ export interface BundleTlogEntry {
  *
  * @example Usage
  * ```ts
- * import { type BundleVerificationMaterial, parseSigstoreBundle } from "@stellaops/provenance";
+ * import { type BundleVerificationMaterial } from "@stellaops/provenance";
+ * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bundle = (verificationMaterial: object) =>
  *   JSON.stringify({
@@ -139,7 +141,8 @@ export type BundleVerificationMaterial =
  *
  * @example Usage
  * ```ts
- * import { type BundleContent, parseSigstoreBundle } from "@stellaops/provenance";
+ * import { type BundleContent } from "@stellaops/provenance";
+ * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const dsseEnvelope = { payloadType: "text/plain", payload: "aGk=", signatures: [{ sig: "AAEC" }] };
  * const content: BundleContent = parseSigstoreBundle(JSON.stringify({
@@ -168,7 +171,8 @@ export type BundleContent =
  *
  * @example Usage
  * ```ts
- * import { parseSigstoreBundle, type SigstoreBundle } from "@stellaops/provenance";
+ * import { type SigstoreBundle } from "@stellaops/provenance";
+ * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bundle: SigstoreBundle = parseSigstoreBundle(JSON.stringify({
  *   mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.2",
@@ -215,7 +219,8 @@ export interface ParseSigstoreBundleOptions {
  *
  * @example Usage
  * ```ts
- * import { parseSigstoreBundle, ParseError } from "@stellaops/provenance";
+ * import { ParseError } from "@stellaops/provenance";
+ * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.throws(
  *   () => parseSigstoreBundle('{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=9.9"}'),

@@ -44,7 +44,16 @@ import {
 } from "./_json.ts";
 import { validatePredicateStatement } from "./_statement_preamble.ts";
 
-/** `predicateType` of SLSA Provenance v1. */
+/**
+ * `predicateType` of SLSA Provenance v1.
+ *
+ * @example Usage
+ * ```ts
+ * import { SLSA_PROVENANCE_V1 } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(SLSA_PROVENANCE_V1, "https://slsa.dev/provenance/v1");
+ * ```
+ */
 export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 
 /**
@@ -81,7 +90,8 @@ export interface BuilderInfo {
  *
  * @example Usage
  * ```ts
- * import { type BuildMetadata, validateProvenancePredicate } from "@stellaops/provenance";
+ * import { type BuildMetadata } from "@stellaops/provenance";
+ * import { validateProvenancePredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problemsOf = (metadata: BuildMetadata) =>
  *   validateProvenancePredicate({
@@ -113,7 +123,8 @@ export interface BuildMetadata {
  *
  * @example Usage
  * ```ts
- * import { type BuildDefinition, validateProvenancePredicate } from "@stellaops/provenance";
+ * import { type BuildDefinition } from "@stellaops/provenance";
+ * import { validateProvenancePredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problemsOf = (buildDefinition: BuildDefinition) =>
  *   validateProvenancePredicate({
@@ -146,7 +157,8 @@ export interface BuildDefinition {
  *
  * @example Usage
  * ```ts
- * import { type RunDetails, validateProvenancePredicate } from "@stellaops/provenance";
+ * import { type RunDetails } from "@stellaops/provenance";
+ * import { validateProvenancePredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problemsOf = (runDetails: RunDetails) =>
  *   validateProvenancePredicate({
@@ -174,11 +186,11 @@ export interface RunDetails {
  *
  * @example Usage
  * ```ts
+ * import { type ProvenancePredicate } from "@stellaops/provenance";
  * import {
- *   type ProvenancePredicate,
  *   validateProvenancePredicate,
  *   validateProvenanceStatement,
- * } from "@stellaops/provenance";
+ * } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const predicate: ProvenancePredicate = {
  *   buildDefinition: { buildType: "https://example.com/bt/v1", externalParameters: { a: "b" } },
@@ -221,7 +233,7 @@ const BUILDER_FIELDS = ["id", "version", "builderDependencies"] as const;
  *
  * @example Usage
  * ```ts
- * import { validateProvenancePredicate } from "@stellaops/provenance";
+ * import { validateProvenancePredicate } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validateProvenancePredicate({
  *   buildDefinition: { buildType: "https://example.com/bt/v1" },
@@ -275,7 +287,7 @@ export function validateProvenancePredicate(value: unknown, path = ""): Problem[
  *
  * @example Usage
  * ```ts
- * import { validateProvenanceStatement } from "@stellaops/provenance";
+ * import { validateProvenanceStatement } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const problems = validateProvenanceStatement({
  *   _type: "https://in-toto.io/Statement/v1",

@@ -50,7 +50,18 @@ import { sha256 } from "../digest/digest.ts";
 import { type DigestSet, validateDigestSet } from "../digest/digest_set.ts";
 import { checkOptionalString, describe, isEmpty, isUnset, pointer, typeMismatch } from "./_json.ts";
 
-/** `_type` of an in-toto Statement v1. */
+/**
+ * `_type` of an in-toto Statement v1.
+ *
+ * @example Usage
+ * ```ts
+ * import { STATEMENT_TYPE_V1, validateStatement } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const subject = [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }];
+ * const statement = { _type: STATEMENT_TYPE_V1, subject, predicateType: "x", predicate: {} };
+ * assert.deepEqual(validateStatement(statement), []);
+ * ```
+ */
 export const STATEMENT_TYPE_V1 = "https://in-toto.io/Statement/v1";
 
 /** Legacy `_type` still accepted by the in-toto reference bindings (same shape as v1). */
@@ -65,7 +76,8 @@ export const STATEMENT_TYPES = [STATEMENT_TYPE_V1, STATEMENT_TYPE_V0_1] as const
  *
  * @example Usage
  * ```ts
- * import { type ResourceDescriptor, validateResourceDescriptor } from "@stellaops/provenance";
+ * import { type ResourceDescriptor } from "@stellaops/provenance";
+ * import { validateResourceDescriptor } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const rd: ResourceDescriptor = {
  *   name: "app.tar",
@@ -102,7 +114,8 @@ export interface ResourceDescriptor {
  *
  * @example Usage
  * ```ts
- * import { type Statement, statementDigestString, validateStatement } from "@stellaops/provenance";
+ * import { type Statement, validateStatement } from "@stellaops/provenance";
+ * import { statementDigestString } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const statement: Statement = {
  *   _type: "https://in-toto.io/Statement/v1",
@@ -164,7 +177,7 @@ const RD_STRING_FIELDS = ["name", "uri", "downloadLocation", "mediaType"] as con
  *
  * @example Usage
  * ```ts
- * import { validateResourceDescriptor } from "@stellaops/provenance";
+ * import { validateResourceDescriptor } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.deepEqual(validateResourceDescriptor({ name: "a", digest: { alg1: "x" } }), []);
  * const problems = validateResourceDescriptor({ mediaType: "text/plain" }, "/subject/0");
@@ -318,7 +331,8 @@ export function validateStatement(value: unknown): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { assertStatement, ValidationError } from "@stellaops/provenance";
+ * import { ValidationError } from "@stellaops/provenance";
+ * import { assertStatement } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.throws(() => assertStatement({ _type: "https://in-toto.io/Statement/v1" }), ValidationError);
  * ```
@@ -374,7 +388,8 @@ export function parseStatement(
  *
  * @example Usage
  * ```ts
- * import { encodeHex, statementDigest } from "@stellaops/provenance";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
+ * import { statementDigest } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const a = statementDigest({ predicate: {}, _type: "t" });
  * const b = statementDigest({ _type: "t", predicate: {} });
@@ -397,7 +412,7 @@ export function statementDigest(
  *
  * @example Usage
  * ```ts
- * import { statementDigestString } from "@stellaops/provenance";
+ * import { statementDigestString } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   statementDigestString({ _type: "t" }), // SHA-256 of the canonical JSON {"_type":"t"}

@@ -52,7 +52,7 @@ const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
  *
  * @example Usage
  * ```ts
- * import { orchestratorSubject, type OrchestratorRunSubjectInput } from "@stellaops/provenance";
+ * import { type OrchestratorRunSubjectInput, orchestratorSubject } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const run: OrchestratorRunSubjectInput = { cluster: "eu-1", runId: "r-42", record: { state: "done" } };
  * assert.deepEqual(orchestratorSubject(run), {
@@ -187,7 +187,9 @@ export function jobSubject(input: JobSubjectInput): ResourceDescriptor {
  *
  * @example Usage
  * ```ts
- * import { encodeHex, exportSubject, merkleRootOfDigests, sha256 } from "@stellaops/provenance";
+ * import { exportSubject } from "@stellaops/provenance";
+ * import { merkleRootOfDigests, sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const fileA = encodeHex(sha256(new TextEncoder().encode("a")));
  * const fileB = encodeHex(sha256(new TextEncoder().encode("b")));

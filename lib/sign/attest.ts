@@ -52,8 +52,8 @@ import type { Signer } from "../crypto/signer.ts";
  * @example Usage
  * ```ts
  * import {
- *   attestPromotion,
  *   type AttestDocument,
+ *   attestPromotion,
  *   createSigner,
  *   generateKeyPair,
  * } from "@stellaops/provenance";
@@ -109,15 +109,15 @@ export interface AttestDocument {
  *   type Attestation,
  *   attestProvenance,
  *   createSigner,
- *   decodeBase64,
  *   exportPublicKeyPem,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   parseStatement,
  *   type ProvenancePredicate,
- *   loadTrustMaterial,
  *   serializeEnvelope,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");

@@ -22,14 +22,9 @@ import {
  *
  * @example Usage
  * ```ts
- * import {
- *   type AuditAppendPlan,
- *   canonicalize,
- *   decodeUtf8,
- *   encodeUtf8,
- *   MemoryAuditLog,
- *   planAuditAppend,
- * } from "@stellaops/provenance";
+ * import { type AuditAppendPlan, canonicalize } from "@stellaops/provenance";
+ * import { decodeUtf8, encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { MemoryAuditLog, planAuditAppend } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {
  *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
@@ -62,11 +57,8 @@ export interface AuditAppendPlan {
  *
  * @example Usage
  * ```ts
- * import {
- *   MemoryAuditLog,
- *   planAuditAppend,
- *   type PlanAuditAppendOptions,
- * } from "@stellaops/provenance";
+ * import { type PlanAuditAppendOptions } from "@stellaops/provenance";
+ * import { MemoryAuditLog, planAuditAppend } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {
  *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
@@ -108,7 +100,7 @@ export interface PlanAuditAppendOptions {
  *
  * @example Usage
  * ```ts
- * import { planAuditAppend } from "@stellaops/provenance";
+ * import { planAuditAppend } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {
  *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,

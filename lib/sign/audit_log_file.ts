@@ -81,7 +81,7 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
  *
  * @example Usage
  * ```ts
- * import { appendAuditLogFile, verifyAuditLogFile } from "@stellaops/provenance";
+ * import { appendAuditLogFile, verifyAuditLogFile } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const path = `${dir}/audit.jsonl`;
@@ -126,7 +126,7 @@ export async function appendAuditLogFile(
  *
  * @example Usage
  * ```ts
- * import { verifyAuditLogFile } from "@stellaops/provenance";
+ * import { verifyAuditLogFile } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/empty.jsonl`, "");
@@ -147,7 +147,8 @@ export async function verifyAuditLogFile(
  *
  * @example Usage
  * ```ts
- * import { AuditedSigner, FileAuditLog, type Signer, verifyAuditLogFile } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { AuditedSigner, FileAuditLog, verifyAuditLogFile } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const inner: Signer = { keyid: "k", algorithm: "hmac-sha256", sign: () => Promise.resolve(new Uint8Array(32)) };

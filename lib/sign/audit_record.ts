@@ -29,7 +29,8 @@ import { sha256 } from "../digest/digest.ts";
  *
  * @example Usage
  * ```ts
- * import { type AuditEntry, MemoryAuditLog } from "@stellaops/provenance";
+ * import { type AuditEntry } from "@stellaops/provenance";
+ * import { MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry: AuditEntry = {
  *   time: "2025-01-01T01:00:00+01:00",
@@ -78,13 +79,10 @@ export interface AuditEntry {
  *
  * @example Usage
  * ```ts
- * import {
- *   type AuditRecord,
- *   encodeHex,
- *   encodeUtf8,
- *   MemoryAuditLog,
- *   sha256,
- * } from "@stellaops/provenance";
+ * import { type AuditRecord } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex, encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {
  *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,

@@ -36,12 +36,9 @@ import {
  *
  * @example Usage
  * ```ts
- * import {
- *   encodeUtf8,
- *   MemoryAuditLog,
- *   verifyAuditLog,
- *   type VerifyAuditLogOptions,
- * } from "@stellaops/provenance";
+ * import { type VerifyAuditLogOptions } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {
  *   time: "2025-01-01T00:00:00Z", keyid: "k1", algorithm: "ed25519", payloadType: null,
@@ -74,12 +71,9 @@ export interface VerifyAuditLogOptions {
  *
  * @example Usage
  * ```ts
- * import {
- *   type AuditLogReport,
- *   encodeUtf8,
- *   MemoryAuditLog,
- *   verifyAuditLog,
- * } from "@stellaops/provenance";
+ * import { type AuditLogReport } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const empty: AuditLogReport = verifyAuditLog(new Uint8Array());
  * assert.deepEqual(empty, {
@@ -127,7 +121,7 @@ export interface AuditLogReport {
  *
  * @example Usage
  * ```ts
- * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance";
+ * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const log = new MemoryAuditLog();
  * const entry = {

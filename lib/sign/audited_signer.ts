@@ -26,12 +26,11 @@ import { isObject } from "../encoding/json_value.ts";
  * ```ts
  * import {
  *   type AuditEntry,
- *   AuditedSigner,
  *   type AuditRecord,
  *   type AuditSink,
- *   MemoryAuditLog,
  *   type Signer,
  * } from "@stellaops/provenance";
+ * import { AuditedSigner, MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = {
  *   keyid: "k",
@@ -77,7 +76,7 @@ export interface AuditSink {
  *
  * @example Usage
  * ```ts
- * import { describeSignedData } from "@stellaops/provenance";
+ * import { describeSignedData } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const payload = '{"subject":[{"name":"a","digest":{"sha256":"' + "ab".repeat(32) + '"}}]}';
  * const pae = new TextEncoder().encode(`DSSEv1 28 application/vnd.in-toto+json ${payload.length} ${payload}`);
@@ -124,7 +123,7 @@ export function describeSignedData(
  *
  * @example Usage
  * ```ts
- * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance";
+ * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const log = new MemoryAuditLog();
  * const record = await log.append({
@@ -190,12 +189,8 @@ export class MemoryAuditLog implements AuditSink {
  *
  * @example Usage
  * ```ts
- * import {
- *   AuditedSigner,
- *   type AuditedSignerOptions,
- *   MemoryAuditLog,
- *   type Signer,
- * } from "@stellaops/provenance";
+ * import { type AuditedSignerOptions, type Signer } from "@stellaops/provenance";
+ * import { AuditedSigner, MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = {
  *   keyid: "k",
@@ -238,7 +233,8 @@ export interface AuditedSignerOptions {
  *
  * @example Usage
  * ```ts
- * import { AuditedSigner, MemoryAuditLog, type Signer, verifyAuditLog } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { AuditedSigner, MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = { keyid: "k", algorithm: "hmac-sha256", sign: () => Promise.resolve(new Uint8Array(32)) };
  * const log = new MemoryAuditLog();

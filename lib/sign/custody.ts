@@ -93,9 +93,9 @@ export interface AppendCustodyEventOptions {
  *   type AppendedCustodyEvent,
  *   createSigner,
  *   generateKeyPair,
- *   parseCustodyEntry,
  *   serializeEnvelope,
  * } from "@stellaops/provenance";
+ * import { parseCustodyEntry } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const entry: AppendedCustodyEvent = await appendCustodyEvent(null, {
  *   subject: { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } },
@@ -131,7 +131,8 @@ export interface AppendedCustodyEvent {
  *
  * @example Usage
  * ```ts
- * import { appendCustodyEvent, createSigner, generateKeyPair, parseCustodyEntry } from "@stellaops/provenance";
+ * import { appendCustodyEvent, createSigner, generateKeyPair } from "@stellaops/provenance";
+ * import { parseCustodyEntry } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const signer = createSigner(await generateKeyPair("ed25519"));
  * const e0 = await appendCustodyEvent(null, {

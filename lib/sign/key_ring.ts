@@ -43,7 +43,8 @@ export type KeyStatus = typeof KEY_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import { keyActiveAt, type KeyRingEntry, validateKeyRing } from "@stellaops/provenance";
+ * import { type KeyRingEntry } from "@stellaops/provenance";
+ * import { keyActiveAt, validateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry: KeyRingEntry = {
  *   keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
@@ -82,7 +83,8 @@ export interface KeyRingEntry {
  *
  * @example Usage
  * ```ts
- * import { formatKeyRing, type KeyRing, parseKeyRing } from "@stellaops/provenance";
+ * import { type KeyRing } from "@stellaops/provenance";
+ * import { formatKeyRing, parseKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const ring: KeyRing = {
  *   keys: [{
@@ -107,7 +109,8 @@ export interface KeyRing {
  *
  * @example Usage
  * ```ts
- * import { parseKeyRing, type ParseKeyRingOptions } from "@stellaops/provenance";
+ * import { type ParseKeyRingOptions } from "@stellaops/provenance";
+ * import { parseKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const options: ParseKeyRingOptions = { name: "ring.json", maxBytes: 64 };
  * assert.deepEqual(parseKeyRing('{"keys":[]}', options), { keys: [] });
@@ -222,7 +225,7 @@ function checkPublicKey(
  *
  * @example Usage
  * ```ts
- * import { validateKeyRing } from "@stellaops/provenance";
+ * import { validateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const problems = validateKeyRing({ keys: [{ keyid: "k", algorithm: "ed25519", status: "revoked" }] });
  * assert.deepEqual(problems.map((p) => p.code), [
@@ -393,7 +396,7 @@ export function validateKeyRing(value: unknown): Problem[] {
  *
  * @example Usage
  * ```ts
- * import { parseKeyRing } from "@stellaops/provenance";
+ * import { parseKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseKeyRing('{"keys":[]}'), { keys: [] });
  * assert.throws(() => parseKeyRing('{"keys":[{}]}', { name: "ring.json" }), { code: "KEYRING_INVALID" });
@@ -445,7 +448,7 @@ function validAt(entry: KeyRingEntry, t: number): boolean {
  *
  * @example Usage
  * ```ts
- * import { keyActiveAt } from "@stellaops/provenance";
+ * import { keyActiveAt } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const keyid = "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2";
  * const ring = { keys: [{
@@ -478,7 +481,7 @@ export function keyActiveAt(ring: KeyRing, keyid: string, time: string | number)
  *
  * @example Usage
  * ```ts
- * import { activeKeyAt } from "@stellaops/provenance";
+ * import { activeKeyAt } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const oldKey = { keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
  *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n" };
@@ -520,7 +523,7 @@ export function activeKeyAt(ring: KeyRing, time: string | number): KeyRingEntry 
  *
  * @example Usage
  * ```ts
- * import { formatKeyRing } from "@stellaops/provenance";
+ * import { formatKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * assert.equal(formatKeyRing({ keys: [] }), '{"keys":[]}\n');
  * ```

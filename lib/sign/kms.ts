@@ -39,12 +39,12 @@ import type { SignatureAlgorithm } from "../keys/key.ts";
  * @example Usage
  * ```ts
  * import {
- *   createKmsSigner,
  *   createSigner,
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type KeyManagementService,
  * } from "@stellaops/provenance";
+ * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -101,12 +101,12 @@ export interface KeyManagementService {
  * @example Usage
  * ```ts
  * import {
- *   createKmsSigner,
  *   type CreateKmsSignerOptions,
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type KeyManagementService,
  * } from "@stellaops/provenance";
+ * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -168,7 +168,8 @@ const EC_SIZE: Partial<Record<SignatureAlgorithm, number>> = {
  *
  * @example Usage
  * ```ts
- * import { createKmsSigner, createSigner, exportPublicKeyPem, generateKeyPair, KmsSigner } from "@stellaops/provenance";
+ * import { createSigner, exportPublicKeyPem, generateKeyPair } from "@stellaops/provenance";
+ * import { createKmsSigner, KmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -279,7 +280,14 @@ export class KmsSigner implements Signer {
  *
  * @example Usage
  * ```ts
- * import { createKmsSigner, createSigner, createVerifier, exportPublicKeyPem, generateKeyPair, type KeyManagementService } from "@stellaops/provenance";
+ * import {
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   type KeyManagementService,
+ * } from "@stellaops/provenance";
+ * import { createVerifier } from "@stellaops/provenance/crypto";
+ * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * // A stand-in KMS holding an Ed25519 key (Ed25519 KMS keys sign whole messages).
  * const key = await generateKeyPair("ed25519");

@@ -70,7 +70,8 @@ export const GO_CRYPTO_HASH: Readonly<Record<DigestAlgorithm, number>> = Object.
  *
  * @example Usage
  * ```ts
- * import { decodeKmsPluginResponse, encodeUtf8, KmsPluginError } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { decodeKmsPluginResponse, KmsPluginError } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const stdout = encodeUtf8('{"errorMessage":"key not found"}');
  * assert.throws(() => decodeKmsPluginResponse("signMessage", stdout, "sigstore-kms-hsm"), (error) => {
@@ -108,7 +109,8 @@ export class KmsPluginError extends Error {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginKeyRef, parseKmsPluginKeyRef } from "@stellaops/provenance";
+ * import { type KmsPluginKeyRef } from "@stellaops/provenance";
+ * import { parseKmsPluginKeyRef } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const ref: KmsPluginKeyRef = parseKmsPluginKeyRef("hsm://slot-1");
  * assert.deepEqual(ref, { pluginName: "hsm", executable: "sigstore-kms-hsm", keyResourceId: "slot-1" });
@@ -129,7 +131,8 @@ export interface KmsPluginKeyRef {
  *
  * @example Usage
  * ```ts
- * import { encodeKmsPluginRequest, type KmsPluginRpcOptions } from "@stellaops/provenance";
+ * import { type KmsPluginRpcOptions } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const rpcOptions: KmsPluginRpcOptions = { keyVersion: "3" };
  * const { args } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, { method: "publicKey", rpcOptions });
@@ -152,7 +155,8 @@ export interface KmsPluginRpcOptions {
  *
  * @example Usage
  * ```ts
- * import { encodeKmsPluginRequest, type KmsPluginInit } from "@stellaops/provenance";
+ * import { type KmsPluginInit } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const init: KmsPluginInit = {
  *   keyResourceId: "slot-1",
@@ -186,7 +190,8 @@ export interface KmsPluginInit {
  *
  * @example Usage
  * ```ts
- * import { encodeKmsPluginRequest, type KmsPluginCall } from "@stellaops/provenance";
+ * import { type KmsPluginCall } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const call: KmsPluginCall = { method: "signMessage", digest: new Uint8Array(32), hashAlgorithm: "sha256" };
  * const { args, stdin } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, call);
@@ -228,7 +233,8 @@ export type KmsPluginCall =
  *
  * @example Usage
  * ```ts
- * import { encodeKmsPluginRequest, type KmsPluginInvocation } from "@stellaops/provenance";
+ * import { type KmsPluginInvocation } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const invocation: KmsPluginInvocation = encodeKmsPluginRequest(
  *   { keyResourceId: "slot-1" },
@@ -257,7 +263,8 @@ export interface KmsPluginInvocation {
  *
  * @example Usage
  * ```ts
- * import { decodeKmsPluginResponse, type KmsPluginResults } from "@stellaops/provenance";
+ * import { type KmsPluginResults } from "@stellaops/provenance";
+ * import { decodeKmsPluginResponse } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const stdout = new TextEncoder().encode('{"defaultAlgorithm":{"defaultAlgorithm":"ecdsa-p256-sha256"}}');
  * const result: KmsPluginResults["defaultAlgorithm"] =
@@ -299,7 +306,7 @@ const PLUGIN_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  *
  * @example Usage
  * ```ts
- * import { parseKmsPluginKeyRef } from "@stellaops/provenance";
+ * import { parseKmsPluginKeyRef } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseKmsPluginKeyRef("localkms:///keys/a.pem"), {
  *   pluginName: "localkms",

@@ -88,7 +88,7 @@ function messageOptions(
  *
  * @example Usage
  * ```ts
- * import { encodeKmsPluginRequest } from "@stellaops/provenance";
+ * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const { args, stdin } = encodeKmsPluginRequest({ keyResourceId: "slot-1" }, { method: "defaultAlgorithm" });
  * assert.equal(args[0], "1");
@@ -205,7 +205,7 @@ function sanitize(text: string): string {
  *
  * @example Usage
  * ```ts
- * import { decodeKmsPluginResponse } from "@stellaops/provenance";
+ * import { decodeKmsPluginResponse } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const out = new TextEncoder().encode('{"signMessage":{"signature":"AQID"}}');
  * assert.deepEqual(decodeKmsPluginResponse("signMessage", out, "sigstore-kms-x").signature, new Uint8Array([1, 2, 3]));

@@ -38,7 +38,8 @@ import { concatBytes } from "../encoding/bytes.ts";
  *
  * @example Usage
  * ```ts
- * import { invokeKmsPlugin, type KmsPluginProcessOptions } from "@stellaops/provenance";
+ * import { type KmsPluginProcessOptions } from "@stellaops/provenance";
+ * import { invokeKmsPlugin } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const script = `#!/bin/sh\nprintf '{"defaultAlgorithm":{"defaultAlgorithm":"%s"}}' "$KMS_ALGORITHM"\n`;
@@ -102,7 +103,7 @@ async function isExecutableFile(path: string): Promise<boolean> {
  *
  * @example Usage
  * ```ts
- * import { findKmsPlugin } from "@stellaops/provenance";
+ * import { findKmsPlugin } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/sigstore-kms-demo`, "#!/bin/sh\n", { mode: 0o755 });
@@ -185,7 +186,7 @@ async function writeStdin(stream: WritableStream<Uint8Array>, bytes: Uint8Array)
  *
  * @example Usage
  * ```ts
- * import { invokeKmsPlugin } from "@stellaops/provenance";
+ * import { invokeKmsPlugin } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const plugin = `${dir}/sigstore-kms-echo`;
@@ -290,7 +291,7 @@ export async function invokeKmsPlugin<M extends KmsPluginMethod>(
  *
  * @example Usage
  * ```ts
- * import { KmsPluginService } from "@stellaops/provenance";
+ * import { KmsPluginService } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/sigstore-kms-demo`, `#!/bin/sh\nprintf '{"errorMessage":"no such key"}'\n`, { mode: 0o755 });

@@ -33,7 +33,8 @@ export type { ClaimPolicy, ParsePolicyOptions, RequiredClaim } from "../model/cl
  *
  * @example Usage
  * ```ts
- * import { PolicySigner, type Signer } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { PolicySigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = { keyid: "k", algorithm: "hmac-sha256", sign: () => Promise.resolve(new Uint8Array(1)) };
  * const signer = new PolicySigner(inner, { requiredClaims: [{ pointer: "/predicate/id" }] });

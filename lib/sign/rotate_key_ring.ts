@@ -15,7 +15,8 @@ import { assertRing, type KeyRing, type KeyRingEntry, toMs, validateKeyRing } fr
  *
  * @example Usage
  * ```ts
- * import { type NewRingKey, rotateKeyRing } from "@stellaops/provenance";
+ * import { type NewRingKey } from "@stellaops/provenance";
+ * import { rotateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const key: NewRingKey = {
  *   keyid: "47dea58ea00fae9417ee19d76755bfef690899021132effb04fe1f9e4f0c8059",
@@ -44,7 +45,8 @@ export interface NewRingKey {
  *
  * @example Usage
  * ```ts
- * import { rotateKeyRing, type RotateKeyRingOptions } from "@stellaops/provenance";
+ * import { type RotateKeyRingOptions } from "@stellaops/provenance";
+ * import { rotateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const ring = {
  *   keys: [{
@@ -118,7 +120,7 @@ export function copyEntry(entry: KeyRingEntry): KeyRingEntry {
  *
  * @example Usage
  * ```ts
- * import { rotateKeyRing } from "@stellaops/provenance";
+ * import { rotateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const oldKey = { keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
  *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n" };

@@ -22,10 +22,9 @@ import type { SignatureAlgorithm } from "../keys/key.ts";
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type PrivateKey,
- *   RotatingSigner,
- *   rotateKeyRing,
  *   type RotationEvent,
  * } from "@stellaops/provenance";
+ * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
  * assert.ok(a.kind === "private" && b.kind === "private");
@@ -64,10 +63,9 @@ export interface RotationEvent {
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type PrivateKey,
- *   RotatingSigner,
  *   type RotatingSignerOptions,
- *   rotateKeyRing,
  * } from "@stellaops/provenance";
+ * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
  * assert.ok(a.kind === "private" && b.kind === "private");
@@ -105,13 +103,12 @@ export interface RotatingSignerOptions {
  * ```ts
  * import {
  *   createSigner,
- *   createVerifier,
  *   exportPublicKeyPem,
  *   generateKeyPair,
- *   RotatingSigner,
  *   type RotatingSignature,
- *   rotateKeyRing,
  * } from "@stellaops/provenance";
+ * import { createVerifier } from "@stellaops/provenance/crypto";
+ * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -152,7 +149,8 @@ export type SignerSet =
  *
  * @example Usage
  * ```ts
- * import { RotatingSigner, type Signer } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const oldKey = { keyid: "fd110d301d2f077de1414b8f99f441b1403fab207b2052fbd2c065e4ee8e7dc2",
  *   publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n" };

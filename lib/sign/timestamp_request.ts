@@ -74,7 +74,9 @@ export interface TimestampRequest {
  *
  * @example Usage
  * ```ts
- * import { createTimestampRequest, encodeHex, sha256 } from "@stellaops/provenance";
+ * import { createTimestampRequest } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const envelope = '{"payloadType":"t","payload":"","signatures":[{"keyid":"k","sig":"AQID"}]}';
  * const request = createTimestampRequest(envelope);

@@ -62,7 +62,7 @@ const CHECKPOINT_CHECK_ID = "tlog.checkpoint";
  *
  * @example Usage
  * ```ts
- * import { parseCheckpointBody } from "@stellaops/provenance";
+ * import { parseCheckpointBody } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const checkpoint = parseCheckpointBody("Log\n123\nYmFuYW5hcw==\n");
  * assert.equal(checkpoint.origin, "Log");
@@ -132,7 +132,7 @@ function malformed(name: string | undefined, why: string): ParseError {
  *
  * @example Usage
  * ```ts
- * import { parseCheckpointBody } from "@stellaops/provenance";
+ * import { parseCheckpointBody } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const checkpoint = parseCheckpointBody(
  *   "rekor.sigstore.dev - 2605736670972794746\n23083062\n" +
@@ -245,7 +245,7 @@ function logKeyEntry(key: LogPublicKey): NoteKeyEntry {
  *
  * @example Usage
  * ```ts
- * import { verifyCheckpoint } from "@stellaops/provenance";
+ * import { verifyCheckpoint } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const note = "go.sum database tree\n6476701\nmb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\n\n" +
  *   "\u2014 sum.golang.org Az3grsLX85Gz+s1SiTbgkuqxgItqFq7gsMUEyVnrsa9LM7Us9S+1xbFIGu95949rj4nPRYfvimWEPWL+o3GeoWwOoAw=\n";

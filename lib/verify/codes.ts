@@ -13,7 +13,17 @@
 
 export * from "../encoding/error_codes.ts";
 
-/** Every code a failed check may carry, in documentation order. */
+/**
+ * Every code a failed check may carry, in documentation order.
+ *
+ * @example Usage
+ * ```ts
+ * import { FAILURE_CODES, loadTrustMaterial, verifyEnvelope } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const report = await verifyEnvelope("{}", loadTrustMaterial(), { now: 0 });
+ * assert.ok(FAILURE_CODES.includes(report.code!));
+ * ```
+ */
 export const FAILURE_CODES = [
   "ENVELOPE_MALFORMED",
   "TOO_MANY_SIGNATURES",

@@ -23,7 +23,7 @@ import type { TimelineEntryReport, TimelineReport } from "./timeline.ts";
  *
  * @example Usage
  * ```ts
- * import { type FormattableReport, formatReport } from "@stellaops/provenance";
+ * import { formatReport, type FormattableReport } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const report: FormattableReport = { verified: true, checks: [], keyids: [], time: { value: "2026-01-01T00:00:00Z", source: "clock" } };
  * assert.equal(formatReport(report).split("\n")[0], "VERIFIED");
@@ -36,7 +36,7 @@ export type FormattableReport = VerificationReport | TimelineReport;
  *
  * @example Usage
  * ```ts
- * import { type FormatReportOptions, formatReport } from "@stellaops/provenance";
+ * import { formatReport, type FormatReportOptions } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const options: FormatReportOptions = { name: "a.dsse.json", verbose: true };
  * const time = { value: "2026-01-01T00:00:00Z", source: "clock" as const };

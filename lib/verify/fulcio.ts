@@ -40,12 +40,10 @@ export const FULCIO_OIDS = {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   type FulcioIdentity,
- *   fulcioIdentity,
- *   parseCertificate,
- * } from "@stellaops/provenance";
+ * import { type FulcioIdentity } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { fulcioIdentity } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // A Fulcio-style leaf (test issuer): SAN email alice@example.com, OIDC issuer extension .1.8.
  * const leaf = parseCertificate(decodeBase64(
@@ -78,7 +76,9 @@ export interface FulcioIdentity {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, fulcioIdentity, parseCertificate } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { fulcioIdentity } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // A CA certificate: no SAN and no Fulcio issuer extension.
  * const ca = parseCertificate(decodeBase64(
@@ -221,12 +221,10 @@ export interface VerifyEmbeddedSctsOptions {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   evaluateEmbeddedScts,
- *   parseCertificate,
- *   type SctEvaluation,
- * } from "@stellaops/provenance";
+ * import { type SctEvaluation } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { evaluateEmbeddedScts } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA: a certificate without embedded SCTs.
  * const cert = parseCertificate(decodeBase64(
@@ -269,7 +267,9 @@ export interface SctEvaluation {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, parseCertificate, verifyEmbeddedScts } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { verifyEmbeddedScts } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const ca = parseCertificate(decodeBase64(
  *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",
@@ -297,7 +297,9 @@ export async function verifyEmbeddedScts(
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, evaluateEmbeddedScts, parseCertificate } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { evaluateEmbeddedScts } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const ca = parseCertificate(decodeBase64(
  *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",

@@ -41,12 +41,9 @@ const KEY_DETAILS: Readonly<Record<string, AsymmetricKeyType>> = {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   isValidAt,
- *   logKeysFromTrustedRoot,
- *   type TransparencyLogKey,
- * } from "@stellaops/provenance";
+ * import { type TransparencyLogKey } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { isValidAt, logKeysFromTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const [key] = logKeysFromTrustedRoot(JSON.stringify({
  *   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
@@ -110,7 +107,7 @@ export interface LogKeysFromTrustedRootOptions {
  *
  * @example Usage
  * ```ts
- * import { logKeysFromTrustedRoot } from "@stellaops/provenance";
+ * import { logKeysFromTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const root = JSON.stringify({
  *   mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",

@@ -49,7 +49,7 @@ export interface CertificateIdentityPolicy {
  *
  * @example Usage
  * ```ts
- * import { loadTrustMaterial, verifyTimeline, type VerifyItem } from "@stellaops/provenance";
+ * import { loadTrustMaterial, type VerifyItem, verifyTimeline } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const item: VerifyItem = { name: "a.dsse.json", bytes: new TextEncoder().encode("{}") };
  * const report = await verifyTimeline([item], loadTrustMaterial(), { now: Date.UTC(2026, 0, 1) });

@@ -154,7 +154,7 @@ function buildPayload(entry: RekorSetPayloadInput): string {
  *
  * @example Usage
  * ```ts
- * import { rekorSetPayload } from "@stellaops/provenance";
+ * import { rekorSetPayload } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const payload = rekorSetPayload({ body: "e30=", integratedTime: "1689177396", logIndex: 27246492, logId: "C0D2" });
  * assert.equal(payload, '{"body":"e30=","integratedTime":1689177396,"logID":"c0d2","logIndex":27246492}');
@@ -181,7 +181,9 @@ export function rekorSetPayload(entry: RekorSetPayloadInput): string {
  *
  * @example Usage
  * ```ts
- * import { createSigner, exportSpki, generateKeyPair, rekorSetPayload, verifyRekorSet } from "@stellaops/provenance";
+ * import { createSigner, generateKeyPair } from "@stellaops/provenance";
+ * import { exportSpki } from "@stellaops/provenance/keys";
+ * import { rekorSetPayload, verifyRekorSet } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ecdsa-p256");
  * if (key.kind !== "private") throw new Error("unreachable");
@@ -272,7 +274,8 @@ export async function verifyRekorSet(entry: RekorSetInput, logKey: RekorLogKey):
  *
  * @example Usage
  * ```ts
- * import { hashLeaf, merkleRoot, inclusionProof, verifyRekorInclusion } from "@stellaops/provenance";
+ * import { hashLeaf, inclusionProof, merkleRoot } from "@stellaops/provenance/digest";
+ * import { verifyRekorInclusion } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const bodies = ["a", "b", "c"].map((s) => new TextEncoder().encode(s));
  * const leaves = bodies.map(hashLeaf);
@@ -373,7 +376,8 @@ function toRootBytes(value: Uint8Array | string, field: string): Uint8Array {
  *
  * @example Usage
  * ```ts
- * import { merkleRootOfDigests, verifyMerkleRoot } from "@stellaops/provenance";
+ * import { merkleRootOfDigests } from "@stellaops/provenance/digest";
+ * import { verifyMerkleRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const root = merkleRootOfDigests(["sha256:" + "ab".repeat(32)]);
  * assert.deepEqual(verifyMerkleRoot(root, root), { id: "merkle.root", ok: true });
@@ -412,7 +416,8 @@ export function verifyMerkleRoot(
  *
  * @example Usage
  * ```ts
- * import { consistencyProof, hashLeaf, merkleRoot, verifyTreeHeadConsistency } from "@stellaops/provenance";
+ * import { consistencyProof, hashLeaf, merkleRoot } from "@stellaops/provenance/digest";
+ * import { verifyTreeHeadConsistency } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const leaves = [1, 2, 3, 4, 5].map((i) => hashLeaf(Uint8Array.of(i)));
  * const older = { size: 3, rootHash: merkleRoot(leaves.slice(0, 3)) };

@@ -73,11 +73,7 @@ export interface StatementSummary {
  *
  * @example Usage
  * ```ts
- * import {
- *   type EvidenceCount,
- *   loadTrustMaterial,
- *   verifyBundle,
- * } from "@stellaops/provenance";
+ * import { type EvidenceCount, loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -117,11 +113,7 @@ export interface EvidenceCount {
  *
  * @example Usage
  * ```ts
- * import {
- *   type BundleEvidence,
- *   loadTrustMaterial,
- *   verifyBundle,
- * } from "@stellaops/provenance";
+ * import { type BundleEvidence, loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -169,11 +161,7 @@ export interface BundleEvidence {
  *
  * @example Usage
  * ```ts
- * import {
- *   type IdentityMatcher,
- *   loadTrustMaterial,
- *   verifyBundle,
- * } from "@stellaops/provenance";
+ * import { type IdentityMatcher, loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -208,11 +196,7 @@ export type IdentityMatcher = { equals: string } | { pattern: string; flags?: st
  *
  * @example Usage
  * ```ts
- * import {
- *   type IdentityReport,
- *   loadTrustMaterial,
- *   verifyBundle,
- * } from "@stellaops/provenance";
+ * import { type IdentityReport, loadTrustMaterial, verifyBundle } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * // A bundle signed with a Fulcio-style test leaf (alice@example.com, https://accounts.example.com)
  * // that has no signing time and no trusted issuer: it fails, and the report says what was found.
@@ -265,15 +249,15 @@ export interface IdentityReport {
  * ```ts
  * import {
  *   createSigner,
- *   encodeUtf8,
  *   exportPublicKeyPem,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   serializeEnvelope,
  *   signEnvelope,
- *   loadTrustMaterial,
  *   type VerificationReport,
  *   verifyEnvelope,
  * } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -344,7 +328,8 @@ export interface VerificationReport {
  *
  * @example Usage
  * ```ts
- * import { buildReport, pass, type ReportFields } from "@stellaops/provenance";
+ * import { type ReportFields } from "@stellaops/provenance";
+ * import { buildReport, pass } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const fields: ReportFields = { time: { value: "2026-01-01T00:00:00Z", source: "clock" }, keyids: ["k1"] };
  * assert.deepEqual(buildReport([pass("envelope.parse")], fields), {
@@ -387,7 +372,7 @@ export interface ReportFields {
  *
  * @example Usage
  * ```ts
- * import { buildReport, fail, pass } from "@stellaops/provenance";
+ * import { buildReport, fail, pass } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const report = buildReport(
  *   [pass("envelope.parse"), fail("envelope.signatures", "SIGNATURE_INVALID", "No signature verified")],
@@ -425,7 +410,7 @@ export function buildReport(checks: Check[], fields: ReportFields): Verification
  *
  * @example Usage
  * ```ts
- * import { pass } from "@stellaops/provenance";
+ * import { pass } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * assert.deepEqual(pass("time.window"), { id: "time.window", ok: true });
  * ```
@@ -444,7 +429,7 @@ export function pass(id: string): Check {
  *
  * @example Usage
  * ```ts
- * import { fail } from "@stellaops/provenance";
+ * import { fail } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * assert.equal(fail("time.window", "SIGNED_AFTER_NOT_AFTER", "Signed too late").code, "SIGNED_AFTER_NOT_AFTER");
  * ```

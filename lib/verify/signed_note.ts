@@ -66,7 +66,7 @@ const KEY_ID_RE = /^[0-9a-f]{8}$/;
  *
  * @example Usage
  * ```ts
- * import { parseVerifierKey } from "@stellaops/provenance";
+ * import { parseVerifierKey } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const key = parseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
  * assert.equal(key.name, "example.com/foo");
@@ -114,7 +114,11 @@ export interface OpenNoteOptions {
  *
  * @example Usage
  * ```ts
- * import { NoteVerificationError, openNote, parseVerifierKey } from "@stellaops/provenance";
+ * import {
+ *   NoteVerificationError,
+ *   openNote,
+ *   parseVerifierKey,
+ * } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const key = parseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
  * const note = "This is an example message.\n\n\u2014 example.com/foo " +
@@ -169,7 +173,7 @@ function keyError(code: string, why: string): ParseError {
  *
  * @example Usage
  * ```ts
- * import { parseVerifierKey } from "@stellaops/provenance";
+ * import { parseVerifierKey } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const rekor = parseVerifierKey(
  *   "rekor.sigstore.dev+c0d23d6a+AjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABNhtmPtrWm3U1eQXBogSMdGvXwBcK5AW5i0hrZLOC96l+smGNM7nwZ4QvFK/4sueRoVj//QP22Ni4Qt9DPfkWLc=",
@@ -252,7 +256,7 @@ function checkKeyMaterial(type: NoteKeyType, material: Uint8Array): void {
  *
  * @example Usage
  * ```ts
- * import { formatVerifierKey, parseVerifierKey } from "@stellaops/provenance";
+ * import { formatVerifierKey, parseVerifierKey } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
  * assert.equal(formatVerifierKey(parseVerifierKey(vkey)), vkey);
@@ -280,7 +284,8 @@ export function formatVerifierKey(key: NoteVerifierKey): string {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, verifierKeyFromSpki } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { verifierKeyFromSpki } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const spki = decodeBase64("MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=");
  * const key = verifierKeyFromSpki("log2025-1.rekor.sigstore.dev", spki);
@@ -333,7 +338,7 @@ export function verifierKeyFromSpki(name: string, spki: Uint8Array): NoteVerifie
  *
  * @example Usage
  * ```ts
- * import { openNote, parseVerifierKey } from "@stellaops/provenance";
+ * import { openNote, parseVerifierKey } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const key = parseVerifierKey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
  * const note = "This is an example message.\n\n\u2014 example.com/foo " +
@@ -383,7 +388,7 @@ export async function openNote(
  *
  * @example Usage
  * ```ts
- * import { openNote, parseVerifierKey, signNote } from "@stellaops/provenance";
+ * import { openNote, parseVerifierKey, signNote } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const skey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
  * const vkey = parseVerifierKey("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");

@@ -60,7 +60,8 @@ export interface ArtifactDigests {
  *
  * @example Usage
  * ```ts
- * import { checkSubject, type SubjectOptions } from "@stellaops/provenance";
+ * import { type SubjectOptions } from "@stellaops/provenance";
+ * import { checkSubject } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const options: SubjectOptions = {
  *   image: `registry.example/app@sha256:${"e".repeat(64)}`,
@@ -135,7 +136,7 @@ export async function digestArtifact(
  *
  * @example Usage
  * ```ts
- * import { assertSubjectOptions } from "@stellaops/provenance";
+ * import { assertSubjectOptions } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * assertSubjectOptions({ subjectName: "app" });
  * assert.throws(() => assertSubjectOptions({ image: "registry.example/app:1.0" }), TypeError);
@@ -157,7 +158,7 @@ export function assertSubjectOptions(options: SubjectOptions): void {
  *
  * @example Usage
  * ```ts
- * import { checkSubject } from "@stellaops/provenance";
+ * import { checkSubject } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const summary = {
  *   type: "https://in-toto.io/Statement/v1",

@@ -91,14 +91,14 @@ import {
  * import {
  *   appendCustodyEvent,
  *   createSigner,
- *   encodeHex,
  *   exportPublicKeyPem,
  *   generateKeyPair,
- *   sha256,
- *   type TimelineEntryReport,
  *   loadTrustMaterial,
+ *   type TimelineEntryReport,
  *   verifyTimeline,
  * } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -155,9 +155,9 @@ export interface TimelineEntryReport {
  *   generateKeyPair,
  *   loadTrustMaterial,
  *   type TimelineReport,
- *   timelineMerkleRoot,
  *   verifyTimeline,
  * } from "@stellaops/provenance";
+ * import { timelineMerkleRoot } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -229,9 +229,14 @@ const MERKLE_ROOT_RE = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
  * @example Usage
  * ```ts
  * import {
- *   appendCustodyEvent, createSigner, exportPublicKeyPem, generateKeyPair, timelineMerkleRoot,
- *   loadTrustMaterial, verifyTimeline,
+ *   appendCustodyEvent,
+ *   createSigner,
+ *   exportPublicKeyPem,
+ *   generateKeyPair,
+ *   loadTrustMaterial,
+ *   verifyTimeline,
  * } from "@stellaops/provenance";
+ * import { timelineMerkleRoot } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * if (key.kind !== "private") throw new Error("unreachable");

@@ -214,7 +214,7 @@ function checkEku(cert: Certificate): string | undefined {
  *
  * @example Usage
  * ```ts
- * import { verifyTimestamp } from "@stellaops/provenance";
+ * import { verifyTimestamp } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const result = await verifyTimestamp(new Uint8Array([0x30, 0x00]), {
  *   data: new TextEncoder().encode("signature bytes"),

@@ -378,7 +378,7 @@ function readToken(
  *
  * @example Usage
  * ```ts
- * import { parseTimestampResponse } from "@stellaops/provenance";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // A TimeStampResp with status "rejection" (2) and no token.
  * const rejected = new Uint8Array([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]);

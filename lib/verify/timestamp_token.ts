@@ -32,13 +32,10 @@ export type TimestampStatus = typeof TIMESTAMP_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   encodeUtf8,
- *   type MessageImprint,
- *   parseTimestampResponse,
- *   sha256,
- * } from "@stellaops/provenance";
+ * import { type MessageImprint } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { decodeBase64, encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -72,11 +69,9 @@ export interface MessageImprint {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   parseTimestampResponse,
- *   type TimestampAccuracy,
- * } from "@stellaops/provenance";
+ * import { type TimestampAccuracy } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -106,11 +101,9 @@ export interface TimestampAccuracy {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   parseTimestampResponse,
- *   type TstInfo,
- * } from "@stellaops/provenance";
+ * import { type TstInfo } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -158,12 +151,9 @@ export interface TstInfo {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   encodeHex,
- *   type EssCertId,
- *   parseTimestampResponse,
- * } from "@stellaops/provenance";
+ * import { type EssCertId } from "@stellaops/provenance";
+ * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -202,12 +192,9 @@ export interface EssCertId {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   encodeHex,
- *   parseTimestampResponse,
- *   type SignerIdentifier,
- * } from "@stellaops/provenance";
+ * import { type SignerIdentifier } from "@stellaops/provenance";
+ * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -233,12 +220,10 @@ export type SignerIdentifier =
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   parseTimestampResponse,
- *   sha256,
- *   type TimestampSignerInfo,
- * } from "@stellaops/provenance";
+ * import { type TimestampSignerInfo } from "@stellaops/provenance";
+ * import { sha256 } from "@stellaops/provenance/digest";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(
@@ -284,14 +269,9 @@ export interface TimestampSignerInfo {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   encodeUtf8,
- *   formatRfc3339,
- *   parseTimestampResponse,
- *   type TimestampToken,
- *   verifyTimestamp,
- * } from "@stellaops/provenance";
+ * import { type TimestampToken } from "@stellaops/provenance";
+ * import { decodeBase64, encodeUtf8, formatRfc3339 } from "@stellaops/provenance/encoding";
+ * import { parseTimestampResponse, verifyTimestamp } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // An RFC 3161 token over "signature bytes" (by the test TSA "CN=Example TSA"; no certificates embedded).
  * const token = parseTimestampResponse(decodeBase64(

@@ -55,12 +55,12 @@ import { isObject } from "./_json.ts";
  * ```ts
  * import {
  *   createSigner,
- *   encodeUtf8,
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type TrustedKey,
- *   trustedKeyFromPem,
  * } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
@@ -153,10 +153,10 @@ export interface TrustPolicyKeyEntry {
  * ```ts
  * import {
  *   loadTrustMaterial,
- *   parseTrustPolicy,
  *   type TrustPolicyDocument,
  *   validateTrustPolicy,
  * } from "@stellaops/provenance";
+ * import { parseTrustPolicy } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const doc: TrustPolicyDocument = {
  *   version: 1,
@@ -393,7 +393,7 @@ function validateKeyEntry(entry: unknown, path: string, problems: Problem[]): vo
  *
  * @example Usage
  * ```ts
- * import { parseTrustPolicy } from "@stellaops/provenance";
+ * import { parseTrustPolicy } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * assert.equal(parseTrustPolicy('{"keys":[],"threshold":2}').threshold, 2);
  * assert.throws(() => parseTrustPolicy('{"keys":[],"keys":[]}'), { code: "JSON_DUPLICATE_KEY" });
@@ -420,7 +420,8 @@ export function parseTrustPolicy(
  *
  * @example Usage
  * ```ts
- * import { trustedKeyFromPem, type TrustedKeyOptions } from "@stellaops/provenance";
+ * import { type TrustedKeyOptions } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";
  * const options: TrustedKeyOptions = {
@@ -456,7 +457,7 @@ export type TrustedKeyOptions = Omit<TrustPolicyKeyEntry, "publicKey">;
  *
  * @example Usage
  * ```ts
- * import { trustedKeyFromPem } from "@stellaops/provenance";
+ * import { trustedKeyFromPem } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const key = trustedKeyFromPem(`-----BEGIN PUBLIC KEY-----
  * MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=

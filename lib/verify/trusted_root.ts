@@ -25,7 +25,8 @@ import { isObject } from "./_json.ts";
  *
  * @example Usage
  * ```ts
- * import { isValidAt, parseTrustedRoot, type TrustedAuthority } from "@stellaops/provenance";
+ * import { type TrustedAuthority } from "@stellaops/provenance";
+ * import { isValidAt, parseTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The certificate (DER, base64) of a test TSA, "CN=Example TSA".
  * const tsaCertificate =
@@ -69,13 +70,9 @@ export interface TrustedAuthority {
  *
  * @example Usage
  * ```ts
- * import {
- *   decodeBase64,
- *   encodeUtf8,
- *   parseTrustedRoot,
- *   type TrustedRoot,
- *   verifyTimestamp,
- * } from "@stellaops/provenance";
+ * import { type TrustedRoot } from "@stellaops/provenance";
+ * import { decodeBase64, encodeUtf8 } from "@stellaops/provenance/encoding";
+ * import { parseTrustedRoot, verifyTimestamp } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The certificate (DER, base64) of a test TSA, "CN=Example TSA".
  * const tsaCertificate =
@@ -139,7 +136,7 @@ export interface ParseTrustedRootOptions {
  *
  * @example Usage
  * ```ts
- * import { isValidAt } from "@stellaops/provenance";
+ * import { isValidAt } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * assert.equal(isValidAt({ validFrom: 0, validUntil: 10 }, 10), true);
  * assert.equal(isValidAt({ validFrom: 0, validUntil: 10 }, 11), false);
@@ -164,7 +161,7 @@ export function isValidAt(
  *
  * @example Usage
  * ```ts
- * import { parseTrustedRoot } from "@stellaops/provenance";
+ * import { parseTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const root = parseTrustedRoot('{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}');
  * assert.equal(root.tlogs.length, 0);

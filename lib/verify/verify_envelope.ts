@@ -77,7 +77,16 @@ import type { VerifyOptions } from "./options.ts";
 import { checkContent, checkMerkleRoot } from "./_envelope_content.ts";
 import { bindTimestamps, type StampedTime } from "./_envelope_timestamps.ts";
 
-/** Default tolerance for time comparisons: 5 minutes. */
+/**
+ * Default tolerance for time comparisons: 5 minutes.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEFAULT_SKEW_MS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(DEFAULT_SKEW_MS, 300_000);
+ * ```
+ */
 export const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 
 /** Default upper bound on the signatures of one envelope (`maxSignatures`): 64. */

@@ -88,7 +88,9 @@ function describe(cert: Certificate): string {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, parseCertificate, verifyCertificateSignature } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { verifyCertificateSignature } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The self-signed root of the sigstore-python test TSA.
  * const root = parseCertificate(decodeBase64(
@@ -198,7 +200,9 @@ function mayHaveIssued(child: Certificate, issuer: Certificate): boolean {
  *
  * @example Usage
  * ```ts
- * import { decodeBase64, parseCertificate, validateChain } from "@stellaops/provenance";
+ * import { decodeBase64 } from "@stellaops/provenance/encoding";
+ * import { parseCertificate } from "@stellaops/provenance/keys";
+ * import { validateChain } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * const root = parseCertificate(decodeBase64(
  *   "MIIBkzCCATqgAwIBAgIUfHAOxJRvpMlmRi3vt7yebkXSb9IwCgYIKoZIzj0EAwIwKDEOMAwGA1UEChMFbG9jYWwxFjAUBgNVBAMTDVRlc3QgVFNBIFJvb3QwHhcNMjQxMDMxMTAxNDQyWhcNMzQxMDMxMTAxOTQyWjAoMQ4wDAYDVQQKEwVsb2NhbDEWMBQGA1UEAxMNVGVzdCBUU0EgUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDQ2pO3oB5x2HKXp1YpgHB7SCVD1pag46/QUGfQHpyYWOdO4q7uqSx19f2StEszzqrZvpRioo1j6Lwnpp6oQ4P+jQjBAMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBTtJChswQs+xHXU7GAXLsKdVYG4cTAKBggqhkjOPQQDAgNHADBEAiAFbrVtlmebUMEzUL6JijgYrZhkjUR9VvNO+J2rbQ2eeAIgHUf+TJCnYoq3In8hUlH4D92Fc3Xad6lI0mLfYWm5wpk=",

@@ -3,13 +3,8 @@
 // file and what was expected) unless --sbom-media-type / --vex-media-type names the type.
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
-import {
-  parseEnvelope,
-  parseJson,
-  type PromotionPredicate,
-  sha256,
-  type Statement,
-} from "../../mod.ts";
+import { parseEnvelope, parseJson, type PromotionPredicate, type Statement } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
 import { CSAF_VEX, CYCLONEDX, CYCLONEDX_VEX, OPENVEX, SPDX2, SPDX3 } from "../model/_documents.ts";
 
 const KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pem`;

@@ -3,7 +3,9 @@
 // as ignored, with the reason in its name.
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
-import { decodeUtf8, parseEnvelope, preAuthEncoding } from "../../mod.ts";
+import { parseEnvelope } from "../../mod.ts";
+import { decodeUtf8 } from "../../lib/encoding/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 
 const KEYS = `${ROOT}/fixtures/keys`;
 

@@ -2,17 +2,15 @@ import assert from "node:assert/strict";
 import { ROOT, runCli, spawnCli } from "./_io.ts";
 import {
   canonicalize,
-  decodeUtf8,
-  encodeHex,
-  encodeUtf8,
   parseEnvelope,
   parseJson,
   type PromotionPredicate,
   type ProvenancePredicate,
-  sha256,
   type Statement,
-  verifyAuditLogFile,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { decodeUtf8, encodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { verifyAuditLogFile } from "../../lib/sign/mod.ts";
 import { demo } from "../../scripts/demo.ts";
 
 const IMAGE =

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runCli } from "./_io.ts";
-import { merkleRootOfDigests } from "../../mod.ts";
+import { merkleRootOfDigests } from "../../lib/digest/mod.ts";
 
 async function setup(): Promise<{ dir: string; files: string[]; digests: string[] }> {
   const dir = await Deno.makeTempDir();

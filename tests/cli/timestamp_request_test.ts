@@ -6,7 +6,9 @@
 // reason in their name.
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
-import { encodeHex, parseEnvelope, sha256 } from "../../mod.ts";
+import { parseEnvelope } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeHex } from "../../lib/encoding/mod.ts";
 
 const PROMOTION = `${ROOT}/fixtures/envelopes/promotion.dsse.json`;
 const PROMOTION_KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;

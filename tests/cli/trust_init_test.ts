@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020";
 import { ROOT, runCli } from "./_io.ts";
-import { canonicalize, importKeyPem, parseJson, parseTrustPolicy } from "../../mod.ts";
+import { canonicalize, importKeyPem, parseJson } from "../../mod.ts";
+import { parseTrustPolicy } from "../../lib/verify/mod.ts";
 
 const STATEMENT = `${ROOT}/fixtures/statements/promotion.statement.json`;
 const INTOTO = "application/vnd.in-toto+json";

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  createSigner,
-  createVerifier,
-  decodeBase64,
-  encodeBase64Url,
-  generateKeyPair,
-  importHmacSecret,
-  importJwk,
-  type PrivateKey,
-} from "../../mod.ts";
+import { createSigner, generateKeyPair, type PrivateKey } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { decodeBase64, encodeBase64Url } from "../../lib/encoding/mod.ts";
+import { importHmacSecret, importJwk } from "../../lib/keys/mod.ts";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const b64u = (hex: string): string => encodeBase64Url(Uint8Array.fromHex(hex));

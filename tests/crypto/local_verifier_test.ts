@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import {
   createSigner,
-  createVerifier,
   generateKeyPair,
-  importHmacSecret,
   type KeyAlgorithm,
   type PrivateKey,
   type SecretKey,
 } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { importHmacSecret } from "../../lib/keys/mod.ts";
 
 const data = new TextEncoder().encode("DSSEv1 29 http://example.com/HelloWorld 11 hello world");
 const KEYS = new Map<KeyAlgorithm, PrivateKey | SecretKey>();

@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
+import { digestBytes, formatDigest, parseDigest, ParseError } from "../../mod.ts";
 import {
   DIGEST_ALGORITHMS,
   DIGEST_SET_KNOWN_LENGTHS,
-  digestBytes,
   digestSetOf,
-  formatDigest,
-  parseDigest,
-  ParseError,
   validateDigestSet,
-} from "../../mod.ts";
+} from "../../lib/digest/mod.ts";
 import type { DigestAlgorithm, Problem } from "../../mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 

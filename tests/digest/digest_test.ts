@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
+import { digestBytes, digestStream } from "../../mod.ts";
 import {
   DIGEST_ALGORITHMS,
-  digestBytes,
   digestSize,
-  digestStream,
   Hasher,
   isDigestAlgorithm,
   sha256,
-} from "../../mod.ts";
+} from "../../lib/digest/mod.ts";
 import type { DigestAlgorithm } from "../../mod.ts";
 
 const WEBCRYPTO_NAMES: Record<DigestAlgorithm, string> = {

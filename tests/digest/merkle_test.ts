@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { formatDigest, ParseError } from "../../mod.ts";
 import {
   consistencyProof,
   EMPTY_ROOT_HEX,
   emptyRoot,
-  formatDigest,
   hashChildren,
   hashLeaf,
   inclusionProof,
@@ -12,12 +12,11 @@ import {
   merkleRoot,
   merkleRootOfData,
   merkleRootOfDigests,
-  ParseError,
   rootFromInclusionProof,
   sha256,
   verifyConsistency,
   verifyInclusion,
-} from "../../mod.ts";
+} from "../../lib/digest/mod.ts";
 import type { MerkleVerdict } from "../../mod.ts";
 
 // ---- Independent reference: RFC 9162 §2.1 written recursively over node:crypto. ----

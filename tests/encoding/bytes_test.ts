@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ParseError } from "../../mod.ts";
 import {
   concatBytes,
   decodeBase64,
@@ -11,9 +12,8 @@ import {
   encodeHex,
   encodeUtf8,
   equalBytes,
-  ParseError,
   timingSafeEqual,
-} from "../../mod.ts";
+} from "../../lib/encoding/mod.ts";
 
 const bytes = (...values: number[]): Uint8Array<ArrayBuffer> => new Uint8Array(values);
 

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import canonicalizeModule from "canonicalize";
-import {
-  canonicalBytes,
-  canonicalize,
-  canonicalizeText,
-  ParseError,
-  parseJson,
-} from "../../mod.ts";
+import { canonicalBytes, canonicalize, ParseError, parseJson } from "../../mod.ts";
+import { canonicalizeText } from "../../lib/encoding/mod.ts";
 import { makeRandom, randomJson, referenceCanonicalize } from "./_json_random.ts";
 
 /** The npm `canonicalize` package (CommonJS default export; its typings do not say so). */

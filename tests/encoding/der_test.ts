@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ParseError } from "../../mod.ts";
 import {
   decodeDer,
   DerReader,
@@ -14,8 +15,7 @@ import {
   encodeDerTime,
   encodeDerTlv,
   encodeDerUtf8String,
-  ParseError,
-} from "../../mod.ts";
+} from "../../lib/encoding/der.ts";
 
 const hex = (text: string): Uint8Array => Uint8Array.fromHex(text.replaceAll(" ", ""));
 const reader = (text: string): DerReader => new DerReader(hex(text));

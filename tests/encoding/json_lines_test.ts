@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { splitJsonLines } from "../../mod.ts";
+import { splitJsonLines } from "../../lib/encoding/mod.ts";
 
 const split = (text: string) =>
   splitJsonLines(new TextEncoder().encode(text)).map((line) => new TextDecoder().decode(line));

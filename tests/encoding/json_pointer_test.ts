@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { evaluatePointer, formatPointer, ParseError, parsePointer } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import { evaluatePointer, formatPointer, parsePointer } from "../../lib/encoding/mod.ts";
 
 // RFC 6901 §5 example document and its evaluation table.
 const RFC_DOC = JSON.parse(`{

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decodePem, decodePemAll, encodePem, ParseError, type PemBlock } from "../../mod.ts";
+import { ParseError, type PemBlock } from "../../mod.ts";
+import { decodePem, decodePemAll, encodePem } from "../../lib/encoding/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const COSIGN = vectorSet("cosign");

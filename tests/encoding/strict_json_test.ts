@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_MAX_JSON_BYTES,
-  DEFAULT_MAX_JSON_DEPTH,
-  ParseError,
-  parseJson,
-  type ParseJsonOptions,
-} from "../../mod.ts";
+import { ParseError, parseJson, type ParseJsonOptions } from "../../mod.ts";
+import { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_JSON_DEPTH } from "../../lib/encoding/mod.ts";
 import { makeRandom, randomJson } from "./_json_random.ts";
 
 const encoder = new TextEncoder();

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { describeTime, formatRfc3339, parseRfc3339 } from "../../mod.ts";
+import { describeTime, formatRfc3339, parseRfc3339 } from "../../lib/encoding/mod.ts";
 
 Deno.test("parseRfc3339() rejects an offset that moves the instant outside years 0000-9999 (UTC)", () => {
   assert.equal(formatRfc3339(parseRfc3339("9999-12-31T23:59:59.999Z")), "9999-12-31T23:59:59.999Z");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatRfc3339, ParseError, parseRfc3339 } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import { formatRfc3339, parseRfc3339 } from "../../lib/encoding/mod.ts";
 
 Deno.test("parseRfc3339() reads Z and numeric offsets as the same instant (RFC 3339 §5.6)", () => {
   assert.equal(parseRfc3339("2025-04-01T02:47:00Z"), Date.UTC(2025, 3, 1, 2, 47, 0));

@@ -2,7 +2,7 @@
 // at Deno.args[0] forever, printing the sequence number of each record once it is stored.
 // Mode "torn" (Deno.args[1]) instead appends three records, then writes half a record directly
 // (what a write cut short by a crash leaves behind), prints "torn" and waits to be killed.
-import { appendAuditLogFile } from "../../mod.ts";
+import { appendAuditLogFile } from "../../lib/sign/mod.ts";
 
 const [path, mode = "loop"] = Deno.args;
 if (path === undefined) throw new TypeError("Pass the log path");

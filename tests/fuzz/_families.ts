@@ -12,24 +12,20 @@ import {
   buildKit,
   canonicalize,
   createSigner,
-  decodePem,
-  encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
   loadTrustMaterial,
-  MemoryAuditLog,
   parseEnvelope,
-  parseRfc3339,
-  parseTrustPolicy,
   type PrivateKey,
-  trustedKeyFromPem,
-  verifyAuditLog,
   verifyBundle,
   verifyEnvelope,
   verifyKit,
   verifyTimeline,
-  verifyTimestamp,
 } from "../../mod.ts";
+import { decodePem, encodeUtf8, parseRfc3339 } from "../../lib/encoding/mod.ts";
+import { MemoryAuditLog, verifyAuditLog } from "../../lib/sign/mod.ts";
+import { parseTrustPolicy, trustedKeyFromPem } from "../../lib/verify/mod.ts";
+import { verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 import { DAY } from "../keys/_x509_builder.ts";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
 import { vectorSet } from "../_vectors.ts";

@@ -4,6 +4,7 @@
  * (expired, non-CA issuer, loops, unknown critical extensions, malformed fields).
  */
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { sha256 } from "../../lib/digest/mod.ts";
 import {
   encodeDerBitString,
   encodeDerBoolean,
@@ -17,8 +18,7 @@ import {
   encodeDerTime,
   encodeDerTlv,
   encodeDerUtf8String,
-  sha256,
-} from "../../mod.ts";
+} from "../../lib/encoding/der.ts";
 
 /** A key pair for the builder. */
 export interface TestKey {

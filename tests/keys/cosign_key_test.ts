@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
+import { generateKeyPair, type PrivateKey } from "../../mod.ts";
+import { decodePem, encodePem } from "../../lib/encoding/mod.ts";
 import {
   COSIGN_PRIVATE_KEY_LABEL,
-  decodePem,
   decryptCosignKey,
-  encodePem,
   encryptCosignKey,
-  generateKeyPair,
-  type PrivateKey,
-} from "../../mod.ts";
+} from "../../lib/keys/mod.ts";
 
 const key = await generateKeyPair("ecdsa-p256") as PrivateKey;
 const FAST = { scryptN: 1024 };

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  encryptCosignKey,
-  exportJwk,
-  exportPkcs8,
-  exportPrivateKeyPem,
-  exportSpki,
-  generateKeyPair,
-  importKey,
-  type PrivateKey,
-} from "../../mod.ts";
+import { exportPrivateKeyPem, generateKeyPair, importKey, type PrivateKey } from "../../mod.ts";
+import { encryptCosignKey, exportJwk, exportPkcs8, exportSpki } from "../../lib/keys/mod.ts";
 
 const key = await generateKeyPair("ecdsa-p256") as PrivateKey;
 

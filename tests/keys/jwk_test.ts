@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  decodeBase64Url,
-  encodeBase64Url,
-  exportJwk,
-  exportSpki,
-  generateKeyPair,
-  importJwk,
-  type Jwk,
-  type PrivateKey,
-} from "../../mod.ts";
+import { generateKeyPair, type Jwk, type PrivateKey } from "../../mod.ts";
+import { decodeBase64Url, encodeBase64Url } from "../../lib/encoding/mod.ts";
+import { exportJwk, exportSpki, importJwk } from "../../lib/keys/mod.ts";
 
 const code = (expected: string) => ({ code: expected });
 const without = (jwk: Jwk, field: string): Jwk => {

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { generateKeyPair, ParseError, type PrivateKey } from "../../mod.ts";
 import {
-  decodeBase64,
-  decodeBase64Url,
   encodeDerBitString,
   encodeDerContext,
   encodeDerInteger,
@@ -10,15 +9,9 @@ import {
   encodeDerOctetString,
   encodeDerOid,
   encodeDerSequence,
-  exportJwk,
-  exportPkcs8,
-  exportSpki,
-  generateKeyPair,
-  importPkcs8,
-  importSpki,
-  ParseError,
-  type PrivateKey,
-} from "../../mod.ts";
+} from "../../lib/encoding/der.ts";
+import { decodeBase64, decodeBase64Url } from "../../lib/encoding/mod.ts";
+import { exportJwk, exportPkcs8, exportSpki, importPkcs8, importSpki } from "../../lib/keys/mod.ts";
 
 const code = (expected: string) => (error: unknown): boolean => {
   assert.ok(error instanceof ParseError, String(error));

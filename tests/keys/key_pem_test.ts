@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import {
-  encodePem,
   exportPrivateKeyPem,
   exportPublicKeyPem,
-  exportSpki,
   generateKeyPair,
   importKeyPem,
-  KEY_PEM_LABELS,
   type PrivateKey,
 } from "../../mod.ts";
+import { encodePem } from "../../lib/encoding/mod.ts";
+import { exportSpki, KEY_PEM_LABELS } from "../../lib/keys/mod.ts";
 
 const ed = await generateKeyPair("ed25519") as PrivateKey;
 const ec = await generateKeyPair("ecdsa-p256") as PrivateKey;

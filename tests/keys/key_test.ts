@@ -1,17 +1,14 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { computeKeyId, createSigner, generateKeyPair, type PrivateKey } from "../../mod.ts";
 import {
-  computeKeyId,
-  createSigner,
   exportSpki,
-  generateKeyPair,
   importHmacSecret,
   isSignatureAlgorithm,
   KEY_ALGORITHMS,
   KEY_TYPES,
-  type PrivateKey,
   SIGNATURE_ALGORITHMS,
-} from "../../mod.ts";
+} from "../../lib/keys/mod.ts";
 
 Deno.test("vocabularies are closed tuples", () => {
   assert.deepEqual([...KEY_TYPES], ["ed25519", "ecdsa-p256", "ecdsa-p384", "rsa", "hmac"]);

@@ -5,22 +5,25 @@
 // their name.
 import assert from "node:assert/strict";
 import {
-  decodePem,
-  decryptPkcs8,
-  encodeDerInteger,
-  encodeDerOctetString,
-  encodeDerOid,
-  encodeDerSequence,
-  encodePem,
-  encryptPkcs8,
-  encryptPkcs8Der,
   exportPrivateKeyPem,
   generateKeyPair,
   importKey,
   importKeyPem,
-  isEncryptedPkcs8,
   type PrivateKey,
 } from "../../mod.ts";
+import {
+  encodeDerInteger,
+  encodeDerOctetString,
+  encodeDerOid,
+  encodeDerSequence,
+} from "../../lib/encoding/der.ts";
+import { decodePem, encodePem } from "../../lib/encoding/mod.ts";
+import {
+  decryptPkcs8,
+  encryptPkcs8,
+  encryptPkcs8Der,
+  isEncryptedPkcs8,
+} from "../../lib/keys/mod.ts";
 
 async function hasOpenssl(): Promise<boolean> {
   try {

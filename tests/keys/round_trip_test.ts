@@ -8,26 +8,28 @@ import { createPrivateKey, createPublicKey } from "node:crypto";
 import { Buffer } from "node:buffer";
 import {
   createSigner,
-  createVerifier,
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  generateKeyPair,
+  importKey,
+  importKeyPem,
+  type KeyAlgorithm,
+  type PrivateKey,
+  type PublicKey,
+} from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import {
   decryptCosignKey,
   encryptCosignKey,
   exportHmacSecret,
   exportJwk,
   exportPkcs8,
-  exportPrivateKeyPem,
-  exportPublicKeyPem,
   exportSpki,
-  generateKeyPair,
   importHmacSecret,
   importJwk,
-  importKey,
-  importKeyPem,
   importPkcs8,
   importSpki,
-  type KeyAlgorithm,
-  type PrivateKey,
-  type PublicKey,
-} from "../../mod.ts";
+} from "../../lib/keys/mod.ts";
 
 const ASYMMETRIC: readonly Exclude<KeyAlgorithm, "hmac">[] = [
   "ed25519",

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  decodeBase64,
-  encodeBase64,
   encodeDerBitString,
   encodeDerContext,
   encodeDerInteger,
@@ -9,12 +7,9 @@ import {
   encodeDerOid,
   encodeDerSequence,
   encodeDerTlv,
-  encodeHex,
-  encodePem,
-  KEY_PURPOSES,
-  parseCertificate,
-  parseCertificatesPem,
-} from "../../mod.ts";
+} from "../../lib/encoding/der.ts";
+import { decodeBase64, encodeBase64, encodeHex, encodePem } from "../../lib/encoding/mod.ts";
+import { KEY_PURPOSES, parseCertificate, parseCertificatesPem } from "../../lib/keys/mod.ts";
 import { buildCert, encodeName, KU, makeKey, T0 } from "./_x509_builder.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatChecksums, parseChecksums, ParseError } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import { formatChecksums, parseChecksums } from "../../lib/kit/mod.ts";
 
 const A = "aa".repeat(32);
 const B = "bb".repeat(32);

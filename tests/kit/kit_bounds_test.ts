@@ -8,14 +8,14 @@ import assert from "node:assert/strict";
 import {
   buildKit,
   createSigner,
-  encodeHex,
   importKey,
   type KitFile,
   type KitSource,
-  sha256,
-  trustedKeyFromPem,
   verifyKit,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeHex } from "../../lib/encoding/mod.ts";
+import { trustedKeyFromPem } from "../../lib/verify/mod.ts";
 
 const KEYS = new URL("../../fixtures/keys/", import.meta.url);
 const NOW = Date.UTC(2026, 2, 1, 12);

@@ -2,24 +2,26 @@ import assert from "node:assert/strict";
 import {
   buildKit,
   createSigner,
-  encodeHex,
-  formatChecksums,
   importKey,
-  KIT_BUILD_TYPE,
-  KIT_FILE_NAMES,
-  KIT_MANIFEST_PREDICATE_TYPE,
   type KitFile,
   type KitSource,
   type KitVerificationReport,
-  OFFLINE_GUIDE,
   parseEnvelope,
   parseJson,
-  sha256,
   type Signer,
-  trustedKeyFromPem,
-  validateKitManifest,
   verifyKit,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeHex } from "../../lib/encoding/mod.ts";
+import {
+  formatChecksums,
+  KIT_BUILD_TYPE,
+  KIT_FILE_NAMES,
+  KIT_MANIFEST_PREDICATE_TYPE,
+  OFFLINE_GUIDE,
+  validateKitManifest,
+} from "../../lib/kit/mod.ts";
+import { trustedKeyFromPem } from "../../lib/verify/mod.ts";
 
 const KEYS = new URL("../../fixtures/keys/", import.meta.url);
 const NEG_KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);

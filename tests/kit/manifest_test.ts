@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { KIT_FILE_NAMES, KIT_MANIFEST_PREDICATE_TYPE, validateKitManifest } from "../../mod.ts";
+import {
+  KIT_FILE_NAMES,
+  KIT_MANIFEST_PREDICATE_TYPE,
+  validateKitManifest,
+} from "../../lib/kit/mod.ts";
 
 const SHA = "ab".repeat(32);
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FAILURE_CODES, OFFLINE_GUIDE } from "../../mod.ts";
+import { FAILURE_CODES } from "../../mod.ts";
+import { OFFLINE_GUIDE } from "../../lib/kit/mod.ts";
 import { GUIDE_MODULE, guideModule, primedEsbuild } from "../../scripts/build_bundle.ts";
 import { findRuntime } from "../../scripts/compile.ts";
 import { runCli } from "../cli/_io.ts";

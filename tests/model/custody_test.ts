@@ -3,17 +3,17 @@ import {
   buildCustodyStatement,
   canonicalize,
   CUSTODY_PREDICATE_TYPE,
-  encodeUtf8,
-  hashLeaf,
-  merkleRoot,
-  parseCustodyEntry,
   serializeEnvelope,
-  sha256,
+  ValidationError,
+} from "../../mod.ts";
+import { hashLeaf, merkleRoot, sha256 } from "../../lib/digest/mod.ts";
+import { encodeUtf8 } from "../../lib/encoding/mod.ts";
+import {
+  parseCustodyEntry,
   timelineMerkleRoot,
   validateCustodyPredicate,
   validateCustodyStatement,
-  ValidationError,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
 
 const SUBJECT = { name: "registry.example/app", digest: { sha256: "ab".repeat(32) } };
 const EVENT = { type: "collected", actor: "ir-team", at: "2026-02-10T09:00:00Z" };

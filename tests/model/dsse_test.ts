@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
+import { INTOTO_PAYLOAD_TYPE, parseEnvelope, ParseError, serializeEnvelope } from "../../mod.ts";
+import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import {
   createEnvelope,
   DEFAULT_ENVELOPE_MAX_BYTES,
-  encodeUtf8,
-  INTOTO_PAYLOAD_TYPE,
   PAE_PREFIX,
-  parseEnvelope,
-  ParseError,
   preAuthEncoding,
-  serializeEnvelope,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { makeFixtures } from "../../scripts/make_fixtures.ts";
-import {
-  parseStatement,
-  validatePromotionStatement,
-  validateProvenanceStatement,
-} from "../../mod.ts";
+import { parseStatement } from "../../mod.ts";
+import { validatePromotionStatement, validateProvenanceStatement } from "../../lib/model/mod.ts";
 
 const root = new URL("../../", import.meta.url);
 const fixtures = await makeFixtures();

@@ -5,7 +5,9 @@
 // are the cross-field rules the schema documents as out of its reach.
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020";
-import { decodeBase64, parseEnvelope, parseJson, validatePromotionStatement } from "../../mod.ts";
+import { parseEnvelope, parseJson } from "../../mod.ts";
+import { decodeBase64 } from "../../lib/encoding/mod.ts";
+import { validatePromotionStatement } from "../../lib/model/mod.ts";
 
 /** A parsed JSON document the tests change freely (shape checked by the validators). */
 // deno-lint-ignore no-explicit-any

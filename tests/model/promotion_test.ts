@@ -2,15 +2,17 @@ import assert from "node:assert/strict";
 import {
   type BuildPromotionOptions,
   buildPromotionStatement,
-  parseImageReference,
   parseJson,
   PROMOTION_PREDICATE_TYPE,
   type RekorProof,
   STATEMENT_TYPE_V1,
-  validatePromotionPredicate,
-  validatePromotionStatement,
   ValidationError,
 } from "../../mod.ts";
+import {
+  parseImageReference,
+  validatePromotionPredicate,
+  validatePromotionStatement,
+} from "../../lib/model/mod.ts";
 
 /** A parsed JSON document the tests change freely (shape checked by the validators). */
 // deno-lint-ignore no-explicit-any

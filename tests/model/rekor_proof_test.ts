@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
+import { parseJson, type RekorProof, ValidationError } from "../../mod.ts";
+import { decodeBase64, decodeHex } from "../../lib/encoding/mod.ts";
+import { parseRekorProof, validateRekorProof } from "../../lib/model/mod.ts";
 import {
-  decodeBase64,
-  decodeHex,
   logKeysFromTrustedRoot,
-  parseJson,
-  parseRekorProof,
-  type RekorProof,
-  validateRekorProof,
-  ValidationError,
   verifyRekorInclusion,
   verifyRekorSet,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const SIGSTORE_JS = vectorSet("sigstore-js");

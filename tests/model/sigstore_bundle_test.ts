@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { encodeBase64, parseEnvelope, ParseError, parseSigstoreBundle } from "../../mod.ts";
+import { parseEnvelope, ParseError } from "../../mod.ts";
+import { encodeBase64 } from "../../lib/encoding/mod.ts";
+import { parseSigstoreBundle } from "../../lib/model/mod.ts";
 
 const SIG = encodeBase64(new Uint8Array([1, 2, 3]));
 

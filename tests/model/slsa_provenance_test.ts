@@ -6,11 +6,10 @@ import {
   type Problem,
   SLSA_PROVENANCE_V1,
   STATEMENT_TYPE_V1,
-  validateProvenancePredicate,
-  validateProvenanceStatement,
   validateStatement,
   ValidationError,
 } from "../../mod.ts";
+import { validateProvenancePredicate, validateProvenanceStatement } from "../../lib/model/mod.ts";
 
 const SHA = "ab".repeat(32);
 const codes = (problems: readonly Problem[]): [string, string][] =>

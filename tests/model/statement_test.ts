@@ -1,21 +1,23 @@
 import assert from "node:assert/strict";
 import {
-  assertStatement,
   canonicalize,
-  encodeHex,
   ParseError,
   parseStatement,
   type Problem,
-  sha256,
-  STATEMENT_TYPE_V0_1,
   STATEMENT_TYPE_V1,
+  validateStatement,
+  ValidationError,
+} from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeHex } from "../../lib/encoding/mod.ts";
+import {
+  assertStatement,
+  STATEMENT_TYPE_V0_1,
   STATEMENT_TYPES,
   statementDigest,
   statementDigestString,
   validateResourceDescriptor,
-  validateStatement,
-  ValidationError,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
 
 const SHA = "ab".repeat(32);
 

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
+import { canonicalize, exportSubject, jobSubject, orchestratorSubject } from "../../mod.ts";
+import { merkleRootOfDigests, sha256 } from "../../lib/digest/mod.ts";
+import { encodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
 import {
-  canonicalize,
-  encodeHex,
-  encodeUtf8,
-  exportSubject,
-  jobSubject,
   MERKLE_DIGEST_ALGORITHM,
-  merkleRootOfDigests,
-  orchestratorSubject,
-  sha256,
   SUBJECT_NAME_PREFIX,
   validateResourceDescriptor,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
 
 const hex = (bytes: Uint8Array): string => encodeHex(sha256(bytes));
 

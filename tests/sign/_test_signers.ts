@@ -3,14 +3,9 @@
  * (`createSigner` / `createVerifier`), their SPKI, PEM and key id (hex SHA-256 of the SPKI DER).
  * These keys are public test material: never use them elsewhere.
  */
-import {
-  createSigner,
-  createVerifier,
-  exportPublicKeyPem,
-  exportSpki,
-  importPkcs8,
-  type Signer,
-} from "../../mod.ts";
+import { createSigner, exportPublicKeyPem, type Signer } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { exportSpki, importPkcs8 } from "../../lib/keys/mod.ts";
 
 const PKCS8_ED25519_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");
 

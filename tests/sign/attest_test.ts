@@ -3,26 +3,20 @@ import {
   attestPromotion,
   type AttestPromotionOptions,
   attestProvenance,
-  AuditedSigner,
   canonicalize,
-  decodeUtf8,
-  encodeHex,
-  encodeUtf8,
-  MemoryAuditLog,
   orchestratorSubject,
   parseEnvelope,
   parseJson,
-  PolicySigner,
-  preAuthEncoding,
   serializeEnvelope,
-  sha256,
   type Signer,
-  validateProvenanceStatement,
   validateStatement,
   ValidationError,
-  verifyAuditLog,
   verifyEnvelope,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { decodeUtf8, encodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { preAuthEncoding, validateProvenanceStatement } from "../../lib/model/mod.ts";
+import { AuditedSigner, MemoryAuditLog, PolicySigner, verifyAuditLog } from "../../lib/sign/mod.ts";
 import {
   loadSamplePromotion,
   SAMPLE_KEYS,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendAuditLogFile, verifyAuditLogFile } from "../../mod.ts";
+import { appendAuditLogFile, verifyAuditLogFile } from "../../lib/sign/mod.ts";
 
 const CHILD = new URL("../fixtures_bin/audit_append_loop.ts", import.meta.url);
 

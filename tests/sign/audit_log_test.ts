@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
 import {
-  appendAuditLogFile,
-  AuditedSigner,
   type AuditEntry,
   type AuditSink,
   canonicalize,
+  ParseError,
+  ValidationError,
+} from "../../mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
+import {
+  appendAuditLogFile,
+  AuditedSigner,
   FileAuditLog,
   MemoryAuditLog,
-  ParseError,
   planAuditAppend,
   PolicySigner,
-  preAuthEncoding,
-  ValidationError,
   verifyAuditLog,
   verifyAuditLogFile,
-} from "../../mod.ts";
+} from "../../lib/sign/mod.ts";
 
 import { testEd25519Key } from "./_test_signers.ts";
 

@@ -3,20 +3,19 @@ import {
   appendCustodyEvent,
   canonicalize,
   createSigner,
-  encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
-  importPkcs8,
-  parseCustodyEntry,
   ParseError,
   serializeEnvelope,
-  sha256,
   signEnvelope,
   type Signer,
-  splitJsonLines,
   ValidationError,
   verifyTimeline,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeUtf8, splitJsonLines } from "../../lib/encoding/mod.ts";
+import { importPkcs8 } from "../../lib/keys/mod.ts";
+import { parseCustodyEntry } from "../../lib/model/mod.ts";
 import { type KeySource, splitTrust, timelineArgs } from "../verify/_trust.ts";
 
 const SEED_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");

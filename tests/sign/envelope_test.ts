@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import {
   canonicalBytes,
   createSigner,
-  createVerifier,
-  decodeBase64,
   generateKeyPair,
-  importHmacSecret,
-  preAuthEncoding,
   type PrivateKey,
   signEnvelope,
   type Signer,
   ValidationError,
 } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { decodeBase64 } from "../../lib/encoding/mod.ts";
+import { importHmacSecret } from "../../lib/keys/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 
 const statement = {
   _type: "https://in-toto.io/Statement/v1",

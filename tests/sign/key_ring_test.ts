@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
+import { type KeyRing, ParseError, ValidationError } from "../../mod.ts";
 import {
   activeKeyAt,
   formatKeyRing,
   keyActiveAt,
-  type KeyRing,
-  ParseError,
   parseKeyRing,
   rotateKeyRing,
   validateKeyRing,
-  ValidationError,
-} from "../../mod.ts";
+} from "../../lib/sign/mod.ts";
 import { testEd25519Key } from "./_test_signers.ts";
 
 const [A, B, C] = await Promise.all([1, 2, 3].map((s) => testEd25519Key(s)));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { p256 } from "@noble/curves/nist.js";
+import { ParseError, signEnvelope } from "../../mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 import {
-  AuditedSigner,
   createKmsSigner,
   decodeKmsPluginResponse,
   encodeKmsPluginRequest,
@@ -9,13 +10,9 @@ import {
   invokeKmsPlugin,
   KmsPluginError,
   KmsPluginService,
-  MemoryAuditLog,
-  ParseError,
   parseKmsPluginKeyRef,
-  preAuthEncoding,
-  signEnvelope,
-  verifyAuditLog,
-} from "../../mod.ts";
+} from "../../lib/sign/kms_mod.ts";
+import { AuditedSigner, MemoryAuditLog, verifyAuditLog } from "../../lib/sign/mod.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -3,16 +3,15 @@ import { p256, p384 } from "@noble/curves/nist.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256, sha384 } from "@noble/hashes/sha2.js";
 import {
-  createKmsSigner,
   createSigner,
-  createVerifier,
   exportPublicKeyPem,
-  exportSpki,
   generateKeyPair,
   type KeyManagementService,
-  KmsSigner,
   ParseError,
 } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { exportSpki } from "../../lib/keys/mod.ts";
+import { createKmsSigner, KmsSigner } from "../../lib/sign/kms_mod.ts";
 
 const enc = new TextEncoder();
 const DATA = enc.encode("DSSEv1 10 text/plain 5 hello");

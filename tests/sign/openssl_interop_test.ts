@@ -10,14 +10,14 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
   createSigner,
-  createVerifier,
   exportPublicKeyPem,
   generateKeyPair,
   importKeyPem,
   type KeyAlgorithm,
-  preAuthEncoding,
   type PrivateKey,
 } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 
 async function opensslVersion(): Promise<string | undefined> {
   try {

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
+import { type ClaimPolicy, ParseError, ValidationError } from "../../mod.ts";
 import {
   assertPolicy,
-  type ClaimPolicy,
   evaluatePolicy,
-  ParseError,
   parsePolicy,
-  PolicySigner,
   preAuthEncoding,
   validatePolicy,
-  ValidationError,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
+import { PolicySigner } from "../../lib/sign/mod.ts";
 
 import { testEd25519Key } from "./_test_signers.ts";
 

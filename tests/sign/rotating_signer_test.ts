@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import {
   type KeyRing,
-  preAuthEncoding,
-  rotateKeyRing,
-  RotatingSigner,
   type RotationEvent,
   signEnvelope,
   type Signer,
   ValidationError,
 } from "../../mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
+import { rotateKeyRing, RotatingSigner } from "../../lib/sign/mod.ts";
 
 import { testEd25519Key } from "./_test_signers.ts";
 

@@ -3,7 +3,10 @@
 // bytes (compared with the real openssl when it is on PATH; the expected structure is asserted
 // without it).
 import assert from "node:assert/strict";
-import { createTimestampRequest, DerReader, encodeHex, parseEnvelope, sha256 } from "../../mod.ts";
+import { createTimestampRequest, parseEnvelope } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { DerReader } from "../../lib/encoding/der.ts";
+import { encodeHex } from "../../lib/encoding/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const PROMOTION = await Deno.readFile(new URL("fixtures/envelopes/promotion.dsse.json", ROOT));

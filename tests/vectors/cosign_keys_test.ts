@@ -11,17 +11,11 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  createVerifier,
-  decodeBase64,
-  decodePem,
-  decryptCosignKey,
-  DerReader,
-  exportPublicKeyPem,
-  importKeyPem,
-  importSpki,
-  type PrivateKey,
-} from "../../mod.ts";
+import { exportPublicKeyPem, importKeyPem, type PrivateKey } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { DerReader } from "../../lib/encoding/der.ts";
+import { decodeBase64, decodePem } from "../../lib/encoding/mod.ts";
+import { decryptCosignKey, importSpki } from "../../lib/keys/mod.ts";
 import { decryptCosignKeyBytes } from "../../lib/keys/_cosign_box.ts";
 import { preAuthEncoding } from "../../lib/model/dsse.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";

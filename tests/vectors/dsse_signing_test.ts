@@ -6,19 +6,17 @@
 import assert from "node:assert/strict";
 import {
   createSigner,
-  createVerifier,
-  decodeBase64Any,
   type DsseEnvelope,
-  encodeBase64Url,
-  exportJwk,
   exportPublicKeyPem,
-  importJwk,
   importKeyPem,
-  preAuthEncoding,
   type PrivateKey,
   type PublicKey,
   signEnvelope,
 } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { decodeBase64Any, encodeBase64Url } from "../../lib/encoding/mod.ts";
+import { exportJwk, importJwk } from "../../lib/keys/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const DSSE = vectorSet("dsse");

@@ -2,14 +2,9 @@
 // the official test vector and parsing of both published envelopes. Signature verification of
 // these envelopes is covered by the sign/verify suites.
 import assert from "node:assert/strict";
-import {
-  decodeBase64,
-  decodeHex,
-  encodeUtf8,
-  parseEnvelope,
-  preAuthEncoding,
-  serializeEnvelope,
-} from "../../mod.ts";
+import { parseEnvelope, serializeEnvelope } from "../../mod.ts";
+import { decodeBase64, decodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 interface SpecExample {

@@ -3,13 +3,8 @@
 // parsed strictly and validated; `valid` must match, and an invalid case must report exactly one
 // problem whose code is the one mapped from the Go sentinel in `error`.
 import assert from "node:assert/strict";
-import {
-  parseJson,
-  type Problem,
-  validateProvenancePredicate,
-  validateResourceDescriptor,
-  validateStatement,
-} from "../../mod.ts";
+import { parseJson, type Problem, validateStatement } from "../../mod.ts";
+import { validateProvenancePredicate, validateResourceDescriptor } from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 interface Case {

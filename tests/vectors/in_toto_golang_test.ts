@@ -4,14 +4,10 @@
  * published inside the root layout.
  */
 import assert from "node:assert/strict";
-import {
-  createVerifier,
-  decodeBase64Any,
-  importKeyPem,
-  preAuthEncoding,
-  type PublicKey,
-  type Verifier,
-} from "../../mod.ts";
+import { importKeyPem, type PublicKey, type Verifier } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { decodeBase64Any } from "../../lib/encoding/mod.ts";
+import { preAuthEncoding } from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const INTOTO = vectorSet("in-toto-golang");

@@ -17,19 +17,16 @@
  * noted in `BUNDLE_LEVEL`.
  */
 import assert from "node:assert/strict";
+import { type Certificate, digestBytes, type TimestampVerification } from "../../mod.ts";
 import {
-  type Certificate,
   decodeBase64,
-  digestBytes,
   encodeHex,
   encodeUtf8,
   equalBytes,
-  parseCertificate,
   parseRfc3339,
-  parseTimestampResponse,
-  type TimestampVerification,
-  verifyTimestamp,
-} from "../../mod.ts";
+} from "../../lib/encoding/mod.ts";
+import { parseCertificate } from "../../lib/keys/mod.ts";
+import { parseTimestampResponse, verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 import { VECTORS_URL as VECTORS, vectorSet, vectorTest } from "../_vectors.ts";
 
 const STAGING = "sigstore-python/trust-roots/staging-trusted_root.json";

@@ -2,7 +2,8 @@
 // json-canonicalization/SOURCE.md): canonicalization input/output pairs and the ES6 number
 // serialization files.
 import assert from "node:assert/strict";
-import { canonicalBytes, canonicalize, canonicalizeText, parseJson } from "../../mod.ts";
+import { canonicalBytes, canonicalize, parseJson } from "../../mod.ts";
+import { canonicalizeText } from "../../lib/encoding/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const JCS = vectorSet("json-canonicalization");

@@ -6,7 +6,6 @@
 
 import assert from "node:assert/strict";
 import {
-  decodeBase64,
   EMPTY_ROOT_HEX,
   emptyRoot,
   hashChildren,
@@ -16,7 +15,8 @@ import {
   merkleRootOfData,
   verifyConsistency,
   verifyInclusion,
-} from "../../mod.ts";
+} from "../../lib/digest/mod.ts";
+import { decodeBase64 } from "../../lib/encoding/mod.ts";
 import type { MerkleVerdict } from "../../mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 

@@ -3,17 +3,16 @@
  * C2SP/C2SP, golang/mod sumdb/note and transparency-dev/formats; see its SOURCE.md).
  */
 import assert from "node:assert/strict";
+import { ParseError } from "../../mod.ts";
+import { decodeBase64, encodeBase64 } from "../../lib/encoding/mod.ts";
 import {
-  decodeBase64,
-  encodeBase64,
   NoteVerificationError,
   openNote,
   parseCheckpointBody,
-  ParseError,
   parseVerifierKey,
   signNote,
   verifyCheckpoint,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 interface OpenNoteCase {

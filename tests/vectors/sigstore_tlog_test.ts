@@ -6,16 +6,13 @@
  * verified by the collector" say. Tampered copies fail with their codes.
  */
 import assert from "node:assert/strict";
+import { ParseError, type TransparencyLogKey } from "../../mod.ts";
+import { decodeBase64, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
 import {
-  decodeBase64,
-  encodeBase64,
-  encodeHex,
   logKeysFromTrustedRoot,
-  ParseError,
-  type TransparencyLogKey,
   verifyRekorInclusion,
   verifyRekorSet,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import type { Check } from "../../lib/verify/report.ts";
 import { VECTORS_URL as VECTORS, vectorSet, vectorTest } from "../_vectors.ts";
 

@@ -8,11 +8,13 @@ import {
   parseStatement,
   SLSA_PROVENANCE_V1,
   STATEMENT_TYPE_V1,
+  validateStatement,
+} from "../../mod.ts";
+import {
   statementDigest,
   validateProvenancePredicate,
   validateProvenanceStatement,
-  validateStatement,
-} from "../../mod.ts";
+} from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const SLSA = vectorSet("slsa-spec");

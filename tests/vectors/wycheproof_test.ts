@@ -5,14 +5,9 @@
  * Per-file counts are asserted so that no case is skipped silently.
  */
 import assert from "node:assert/strict";
-import {
-  createVerifier,
-  type CreateVerifierOptions,
-  importHmacSecret,
-  importJwk,
-  importSpki,
-  type Verifier,
-} from "../../mod.ts";
+import { type CreateVerifierOptions, type Verifier } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { importHmacSecret, importJwk, importSpki } from "../../lib/keys/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const WYCHEPROOF = vectorSet("wycheproof");

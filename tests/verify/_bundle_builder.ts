@@ -6,13 +6,10 @@
  * follows GitHub's Sigstore instance: no transparency log, no CT log, RFC 3161 timestamps.
  */
 import { sign } from "node:crypto";
-import {
-  encodeBase64,
-  encodeDerUtf8String,
-  formatRfc3339,
-  KEY_PURPOSES,
-  sha256,
-} from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { encodeDerUtf8String } from "../../lib/encoding/der.ts";
+import { encodeBase64, formatRfc3339 } from "../../lib/encoding/mod.ts";
+import { KEY_PURPOSES } from "../../lib/keys/mod.ts";
 import { buildCert, DAY, makeKey, type TestKey } from "../keys/_x509_builder.ts";
 import { buildToken } from "./_tsa_builder.ts";
 

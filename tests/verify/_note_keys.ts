@@ -1,19 +1,11 @@
 /**
  * Test-only note keys made from fixed seeds, so every note in the tests is reproducible.
  */
-import {
-  concatBytes,
-  createSigner,
-  encodeBase64,
-  encodeHex,
-  exportSpki,
-  formatVerifierKey,
-  importPkcs8,
-  type NoteVerifierKey,
-  type PrivateKey,
-  sha256,
-  verifierKeyFromSpki,
-} from "../../mod.ts";
+import { createSigner, type NoteVerifierKey, type PrivateKey } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { concatBytes, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
+import { exportSpki, importPkcs8 } from "../../lib/keys/mod.ts";
+import { formatVerifierKey, verifierKeyFromSpki } from "../../lib/verify/sigstore_mod.ts";
 
 const ED25519_PKCS8_PREFIX = Uint8Array.fromHex("302e020100300506032b657004220420");
 

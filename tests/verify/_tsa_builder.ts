@@ -5,10 +5,9 @@
  * signing-certificate attribute naming another certificate).
  */
 import { createHash } from "node:crypto";
+import { digestBytes } from "../../mod.ts";
 import {
-  concatBytes,
   decodeDer,
-  digestBytes,
   encodeDerBoolean,
   encodeDerContext,
   encodeDerInteger,
@@ -17,9 +16,9 @@ import {
   encodeDerSequence,
   encodeDerSet,
   encodeDerTlv,
-  encodeUtf8,
-  parseCertificate,
-} from "../../mod.ts";
+} from "../../lib/encoding/der.ts";
+import { concatBytes, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { parseCertificate } from "../../lib/keys/mod.ts";
 import { signWith, type TestKey } from "../keys/_x509_builder.ts";
 
 const OID = {

@@ -5,7 +5,9 @@
  * encoding configuration; counts asserted so nothing is skipped silently.
  */
 import assert from "node:assert/strict";
-import { createVerifier, type CreateVerifierOptions, importSpki } from "../../mod.ts";
+import { type CreateVerifierOptions } from "../../mod.ts";
+import { createVerifier } from "../../lib/crypto/mod.ts";
+import { importSpki } from "../../lib/keys/mod.ts";
 import {
   batchEngineOf,
   createBatchVerifier,

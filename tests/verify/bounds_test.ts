@@ -7,18 +7,17 @@
 import assert from "node:assert/strict";
 import {
   canonicalBytes,
-  createEnvelope,
   createSigner,
-  DEFAULT_MAX_SIGNATURES,
-  encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
   INTOTO_PAYLOAD_TYPE,
-  preAuthEncoding,
   serializeEnvelope,
   verifyEnvelope,
   verifyMany,
 } from "../../mod.ts";
+import { encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { createEnvelope, preAuthEncoding } from "../../lib/model/mod.ts";
+import { DEFAULT_MAX_SIGNATURES } from "../../lib/verify/mod.ts";
 import { splitTrust } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);

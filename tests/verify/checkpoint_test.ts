@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
+import { generateKeyPair, ParseError } from "../../mod.ts";
+import { concatBytes, decodeBase64, encodeBase64 } from "../../lib/encoding/mod.ts";
+import { exportSpki } from "../../lib/keys/mod.ts";
 import {
-  concatBytes,
-  decodeBase64,
-  encodeBase64,
-  exportSpki,
-  generateKeyPair,
   parseCheckpointBody,
-  ParseError,
   signNote,
   verifierKeyFromSpki,
   verifyCheckpoint,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { ecdsaNoteKey, ecdsaSignatureLine, ed25519NoteKey } from "./_note_keys.ts";
 
 const log = ed25519NoteKey("log.example", 11);

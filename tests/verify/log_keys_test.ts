@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { logKeysFromTrustedRoot, ParseError, parseRfc3339 } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import { parseRfc3339 } from "../../lib/encoding/mod.ts";
+import { logKeysFromTrustedRoot } from "../../lib/verify/sigstore_mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const PYTHON = vectorSet("sigstore-python");

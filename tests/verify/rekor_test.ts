@@ -1,25 +1,22 @@
 import assert from "node:assert/strict";
+import { canonicalize, createSigner, ParseError, type RekorInclusionInput } from "../../mod.ts";
 import {
-  canonicalize,
   consistencyProof,
-  createSigner,
-  decodeBase64,
-  encodeBase64,
-  encodeHex,
-  exportSpki,
   hashLeaf,
   inclusionProof,
   merkleRoot,
   merkleRootOfDigests,
-  ParseError,
-  type RekorInclusionInput,
+} from "../../lib/digest/mod.ts";
+import { decodeBase64, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
+import { exportSpki } from "../../lib/keys/mod.ts";
+import {
   rekorSetPayload,
   signNote,
   verifyMerkleRoot,
   verifyRekorInclusion,
   verifyRekorSet,
   verifyTreeHeadConsistency,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { ecdsaNoteKey, ed25519NoteKey } from "./_note_keys.ts";
 
 const ENCODER = new TextEncoder();

@@ -1,19 +1,16 @@
 import assert from "node:assert/strict";
+import { generateKeyPair, ParseError } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { decodeBase64, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
+import { exportSpki } from "../../lib/keys/mod.ts";
 import {
-  decodeBase64,
-  encodeBase64,
-  encodeHex,
-  exportSpki,
   formatVerifierKey,
-  generateKeyPair,
   NoteVerificationError,
   openNote,
-  ParseError,
   parseVerifierKey,
-  sha256,
   signNote,
   verifierKeyFromSpki,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { ecdsaNoteKey, ecdsaSignatureLine, ed25519NoteKey } from "./_note_keys.ts";
 
 const alice = ed25519NoteKey("alice.example/log", 1);

@@ -7,22 +7,20 @@
 import assert from "node:assert/strict";
 import {
   canonicalBytes,
-  createEnvelope,
   createSigner,
   digestArtifact,
   digestBytes,
-  encodeHex,
-  encodeUtf8,
   exportPublicKeyPem,
   importKeyPem,
   INTOTO_PAYLOAD_TYPE,
-  preAuthEncoding,
   serializeEnvelope,
   type SubjectOptions,
   type VerificationReport,
   verifyEnvelope,
   verifyMany,
 } from "../../mod.ts";
+import { encodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { createEnvelope, preAuthEncoding } from "../../lib/model/mod.ts";
 import { splitTrust, type TestOptions } from "./_trust.ts";
 
 const KEYS = new URL("../../fixtures/negative/keys/", import.meta.url);

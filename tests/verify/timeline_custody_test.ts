@@ -10,18 +10,17 @@ import {
   appendCustodyEvent,
   buildCustodyStatement,
   createSigner,
-  decodePemAll,
-  encodeUtf8,
   exportPublicKeyPem,
-  importPkcs8,
   parseEnvelope,
   serializeEnvelope,
-  sha256,
   signEnvelope,
   type Signer,
   type TrustedKeyOptions,
   verifyTimeline,
 } from "../../mod.ts";
+import { sha256 } from "../../lib/digest/mod.ts";
+import { decodePemAll, encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { importPkcs8 } from "../../lib/keys/mod.ts";
 import { fixtureTsa } from "../../scripts/_fixture_tsa.ts";
 import { type KeySource, timelineArgs, type TimelineTestOptions } from "./_trust.ts";
 

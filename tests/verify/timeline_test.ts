@@ -4,24 +4,19 @@ import {
   buildCustodyStatement,
   canonicalize,
   createSigner,
-  decodePemAll,
-  encodeUtf8,
   exportPublicKeyPem,
   FAILURE_CODES,
-  hashLeaf,
-  importPkcs8,
-  merkleRoot,
-  parseRfc3339,
-  parseTrustPolicy,
   serializeEnvelope,
-  sha256,
   signEnvelope,
   type Signer,
-  splitJsonLines,
-  timelineMerkleRoot,
   type TimelineReport,
   verifyTimeline,
 } from "../../mod.ts";
+import { hashLeaf, merkleRoot, sha256 } from "../../lib/digest/mod.ts";
+import { decodePemAll, encodeUtf8, parseRfc3339, splitJsonLines } from "../../lib/encoding/mod.ts";
+import { importPkcs8 } from "../../lib/keys/mod.ts";
+import { timelineMerkleRoot } from "../../lib/model/mod.ts";
+import { parseTrustPolicy } from "../../lib/verify/mod.ts";
 import { parseDuration } from "../../cli/_args.ts";
 import {
   makeTimelineFixtures,

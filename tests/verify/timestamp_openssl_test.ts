@@ -9,14 +9,9 @@
  * Without `openssl` on PATH every test is reported as ignored, with the reason in its name.
  */
 import assert from "node:assert/strict";
-import {
-  type Check,
-  parseCertificatesPem,
-  parseTimestampResponse,
-  type TimestampVerification,
-  verifyTimestamp,
-  type VerifyTimestampOptions,
-} from "../../mod.ts";
+import { type Check, type TimestampVerification, type VerifyTimestampOptions } from "../../mod.ts";
+import { parseCertificatesPem } from "../../lib/keys/mod.ts";
+import { parseTimestampResponse, verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 
 async function opensslVersion(): Promise<string | undefined> {
   try {

@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
+import { type Check, digestBytes, FAILURE_CODES, type TimestampVerification } from "../../mod.ts";
+import { encodeUtf8 } from "../../lib/encoding/mod.ts";
+import { KEY_PURPOSES, parseCertificate } from "../../lib/keys/mod.ts";
 import {
-  type Check,
-  digestBytes,
-  encodeUtf8,
-  FAILURE_CODES,
-  KEY_PURPOSES,
-  parseCertificate,
   parseTimestampResponse,
   TIMESTAMP_STATUSES,
-  type TimestampVerification,
   verifyTimestamp,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { buildCert, DAY, KU, makeKey, T0 } from "../keys/_x509_builder.ts";
 import { buildToken, type TokenSpec } from "./_tsa_builder.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";

@@ -3,9 +3,9 @@ import {
   createTrustPolicy,
   generateKeyPair,
   loadTrustMaterial,
-  parseTrustPolicy,
   type PublicKey,
 } from "../../mod.ts";
+import { parseTrustPolicy } from "../../lib/verify/mod.ts";
 import { canonicalize } from "../../mod.ts";
 
 async function publicKey(algorithm: "ed25519" | "ecdsa-p256"): Promise<PublicKey> {

@@ -11,9 +11,9 @@ import {
   loadTrustMaterial,
   parseJson,
   type PublicKey,
-  SIGNATURE_ALGORITHMS,
   validateTrustPolicy,
 } from "../../mod.ts";
+import { SIGNATURE_ALGORITHMS } from "../../lib/keys/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (path: string): Promise<Uint8Array> => Deno.readFile(new URL(path, ROOT));

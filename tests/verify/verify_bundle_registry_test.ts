@@ -5,14 +5,8 @@
  * Rekor v2 bundles, read in place from the sigstore-real-world vector set and mutated here.
  */
 import assert from "node:assert/strict";
-import {
-  decodeBase64,
-  digestBytes,
-  encodeBase64,
-  encodeHex,
-  type VerificationReport,
-  verifyBundle,
-} from "../../mod.ts";
+import { digestBytes, type VerificationReport, verifyBundle } from "../../mod.ts";
+import { decodeBase64, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
 import { runCli } from "../cli/_io.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 import { splitTrust, type TestOptions } from "./_trust.ts";

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  decodeBase64,
-  encodeBase64,
-  parseSigstoreBundle,
-  type VerificationReport,
-  verifyBundle,
-} from "../../mod.ts";
+import { type VerificationReport, verifyBundle } from "../../mod.ts";
+import { decodeBase64, encodeBase64 } from "../../lib/encoding/mod.ts";
+import { parseSigstoreBundle } from "../../lib/model/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 import { splitTrust, type TestOptions } from "./_trust.ts";
 

@@ -16,8 +16,8 @@ import {
   githubIdentityPolicy,
   type VerificationReport,
   verifyBundle,
-  verifyTimestamp,
 } from "../../mod.ts";
+import { verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 import { buildToken } from "./_tsa_builder.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 import {

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { parseRfc3339 } from "../../lib/encoding/time.ts";
 import { decodePemAll } from "../../lib/encoding/pem.ts";
 import {
-  parseTrustPolicy,
   summarizeReports,
   type VerificationReport,
   verifyEnvelope,
   verifyMany,
   type VerifyManyItem,
 } from "../../mod.ts";
+import { parseTrustPolicy } from "../../lib/verify/mod.ts";
 import { parseDuration } from "../../cli/_args.ts";
 import type { NegativeCase } from "../../scripts/make_negative_fixtures.ts";
 import { type KeySource, splitTrust, trustOf } from "./_trust.ts";

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
+import { type Certificate, type ChainValidation } from "../../mod.ts";
+import { encodeDerOctetString } from "../../lib/encoding/der.ts";
+import { decodeBase64 } from "../../lib/encoding/mod.ts";
+import { KEY_PURPOSES, parseCertificate } from "../../lib/keys/mod.ts";
 import {
-  type Certificate,
   CHAIN_FAILURE_CODES,
-  type ChainValidation,
-  decodeBase64,
-  encodeDerOctetString,
-  KEY_PURPOSES,
-  parseCertificate,
   validateChain,
   verifyCertificateSignature,
-} from "../../mod.ts";
+} from "../../lib/verify/sigstore_mod.ts";
 import { buildCert, type CertSpec, DAY, KU, makeKey, T0 } from "../keys/_x509_builder.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
