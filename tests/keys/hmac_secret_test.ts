@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type SecretKey } from "../../mod.ts";
+import type { SecretKey } from "../../mod.ts";
 import { exportHmacSecret, importHmacSecret } from "../../lib/keys/mod.ts";
 
 Deno.test("importHmacSecret accepts 16-4096 bytes and copies them", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Certificate, type ChainValidation } from "../../mod.ts";
+import type { Certificate, ChainValidation } from "../../mod.ts";
 import { encodeDerOctetString } from "../../lib/encoding/der.ts";
 import { decodeBase64 } from "../../lib/encoding/mod.ts";
 import { KEY_PURPOSES, parseCertificate } from "../../lib/keys/mod.ts";
