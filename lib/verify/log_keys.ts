@@ -17,10 +17,10 @@ import { ParseError } from "../encoding/errors.ts";
 import { decodeBase64, encodeHex } from "../encoding/bytes.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { AsymmetricKeyType } from "../keys/key.ts";
 import { isObject } from "./_json.ts";
+import { validityWindow } from "./_validity.ts";
 
 /** Key types the `keyDetails` values of Sigstore's `PublicKeyDetails` name. */
 const KEY_DETAILS: Readonly<Record<string, AsymmetricKeyType>> = {
@@ -173,20 +173,11 @@ export function logKeysFromTrustedRoot(
     if (declared !== undefined && declared !== keyType) {
       throw invalid(`${at}/publicKey/keyDetails`, `says ${keyDetails} but the key is ${keyType}`);
     }
-    const validFor = publicKey.validFor;
-    if (!isObject(validFor)) throw invalid(`${at}/publicKey/validFor`, "is missing");
-    const start = validFor.start;
-    if (typeof start !== "string") throw invalid(`${at}/publicKey/validFor/start`, "is missing");
-    const validFrom = timeField(start, `${at}/publicKey/validFor/start`, invalid);
-    const end = validFor.end;
-    let validUntil: number | undefined;
-    if (end !== undefined && end !== null) {
-      if (typeof end !== "string") throw invalid(`${at}/publicKey/validFor/end`, "is not a string");
-      validUntil = timeField(end, `${at}/publicKey/validFor/end`, invalid);
-      if (validUntil < validFrom) {
-        throw invalid(`${at}/publicKey/validFor`, "ends before it starts");
-      }
-    }
+    const { validFrom, validUntil } = validityWindow(
+      publicKey.validFor,
+      `${at}/publicKey/validFor`,
+      invalid,
+    );
     const logIdObject = tlog.logId;
     if (!isObject(logIdObject)) throw invalid(`${at}/logId`, "is not an object");
     const logId = bytesField(logIdObject.keyId, `${at}/logId/keyId`, invalid);
@@ -214,19 +205,6 @@ function bytesField(
     return decodeBase64(value);
   } catch (error) {
     if (error instanceof ParseError) throw invalid(path, "is not base64");
-    throw error;
-  }
-}
-
-function timeField(
-  value: string,
-  path: string,
-  invalid: (path: string, why: string) => ParseError,
-): number {
-  try {
-    return parseRfc3339(value);
-  } catch (error) {
-    if (error instanceof ParseError) throw invalid(path, "is not an RFC 3339 time");
     throw error;
   }
 }

@@ -192,17 +192,7 @@ export function parseVerifierKey(vkey: string): NoteVerifierKey {
   const name = vkey.slice(0, first);
   const keyId = vkey.slice(first + 1, second);
   const b64 = vkey.slice(second + 1);
-  if (!isValidKeyName(name)) throw keyError("NOTE_KEY_INVALID", "invalid key name");
-  if (!KEY_ID_RE.test(keyId)) {
-    throw keyError("NOTE_KEY_INVALID", "key ID must be 8 lowercase hex digits");
-  }
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = decodeBase64(b64);
-  } catch (error) {
-    if (error instanceof ParseError) throw keyError("NOTE_KEY_INVALID", "key is not base64");
-    throw error;
-  }
+  const bytes = keyParts(name, keyId, b64);
   if (bytes.length < 2) throw keyError("NOTE_KEY_INVALID", "key is too short");
   const material = bytes.slice(1);
   let type: NoteKeyType;
@@ -413,17 +403,7 @@ export async function signNote(text: string, signerKey: string): Promise<string>
   const name = parts[2]!;
   const keyId = parts[3]!;
   const b64 = parts.slice(4).join("+");
-  if (!isValidKeyName(name)) throw keyError("NOTE_KEY_INVALID", "invalid key name");
-  if (!KEY_ID_RE.test(keyId)) {
-    throw keyError("NOTE_KEY_INVALID", "key ID must be 8 lowercase hex digits");
-  }
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = decodeBase64(b64);
-  } catch (error) {
-    if (error instanceof ParseError) throw keyError("NOTE_KEY_INVALID", "key is not base64");
-    throw error;
-  }
+  const bytes = keyParts(name, keyId, b64);
   if (bytes[0] !== 0x01) throw keyError("NOTE_KEY_UNSUPPORTED", "only Ed25519 signer keys");
   if (bytes.length !== 33) throw keyError("NOTE_KEY_INVALID", "Ed25519 seed must be 32 bytes");
   const privateKey = importPkcs8(Uint8Array.of(...ED25519_PKCS8_PREFIX, ...bytes.subarray(1)));
@@ -434,4 +414,18 @@ export async function signNote(text: string, signerKey: string): Promise<string>
   const signature = await createSigner(privateKey).sign(encodeUtf8(text));
   const line = encodeBase64(Uint8Array.of(...Uint8Array.fromHex(keyId), ...signature));
   return `${text}\n${SIGNATURE_PREFIX}${name} ${line}\n`;
+}
+
+/** Checks a key's name and key ID and decodes its base64 body (verifier and signer keys alike). */
+function keyParts(name: string, keyId: string, b64: string): Uint8Array<ArrayBuffer> {
+  if (!isValidKeyName(name)) throw keyError("NOTE_KEY_INVALID", "invalid key name");
+  if (!KEY_ID_RE.test(keyId)) {
+    throw keyError("NOTE_KEY_INVALID", "key ID must be 8 lowercase hex digits");
+  }
+  try {
+    return decodeBase64(b64);
+  } catch (error) {
+    if (error instanceof ParseError) throw keyError("NOTE_KEY_INVALID", "key is not base64");
+    throw error;
+  }
 }

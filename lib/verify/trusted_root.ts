@@ -15,10 +15,10 @@ import { decodeBase64 } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
 import { type Certificate, parseCertificate } from "../keys/x509.ts";
 import { logKeysFromTrustedRoot, type TransparencyLogKey } from "./log_keys.ts";
 import { isObject } from "./_json.ts";
+import { validityWindow } from "./_validity.ts";
 
 /**
  * A certificate authority or timestamp authority of a trusted root.
@@ -241,16 +241,7 @@ function authorities(
         throw invalid(cat, `is not a certificate (${error.code})`);
       }
     });
-    const validFor = item.validFor;
-    if (!isObject(validFor)) throw invalid(`${at}/validFor`, "is missing");
-    if (typeof validFor.start !== "string") throw invalid(`${at}/validFor/start`, "is missing");
-    const validFrom = time(validFor.start, `${at}/validFor/start`, invalid);
-    let validUntil: number | undefined;
-    if (validFor.end !== undefined && validFor.end !== null) {
-      if (typeof validFor.end !== "string") throw invalid(`${at}/validFor/end`, "is not a string");
-      validUntil = time(validFor.end, `${at}/validFor/end`, invalid);
-      if (validUntil < validFrom) throw invalid(`${at}/validFor`, "ends before it starts");
-    }
+    const { validFrom, validUntil } = validityWindow(item.validFor, `${at}/validFor`, invalid);
     const authority: TrustedAuthority = {
       uri,
       chain,
@@ -259,17 +250,4 @@ function authorities(
     };
     return authority;
   });
-}
-
-function time(
-  value: string,
-  path: string,
-  invalid: (path: string, why: string) => ParseError,
-): number {
-  try {
-    return parseRfc3339(value);
-  } catch (error) {
-    if (error instanceof ParseError) throw invalid(path, "is not an RFC 3339 time");
-    throw error;
-  }
 }
