@@ -76,7 +76,9 @@ export const forensicVerifyCommand: Command = {
     await sink.finish(summary, aborted);
     if (aborted) {
       io.stderr(
-        `stella: interrupted: ${summary.total} envelopes checked (${summary.verified} verified, ` +
+        `stella: interrupted: ${summary.total} ${
+          summary.total === 1 ? "input" : "inputs"
+        } checked (${summary.verified} verified, ` +
           `${summary.failed} failed); the summary is partial\n`,
       );
       return INTERRUPTED_EXIT;

@@ -216,7 +216,7 @@ Deno.test("forensic verify --out FILE: an interrupted run (Ctrl-C) leaves FILE a
       assert.equal(status, 130, stderr);
       assert.match(
         stderr,
-        /^stella: interrupted: \d+ envelopes checked .*the summary is partial\n$/,
+        /^stella: interrupted: \d+ inputs? checked .*the summary is partial\n$/,
       );
       assert.equal(await Deno.readTextFile(out), "previous run\n");
       assert.deepEqual([...Deno.readDirSync(`${dir}/out`)].map((e) => e.name), ["report.json"]);
