@@ -319,3 +319,12 @@ export type {
   VerifyKitOptions,
 } from "./lib/kit/kit_report.ts";
 export type { KitSource } from "./lib/kit/kit_source.ts";
+
+// serve
+export { createVerifyHandler } from "./lib/serve/handler.ts";
+export type {
+  VerifyHandlerLimits,
+  VerifyHandlerLogEntry,
+  VerifyHandlerOptions,
+  VerifyHandlerTrust,
+} from "./lib/serve/handler.ts";

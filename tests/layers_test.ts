@@ -16,6 +16,7 @@ const LAYERS: Readonly<Record<string, number>> = {
   sign: 5,
   verify: 5,
   kit: 6,
+  serve: 7,
 };
 
 /**

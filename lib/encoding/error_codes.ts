@@ -286,6 +286,24 @@ export const CHECKSUMS_ERROR_CODES = [
 export type ChecksumsErrorCode = typeof CHECKSUMS_ERROR_CODES[number];
 
 /**
+ * Problem codes of the HTTP verification handler (`lib/serve/handler.ts`, `stella serve`): why a
+ * request was not evaluated. An evaluated input is answered 200 with its report instead.
+ */
+export const SERVE_PROBLEM_CODES = [
+  "QUERY_INVALID",
+  "BODY_UNREADABLE",
+  "ROUTE_NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "BODY_TOO_LARGE",
+  "MEDIA_TYPE_UNSUPPORTED",
+  "SERVER_BUSY",
+  "INTERNAL_ERROR",
+] as const;
+
+/** One of {@link SERVE_PROBLEM_CODES}. */
+export type ServeProblemCode = typeof SERVE_PROBLEM_CODES[number];
+
+/**
  * Every tuple of this registry by name, in documentation order (the order of the sections of
  * `docs/codes.md` after the verification failure codes).
  */
@@ -307,4 +325,5 @@ export const ERROR_CODE_GROUPS: Readonly<Record<string, readonly string[]>> = Ob
   CHAIN_FAILURE_CODES,
   KIT_MANIFEST_PROBLEM_CODES,
   CHECKSUMS_ERROR_CODES,
+  SERVE_PROBLEM_CODES,
 });
