@@ -120,6 +120,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./timestamp_request.ts")).timestampRequestCommand,
   },
   {
+    path: ["serve"],
+    summary: "Serve verification over HTTP (POST /v1/verify, /v1/verify/timeline; offline)",
+    load: async () => (await import("./serve.ts")).serveCommand,
+  },
+  {
     path: ["timeline", "append"],
     summary: "Sign the next custody event of a stella.ops/custody@v1 timeline",
     load: async () => (await import("./timeline_append.ts")).timelineAppendCommand,
