@@ -287,6 +287,41 @@ async function verifyOneBundle(
   return first!;
 }
 
+/** Options that only envelopes take, and only bundles take, by query parameter name. */
+const ENVELOPE_ONLY: readonly [keyof VerifyQuery, string][] = [
+  ["signedAt", "signed-at"],
+  ["maxSignatures", "max-signatures"],
+  ["merkleRoot", "merkle-root"],
+  ["image", "image"],
+  ["subjectName", "subject-name"],
+  ["predicateType", "predicate-type"],
+];
+const BUNDLE_ONLY: readonly [keyof VerifyQuery, string][] = [
+  ["certificateIdentity", "certificate-identity"],
+  ["certificateOidcIssuer", "certificate-oidc-issuer"],
+  ["tlogThreshold", "tlog-threshold"],
+  ["timestampThreshold", "timestamp-threshold"],
+  ["sctThreshold", "sct-threshold"],
+];
+
+/**
+ * Fails closed on a parameter the input's kind does not check (an `image` that a bundle would
+ * silently ignore would read as a subject check that passed), as the CLI rejects those flags.
+ */
+function assertApplicable(q: VerifyQuery, bundle: boolean, name: string): void {
+  const given = (bundle ? ENVELOPE_ONLY : BUNDLE_ONLY).filter(([key]) => q[key] !== undefined);
+  if (given.length > 0) {
+    throw new TypeError(
+      `${given.map(([, param]) => param).join(", ")} does not apply to ${
+        bundle ? "a Sigstore bundle" : "a DSSE envelope"
+      } ("${name}")`,
+    );
+  }
+  if (bundle && (q.artifactDigest?.length ?? 0) > 1) {
+    throw new TypeError(`Give one artifact-digest for a Sigstore bundle ("${name}")`);
+  }
+}
+
 /**
  * Verifies one JSON document: a DSSE envelope or a Sigstore bundle.
  *
@@ -298,7 +333,9 @@ export async function verifyDocument(
   trust: PreparedTrust,
   q: VerifyQuery,
 ): Promise<VerificationReport> {
-  return isBundle(bytes)
+  const bundle = isBundle(bytes);
+  assertApplicable(q, bundle, name);
+  return bundle
     ? await verifyOneBundle(bytes, name, trust, q)
     : await verifyOneEnvelope(bytes, name, trust, q);
 }
@@ -321,6 +358,7 @@ export async function verifyLines(
   let verified: boolean;
   let code: FailureCode | undefined;
   if (q.merkleRoot === undefined && !items.some((item) => isBundle(item.bytes))) {
+    assertApplicable(q, false, "body");
     const result = await verifyMany(items, {
       now: q.now,
       trust: trust.input.policy,

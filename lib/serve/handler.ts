@@ -490,7 +490,9 @@ async function evaluate(
 const preparedCache = new WeakMap<VerifyHandlerTrust, PreparedTrust>();
 
 /**
- * The loaded form of a trust object, loaded once per object (a reload passes a new object).
+ * Internal (not re-exported by `mod.ts`; `stella serve` checks a reloaded trust with it before
+ * swapping it in): the loaded form of a trust object, loaded once per object (a reload passes a
+ * new object).
  *
  * @param trust The trust material.
  * @returns Its prepared form.

@@ -453,3 +453,36 @@ Deno.test("createVerifyHandler() rejects unusable limits and bad trust up front"
   const health = await handler(new Request("http://x/healthz"));
   assert.equal(await health.text(), '{"status":"ok"}\n');
 });
+
+Deno.test("a parameter the input's kind does not check is 400, never silently ignored", async () => {
+  await using server = serveHandler({ trust: TRUST_A, now: clock });
+  const bundle = JSON.stringify({
+    mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+    verificationMaterial: {},
+    messageSignature: { signature: "AAEC" },
+  });
+  const image = `image=registry.example/app@sha256:${"ab".repeat(32)}`;
+  const onBundle = await post(`${server.url}/v1/verify?${image}&predicate-type=x`, bundle);
+  assert.equal(onBundle.status, 400);
+  assert.equal(
+    (await onBundle.json()).detail,
+    'Cannot use the query parameters: image, predicate-type does not apply to a Sigstore bundle ("body")',
+  );
+  const onEnvelope = await post(`${server.url}/v1/verify?tlog-threshold=1`, VALID);
+  assert.equal(onEnvelope.status, 400);
+  assert.match(
+    (await onEnvelope.json()).detail,
+    /tlog-threshold does not apply to a DSSE envelope/,
+  );
+  const lines = `${new TextDecoder().decode(VALID).trim()}\n${bundle}\n`;
+  const mixed = await post(`${server.url}/v1/verify?${image}`, lines, "application/jsonl");
+  assert.equal(mixed.status, 400);
+  assert.match(
+    (await mixed.json()).detail,
+    /image does not apply to a Sigstore bundle \("body:2"\)/,
+  );
+  // Without them, the bundle is evaluated (and fails closed: no trusted root is loaded).
+  const evaluated = await post(`${server.url}/v1/verify`, bundle);
+  assert.equal(evaluated.status, 200);
+  assert.equal((await evaluated.json()).verified, false);
+});
