@@ -264,8 +264,8 @@ const TIMELINE_PARAMS: Readonly<Record<string, boolean>> = {
 
 interface Metrics {
   requests: Map<string, number>;
-  verified: number;
-  failures: Map<string, number>;
+  /** Evaluated inputs by verdict: `""` verified, else the failure code. */
+  verdicts: Map<string, number>;
   buckets: number[];
   latencyCount: number;
   latencySum: number;
@@ -334,8 +334,7 @@ export function createVerifyHandler(
   const nextId = options.requestId ?? (() => String(++counter));
   const metrics: Metrics = {
     requests: new Map(),
-    verified: 0,
-    failures: new Map(),
+    verdicts: new Map([["", 0]]),
     buckets: LATENCY_BUCKETS.map(() => 0),
     latencyCount: 0,
     latencySum: 0,
@@ -442,13 +441,17 @@ export function createVerifyHandler(
       const trust = preparedTrust(trustOf());
       const body = await readBody(request, maxBody);
       query.now ??= clock();
-      const result = await evaluate(body, trust, query as VerifyQuery, timeline, lines);
+      const { result, code, verdicts } = await evaluate(
+        body,
+        trust,
+        query as VerifyQuery,
+        timeline,
+        lines,
+      );
       entry.verified = result.verified;
-      if (!result.verified) entry.code = result.code ?? "NO_INPUT";
-      if (result.verified) metrics.verified++;
-      else {
-        const code = result.code ?? "UNKNOWN";
-        metrics.failures.set(code, (metrics.failures.get(code) ?? 0) + 1);
+      if (code !== undefined) entry.code = code;
+      for (const [verdict, count] of verdicts) {
+        metrics.verdicts.set(verdict, (metrics.verdicts.get(verdict) ?? 0) + count);
       }
       return json(result);
     } finally {
@@ -473,11 +476,30 @@ async function evaluate(
   query: VerifyQuery,
   timeline: boolean,
   lines: boolean,
-): Promise<{ verified: boolean; code?: string | undefined }> {
+): Promise<{
+  result: { verified: boolean };
+  /** The first failure's code when not verified (a batch: its first failing input's). */
+  code: string | undefined;
+  /** Evaluated inputs by verdict (`""`: verified, else the failure code). */
+  verdicts: [string, number][];
+}> {
   try {
-    if (timeline) return await verifyTimelineLines(body, trust, query);
-    if (lines) return await verifyLines(body, trust, query);
-    return await verifyDocument(body, "body", trust, query);
+    if (lines && !timeline) {
+      const batch = await verifyLines(body, trust, query);
+      const verdicts: [string, number][] = [["", batch.summary.verified]];
+      for (const [code, count] of Object.entries(batch.summary.codes)) {
+        verdicts.push([code, count!]);
+      }
+      const code = batch.verified
+        ? undefined
+        : batch.code ?? batch.reports.find((r) => !r.verified)?.code ?? "NO_INPUT";
+      return { result: batch, code, verdicts };
+    }
+    const report = timeline
+      ? await verifyTimelineLines(body, trust, query)
+      : await verifyDocument(body, "body", trust, query);
+    const code = report.verified ? undefined : report.code ?? "UNKNOWN";
+    return { result: report, code, verdicts: [[code ?? "", 1]] };
   } catch (error) {
     // The verifiers throw these only for options they cannot use: the request's parameters.
     if (error instanceof TypeError || error instanceof RangeError) {
@@ -704,13 +726,13 @@ function renderMetrics(m: Metrics): string {
     );
   }
   lines.push(
-    "# HELP stella_verdicts_total Evaluated inputs (one per request) by verdict and failure code.",
+    "# HELP stella_verdicts_total Evaluated inputs (each line of a batch) by verdict and code.",
     "# TYPE stella_verdicts_total counter",
-    `stella_verdicts_total{verified="true",code=""} ${m.verified}`,
   );
-  for (const code of [...m.failures.keys()].sort()) {
+  for (const code of [...m.verdicts.keys()].sort()) {
+    const verified = code === "" ? "true" : "false";
     lines.push(
-      `stella_verdicts_total{verified="false",code="${label(code)}"} ${m.failures.get(code)}`,
+      `stella_verdicts_total{verified="${verified}",code="${label(code)}"} ${m.verdicts.get(code)}`,
     );
   }
   lines.push(

@@ -363,6 +363,14 @@ Deno.test("access log: request id, route, status, code, duration; never the payl
     );
   await (await request(VALID)).body?.cancel();
   await (await request(TAMPERED)).body?.cancel();
+  const lines = [VALID, TAMPERED].map((b) => new TextDecoder().decode(b).trim()).join("\n");
+  await (await handler(
+    new Request("http://x/v1/verify", {
+      method: "POST",
+      headers: { "content-type": "application/jsonl" },
+      body: lines,
+    }),
+  )).body?.cancel();
   assert.deepEqual(log, [
     {
       type: "access",
@@ -383,6 +391,16 @@ Deno.test("access log: request id, route, status, code, duration; never the payl
       code: "SIGNATURE_INVALID",
       durationMs: 2.5,
     },
+    {
+      type: "access",
+      requestId: "3",
+      method: "POST",
+      route: "/v1/verify",
+      status: 200,
+      verified: false,
+      code: "SIGNATURE_INVALID", // the first failing line's
+      durationMs: 2.5,
+    },
   ]);
 });
 
@@ -397,20 +415,23 @@ Deno.test("GET /metrics: requests by route and status, verdicts by code, latency
   await (await post(`${server.url}/v1/verify`, TAMPERED)).body?.cancel();
   await (await post(`${server.url}/v1/verify`, MALFORMED)).body?.cancel();
   await (await fetch(`${server.url}/nope`)).body?.cancel();
+  // A batch counts each of its lines.
+  const lines = [VALID, TAMPERED, VALID].map((b) => new TextDecoder().decode(b).trim()).join("\n");
+  await (await post(`${server.url}/v1/verify`, lines, "application/jsonl")).body?.cancel();
   const response = await fetch(`${server.url}/metrics`);
   assert.equal(response.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   const text = await response.text();
   for (
     const line of [
-      'stella_http_requests_total{route="/v1/verify",status="200"} 3',
+      'stella_http_requests_total{route="/v1/verify",status="200"} 4',
       'stella_http_requests_total{route="other",status="404"} 1',
-      'stella_verdicts_total{verified="true",code=""} 1',
+      'stella_verdicts_total{verified="true",code=""} 3',
       'stella_verdicts_total{verified="false",code="ENVELOPE_MALFORMED"} 1',
-      'stella_verdicts_total{verified="false",code="SIGNATURE_INVALID"} 1',
+      'stella_verdicts_total{verified="false",code="SIGNATURE_INVALID"} 2',
       'stella_http_request_duration_seconds_bucket{le="0.025"} 0',
-      'stella_http_request_duration_seconds_bucket{le="0.05"} 4',
-      'stella_http_request_duration_seconds_bucket{le="+Inf"} 4',
-      "stella_http_request_duration_seconds_count 4",
+      'stella_http_request_duration_seconds_bucket{le="0.05"} 5',
+      'stella_http_request_duration_seconds_bucket{le="+Inf"} 5',
+      "stella_http_request_duration_seconds_count 5",
       "stella_http_requests_in_flight 0",
       "# TYPE stella_http_request_duration_seconds histogram",
     ]
