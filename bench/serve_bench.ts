@@ -142,28 +142,29 @@ const cliArgs = [
 ];
 const cli = await timeProcess(Deno.execPath(), cliArgs, { cwd: ROOT, stdout: "null" });
 
+const print = (text: string) => Deno.stdout.writeSync(new TextEncoder().encode(text + "\n"));
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-console.log(`load average ${loadAverage() ?? "n/a"}; ${envelopes.length} envelopes (Ed25519)\n`);
-console.log("| concurrency | requests | errors | wall s | req/s | p50 ms | p99 ms |");
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+print(`load average ${loadAverage() ?? "n/a"}; ${envelopes.length} envelopes (Ed25519)\n`);
+print("| concurrency | requests | errors | wall s | req/s | p50 ms | p99 ms |");
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const r of runs) {
-  console.log(
+  print(
     `| ${r.concurrency} | ${r.requests} | ${r.errors} | ${fmt(r.seconds, 2)} | ${
       fmt(r.requests / r.seconds, 0)
     } | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`,
   );
 }
-console.log(
+print(
   `\nOne JSON Lines request of ${batch.summary.total} envelopes: ${fmt(batchSeconds, 2)} s, ${
     fmt(batch.summary.total / batchSeconds, 0)
   } envelopes/s (verified ${batch.summary.verified})`,
 );
-console.log(
+print(
   `CLI batch (stella forensic verify corpus.jsonl --json, whole process, exit ${cli.code}): ${
     fmt(cli.wallMs / 1000, 2)
   } s, ${fmt(envelopes.length / (cli.wallMs / 1000), 0)} envelopes/s`,
 );
 if (runs.find((r) => r.concurrency === 64)!.errors !== 0) {
-  console.error("errors at concurrency 64");
+  Deno.stderr.writeSync(new TextEncoder().encode("errors at concurrency 64\n"));
   Deno.exit(1);
 }
