@@ -34,6 +34,10 @@ Deno.test("stella serve: usage errors exit 2 and name the flag or file", async (
     assert.match(result.stderr, message, args.join(" "));
     assert.doesNotMatch(result.stderr, /\n\s+at /); // no stack trace
   }
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const busy = await runCli(["serve", "--key", KEY_A, "--port", String(taken.addr.port)]);
+  assert.equal(busy.status, 2);
+  assert.match(busy.stderr, /^stella: Cannot listen on 127\.0\.0\.1:\d+: /);
   const help = await runCli(["serve", "--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--allow-net=HOST:PORT --allow-read=<trust files>/);
