@@ -26,7 +26,7 @@ import {
   type VerificationReport,
   type VerificationSummary,
 } from "../verify/report.ts";
-import { verifyEnvelope } from "../verify/verify_envelope.ts";
+import { DEFAULT_SKEW_MS, verifyEnvelope } from "../verify/verify_envelope.ts";
 import { verifyMany, type VerifyManyItem } from "../verify/verify_many.ts";
 import { verifyBundle } from "../verify/verify_bundle.ts";
 import { parseTrustedRoot, type TrustedRoot } from "../verify/trusted_root.ts";
@@ -72,7 +72,7 @@ export interface PreparedTrust {
   keys: TrustedKey[];
   input: VerifyHandlerTrust;
   /** PEM and validity window of every trusted key, for key-signed bundles. */
-  bundleKeys: { pem: string; validFrom?: number; validUntil?: number }[];
+  bundleKeys: { pem: string; validFrom?: number; validUntil?: number; revokedAt?: number }[];
   trustedRoot: TrustedRoot;
   tsaRoots: Uint8Array[] | undefined;
 }
@@ -183,10 +183,11 @@ export function prepareTrust(input: VerifyHandlerTrust): PreparedTrust {
     keys,
     input,
     bundleKeys: entries.map((e, i) => {
-      const key: { pem: string; validFrom?: number; validUntil?: number } = { pem: e.pem };
+      const key: PreparedTrust["bundleKeys"][number] = { pem: e.pem };
       const loaded = all[i]!;
       if (loaded.validFrom !== undefined) key.validFrom = loaded.validFrom;
       if (loaded.validUntil !== undefined) key.validUntil = loaded.validUntil;
+      if (loaded.revokedAt !== undefined) key.revokedAt = loaded.revokedAt;
       return key;
     }),
     trustedRoot,
@@ -276,10 +277,20 @@ async function verifyOneBundle(
   // A key-signed bundle: the first trusted key under which it verifies, else the first key's report.
   let first: VerificationReport | undefined;
   for (const key of trust.bundleKeys) {
+    // verifyBundle knows a key's window, not its revocation: a revoked key's window ends before
+    // revokedAt, with the skew counted against the signer as for envelopes (the bundle is then
+    // KEY_NOT_VALID_AT_TIME rather than KEY_REVOKED, but never verified).
+    let validUntil = key.validUntil;
+    if (key.revokedAt !== undefined) {
+      const last = key.revokedAt - (q.skew ?? DEFAULT_SKEW_MS) - 1;
+      validUntil = validUntil === undefined ? last : Math.min(validUntil, last);
+    }
+    // No window: no key.validity check, the CLI's --key report exactly.
+    const windowed = key.validFrom !== undefined || validUntil !== undefined;
     const report = await verifyBundle(bytes, {
       ...common,
       key: key.pem,
-      keyValidity: { validFrom: key.validFrom, validUntil: key.validUntil },
+      keyValidity: windowed ? { validFrom: key.validFrom, validUntil } : undefined,
     });
     if (report.verified) return report;
     first ??= report;
