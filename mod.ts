@@ -326,5 +326,4 @@ export type {
   VerifyHandlerLimits,
   VerifyHandlerLogEntry,
   VerifyHandlerOptions,
-  VerifyHandlerTrust,
 } from "./lib/serve/handler.ts";

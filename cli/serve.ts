@@ -11,14 +11,17 @@
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { decodeUtf8 } from "../lib/encoding/bytes.ts";
-import { decodePemAll } from "../lib/encoding/pem.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import { parseTrustPolicy } from "../lib/verify/trust_policy.ts";
+import {
+  loadTrustMaterial,
+  type TrustMaterial,
+  type TrustSources,
+} from "../lib/verify/trust_material.ts";
 import {
   createVerifyHandler,
   preparedTrust,
   type VerifyHandlerLogEntry,
-  type VerifyHandlerTrust,
 } from "../lib/serve/handler.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
@@ -51,6 +54,7 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
 export const serveCommand: Command = {
   path: ["serve"],
   summary: "Serve verification over HTTP (POST /v1/verify, /v1/verify/timeline; offline)",
+  flags: FLAGS,
   help: `Usage: stella serve --trust trust.json [--key PEM]... [--trusted-root trusted_root.json]
        [--tsa-roots roots.pem] [--hostname 127.0.0.1] [--port 8080] [--max-body 32MiB]
        [--concurrency 64]
@@ -220,7 +224,10 @@ use).
   },
 };
 
-/** Reads every trust file named by the flags; any problem is a CliError naming the file. */
+/**
+ * Reads every trust file named by the flags into one {@link TrustMaterial} (the loader of
+ * `stella forensic verify`); any problem is a CliError naming the file.
+ */
 async function loadTrust(
   io: Io,
   values: {
@@ -229,38 +236,39 @@ async function loadTrust(
     "trusted-root"?: string | undefined;
     "tsa-roots"?: string | undefined;
   },
-): Promise<VerifyHandlerTrust> {
-  const trust: VerifyHandlerTrust = {};
+): Promise<TrustMaterial> {
+  const sources: TrustSources = {};
   let current = "";
   try {
     if (values.trust !== undefined) {
       current = values.trust;
-      trust.policy = parseTrustPolicy(await io.readFile(current), { name: current });
+      sources.trustPolicy = parseTrustPolicy(await io.readFile(current), { name: current });
     }
     const keys = [];
     for (const path of values.key ?? []) {
       current = path;
-      keys.push({
+      const key = {
         pem: decodeUtf8(await io.readFile(path), path),
         options: { name: path, signatureEncoding: "any" as const },
-      });
+      };
+      loadTrustMaterial({ keys: [key] }); // a bad key is named by its file
+      keys.push(key);
     }
-    if (keys.length > 0) trust.keys = keys;
+    if (keys.length > 0) sources.keys = keys;
     if (values["trusted-root"] !== undefined) {
       current = values["trusted-root"];
-      trust.trustedRoot = await io.readFile(current);
+      sources.trustedRoot = await io.readFile(current);
+      preparedTrust(loadTrustMaterial({ trustedRoot: sources.trustedRoot }));
     }
     if (values["tsa-roots"] !== undefined) {
       current = values["tsa-roots"];
-      const blocks = decodePemAll(decodeUtf8(await io.readFile(current), current), {
-        label: "CERTIFICATE",
-        name: current,
-      });
-      if (blocks.length === 0) throw new CliError(`Cannot read "${current}": no CERTIFICATE block`);
-      trust.tsaRoots = blocks.map((b) => b.bytes);
+      sources.tsaRoots = [decodeUtf8(await io.readFile(current), current)];
+      loadTrustMaterial({ tsaRoots: sources.tsaRoots });
     }
     current = "the trust material";
-    preparedTrust(trust); // imports every key and parses the trusted root now, not per request
+    // Imports every key and reads the trusted root now, not per request.
+    const trust = loadTrustMaterial(sources);
+    preparedTrust(trust);
     return trust;
   } catch (error) {
     if (

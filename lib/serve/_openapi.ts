@@ -359,6 +359,12 @@ export const OPENAPI_DOCUMENT = {
           },
           keyids: { type: "array", items: { type: "string" } },
           time: TIME,
+          evaluatedAt: {
+            type: "string",
+            format: "date-time",
+            description:
+              "When the verification ran (the request's now), apart from the signing time.",
+          },
           evidence: {
             type: "object",
             required: ["tlogEntries", "timestamps", "scts", "signingTimes"],
@@ -477,6 +483,12 @@ export const OPENAPI_DOCUMENT = {
           anchored: { type: "boolean" },
           keyids: { type: "array", items: { type: "string" } },
           time: TIME,
+          evaluatedAt: {
+            type: "string",
+            format: "date-time",
+            description:
+              "When the verification ran (the request's now), apart from the signing time.",
+          },
         },
         additionalProperties: false,
       },

@@ -1,38 +1,29 @@
 /**
- * The one door from the HTTP handler into the verifiers (`lib/verify`): trust preparation, "verify
- * these bytes (an envelope, a bundle, or JSON Lines of either) with this trust and these options"
- * and "verify this custody timeline". Nothing else in `lib/serve` imports `lib/verify`, so a change
- * of the verifier API is made here only.
+ * The one door from the HTTP handler into the verifiers (`lib/verify`): the summary of the trust
+ * material, "verify these bytes (an envelope, a bundle, or JSON Lines of either) with this trust
+ * and these options" and "verify this custody timeline". Nothing else in `lib/serve` imports
+ * `lib/verify`, so a change of the verifier API is made here only.
  *
- * Same verdicts as `stella forensic verify`: a single envelope goes through `verifyEnvelope`, JSON
- * Lines of envelopes through `verifyMany` (one by one with `merkle-root`, as the CLI does), a
- * Sigstore bundle through `verifyBundle`, a timeline through `verifyTimeline`.
+ * Same verdicts as `stella forensic verify`: one document goes through `verifyEnvelope` or
+ * `verifyBundle`, JSON Lines through `verifyMany` (which tells envelopes and bundles apart per
+ * line), a timeline through `verifyTimeline`, each with the handler's {@link TrustMaterial} and
+ * one {@link VerifyOptions} built from the query.
  *
  * @module
  */
 
-import { canonicalize } from "../encoding/canonical_json.ts";
-import { encodeHex, encodeUtf8 } from "../encoding/bytes.ts";
+import { parseRfc3339 } from "../encoding/time.ts";
 import { splitJsonLines } from "../encoding/json_lines.ts";
-import { sha256 } from "../digest/digest.ts";
-import {
-  loadTrustPolicy,
-  type TrustedKey,
-  trustedKeyFromPem,
-  type TrustPolicy,
-} from "../verify/trust_policy.ts";
-import {
-  summarizeReports,
-  type VerificationReport,
-  type VerificationSummary,
-} from "../verify/report.ts";
-import { DEFAULT_SKEW_MS, verifyEnvelope } from "../verify/verify_envelope.ts";
+import { canonicalize } from "../encoding/canonical_json.ts";
+import type { VerificationReport, VerificationSummary } from "../verify/report.ts";
+import type { VerifyOptions } from "../verify/options.ts";
+import { compileTrust, type TrustMaterial } from "../verify/trust_material.ts";
+import { verifyEnvelope } from "../verify/verify_envelope.ts";
 import { verifyMany, type VerifyManyItem } from "../verify/verify_many.ts";
 import { verifyBundle } from "../verify/verify_bundle.ts";
-import { parseTrustedRoot, type TrustedRoot } from "../verify/trusted_root.ts";
+import { parseTrustedRoot } from "../verify/trusted_root.ts";
 import { type TimelineReport, verifyTimeline } from "../verify/timeline.ts";
 import type { FailureCode } from "../verify/codes.ts";
-import type { VerifyHandlerTrust } from "./handler.ts";
 
 /** What `GET /v1/trust` shows of the loaded trust material (no key material). */
 export interface TrustSummary {
@@ -62,19 +53,14 @@ export interface TrustSummary {
   };
 }
 
-/** Trust material checked and loaded once, shared by every request until it is replaced. */
+/** Trust material checked once, shared by every request until it is replaced. */
 export interface PreparedTrust {
-  /** `sha256:<hex>` of the canonical form of every trust input. */
+  /** The material every verifier takes. */
+  material: TrustMaterial;
+  /** `TrustMaterial.digest`: `sha256:<hex>` of its canonical form. */
   digest: string;
   /** What `GET /v1/trust` shows. */
   summary: TrustSummary;
-  policy: TrustPolicy | undefined;
-  keys: TrustedKey[];
-  input: VerifyHandlerTrust;
-  /** PEM and validity window of every trusted key, for key-signed bundles. */
-  bundleKeys: { pem: string; validFrom?: number; validUntil?: number; revokedAt?: number }[];
-  trustedRoot: TrustedRoot;
-  tsaRoots: Uint8Array[] | undefined;
 }
 
 /** The verification options a request may set (query parameters, as the CLI flags). */
@@ -108,91 +94,52 @@ export interface BatchResult {
   code?: FailureCode;
 }
 
-/** A trusted root with nothing in it: a bundle checked against it fails closed. */
-const EMPTY_ROOT = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}';
-
-const hex256 = (bytes: Uint8Array): string => encodeHex(sha256(bytes));
-
-function rfc3339(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString().replace(".000Z", "Z");
+/** An RFC 3339 time as the summary writes it (UTC, no zero milliseconds). */
+function rfc3339(text: string | undefined): string | undefined {
+  return text === undefined
+    ? undefined
+    : new Date(parseRfc3339(text)).toISOString().replace(".000Z", "Z");
 }
 
 /**
- * Loads trust material: imports every key, parses the trusted root, computes the digest.
+ * Checks trust material for serving: imports every key (once, kept with the material) and reads
+ * the trusted root, so a bad one fails at start or reload, not per request.
  *
- * @throws {ParseError} When a key PEM or the trusted root is malformed.
- * @throws {TypeError} When a key entry pins an algorithm its key cannot use.
+ * @throws {ParseError} When the trusted root is malformed.
+ * @throws {TypeError} When the value is not trust material from `loadTrustMaterial`.
  */
-export function prepareTrust(input: VerifyHandlerTrust): PreparedTrust {
-  const policy = input.policy === undefined ? undefined : loadTrustPolicy(input.policy);
-  const keys = (input.keys ?? []).map((k) => trustedKeyFromPem(k.pem, k.options));
-  const rootText = input.trustedRoot;
-  const trustedRoot = parseTrustedRoot(rootText ?? EMPTY_ROOT, { name: "trusted root" });
-  const tsaRoots = input.tsaRoots === undefined && policy?.tsaRoots === undefined
-    ? undefined
-    : [...(policy?.tsaRoots ?? []), ...(input.tsaRoots ?? [])];
-  const rootBytes = rootText === undefined
-    ? undefined
-    : typeof rootText === "string"
-    ? encodeUtf8(rootText)
-    : rootText;
-  const digest = "sha256:" + hex256(encodeUtf8(canonicalize({
-    keys: (input.keys ?? []).map((k) => ({ options: k.options ?? {}, pem: k.pem })),
-    policy: input.policy ?? null,
-    trustedRoot: rootBytes === undefined ? null : hex256(rootBytes),
-    tsaRoots: (input.tsaRoots ?? []).map(hex256),
-  })));
-  const entries = [
-    ...(input.policy?.keys ?? []).map(({ publicKey, ...options }) => ({ pem: publicKey, options })),
-    ...(input.keys ?? []).map((k) => ({ pem: k.pem, options: k.options ?? {} })),
-  ];
-  const all = [...(policy?.keys ?? []), ...keys];
+export function prepareTrust(material: TrustMaterial): PreparedTrust {
+  const compiled = compileTrust(material);
   const summary: TrustSummary = {
-    keys: all.map((key, i) => {
-      const out: TrustSummary["keys"][number] = { keyid: key.keyid };
-      const name = entries[i]?.options.name;
-      if (name !== undefined) out.name = name;
-      const from = rfc3339(key.validFrom);
+    keys: material.keys.map((entry, i) => {
+      const out: TrustSummary["keys"][number] = { keyid: compiled.keys[i]!.keyid };
+      if (entry.name !== undefined) out.name = entry.name;
+      const from = rfc3339(entry.validFrom);
       if (from !== undefined) out.validFrom = from;
-      const until = rfc3339(key.validUntil);
+      const until = rfc3339(entry.validUntil);
       if (until !== undefined) out.validUntil = until;
-      const revoked = rfc3339(key.revokedAt);
+      const revoked = rfc3339(entry.revokedAt);
       if (revoked !== undefined) out.revokedAt = revoked;
-      if (key.custodians !== undefined) out.custodians = [...key.custodians];
+      if (entry.custodians !== undefined) out.custodians = [...entry.custodians];
       return out;
     }),
-    threshold: policy?.threshold ?? 1,
-    requiredClaims: policy?.requiredClaims?.length ?? 0,
-    tsaRoots: tsaRoots?.length ?? 0,
+    threshold: material.threshold ?? 1,
+    requiredClaims: material.requiredClaims?.length ?? 0,
+    tsaRoots: material.tsaRoots?.length ?? 0,
   };
-  if (policy?.allowedPredicateTypes !== undefined) {
-    summary.allowedPredicateTypes = [...policy.allowedPredicateTypes];
+  if (material.allowedPredicateTypes !== undefined) {
+    summary.allowedPredicateTypes = [...material.allowedPredicateTypes];
   }
-  if (rootText !== undefined) {
+  if (material.trustedRoot !== undefined) {
+    const root = parseTrustedRoot(canonicalize(material.trustedRoot), { name: "trusted root" });
     summary.trustedRoot = {
-      certificateAuthorities: trustedRoot.certificateAuthorities.length,
-      tlogs: trustedRoot.tlogs.length,
-      ctlogs: trustedRoot.ctlogs.length,
-      timestampAuthorities: trustedRoot.timestampAuthorities.length,
+      certificateAuthorities: root.certificateAuthorities.length,
+      tlogs: root.tlogs.length,
+      ctlogs: root.ctlogs.length,
+      timestampAuthorities: root.timestampAuthorities.length,
     };
   }
-  return {
-    digest,
-    summary,
-    policy,
-    keys,
-    input,
-    bundleKeys: entries.map((e, i) => {
-      const key: PreparedTrust["bundleKeys"][number] = { pem: e.pem };
-      const loaded = all[i]!;
-      if (loaded.validFrom !== undefined) key.validFrom = loaded.validFrom;
-      if (loaded.validUntil !== undefined) key.validUntil = loaded.validUntil;
-      if (loaded.revokedAt !== undefined) key.revokedAt = loaded.revokedAt;
-      return key;
-    }),
-    trustedRoot,
-    tsaRoots,
-  };
+  return { material, digest: material.digest, summary };
 }
 
 /** Whether a JSON document is a Sigstore bundle (by its top-level `mediaType`), not an envelope. */
@@ -210,92 +157,61 @@ function isBundle(bytes: Uint8Array): boolean {
   }
 }
 
-function subjectOptions(q: VerifyQuery) {
-  const out: {
-    artifactDigest?: string[];
-    image?: string;
-    subjectName?: string;
-    predicateType?: string[];
-  } = {};
-  if (q.artifactDigest !== undefined) out.artifactDigest = q.artifactDigest;
-  if (q.image !== undefined) out.image = q.image;
-  if (q.subjectName !== undefined) out.subjectName = q.subjectName;
-  if (q.predicateType !== undefined) out.predicateType = q.predicateType;
+/** The query as the verifiers' options (only what was given). */
+function optionsOf(q: VerifyQuery, name: string | undefined): VerifyOptions {
+  const out: VerifyOptions = { now: q.now };
+  const set = <K extends keyof VerifyOptions>(key: K, value: VerifyOptions[K] | undefined) => {
+    if (value !== undefined) out[key] = value;
+  };
+  set("name", name);
+  set("signedAt", q.signedAt);
+  set("notAfter", q.notAfter);
+  set("skew", q.skew);
+  set("maxSignatures", q.maxSignatures);
+  set("merkleRoot", q.merkleRoot);
+  set("artifactDigest", q.artifactDigest);
+  set("image", q.image);
+  set("subjectName", q.subjectName);
+  set("predicateType", q.predicateType);
+  set("allowEmpty", q.allowEmpty);
+  set("tlogThreshold", q.tlogThreshold);
+  set("timestampThreshold", q.timestampThreshold);
+  set("sctThreshold", q.sctThreshold);
+  if (q.certificateIdentity !== undefined || q.certificateOidcIssuer !== undefined) {
+    out.identity = { subject: q.certificateIdentity, issuer: q.certificateOidcIssuer };
+  }
+  set("expectHead", q.expectHead);
+  set("expectEntries", q.expectEntries);
+  set("allowUnboundCustodians", q.allowUnboundCustodians);
   return out;
 }
 
-async function verifyOneEnvelope(
-  bytes: Uint8Array,
-  name: string,
-  trust: PreparedTrust,
-  q: VerifyQuery,
-): Promise<VerificationReport> {
-  return await verifyEnvelope(bytes, {
-    now: q.now,
-    trust: trust.policy,
-    keys: trust.keys,
-    signedAt: q.signedAt,
-    notAfter: q.notAfter,
-    skew: q.skew,
-    tsaRoots: trust.tsaRoots,
-    merkleRoot: q.merkleRoot,
-    maxSignatures: q.maxSignatures,
-    name,
-    ...subjectOptions(q),
-  });
-}
-
-async function verifyOneBundle(
-  bytes: Uint8Array,
-  name: string,
-  trust: PreparedTrust,
-  q: VerifyQuery,
-): Promise<VerificationReport> {
-  const common = {
-    trustedRoot: trust.trustedRoot,
-    now: q.now,
-    notAfter: q.notAfter,
-    skew: q.skew,
-    name,
-    tlogThreshold: q.tlogThreshold,
-    timestampThreshold: q.timestampThreshold,
-    sctThreshold: q.sctThreshold,
-    artifact: q.artifactDigest?.[0] === undefined ? undefined : { digest: q.artifactDigest[0] },
-  };
-  if (q.certificateIdentity !== undefined || q.certificateOidcIssuer !== undefined) {
-    return await verifyBundle(bytes, {
-      ...common,
-      identity: { subject: q.certificateIdentity, issuer: q.certificateOidcIssuer },
-    });
+/**
+ * Fails closed before a bundle is judged by trust that cannot judge it: with no identity, the
+ * bundle is judged by the trust's one key (its window applies), as `stella forensic verify
+ * BUNDLE --key PEM` does; no key or several keys is a bad request, never a guess.
+ */
+function assertBundleTrust(trust: PreparedTrust, q: VerifyQuery, name: string): void {
+  if (trust.material.trustedRoot === undefined) {
+    throw new TypeError(
+      `Cannot verify the Sigstore bundle "${name}": this server has no trusted root ` +
+        "(stella serve --trusted-root)",
+    );
   }
-  if (trust.bundleKeys.length === 0) {
+  if (q.certificateIdentity !== undefined || q.certificateOidcIssuer !== undefined) return;
+  const count = trust.material.keys.length;
+  if (count === 0) {
     throw new TypeError(
       "Name the bundle's signer with certificate-identity and certificate-oidc-issuer " +
         "(no trusted key is loaded)",
     );
   }
-  // A key-signed bundle: the first trusted key under which it verifies, else the first key's report.
-  let first: VerificationReport | undefined;
-  for (const key of trust.bundleKeys) {
-    // verifyBundle knows a key's window, not its revocation: a revoked key's window ends before
-    // revokedAt, with the skew counted against the signer as for envelopes (the bundle is then
-    // KEY_NOT_VALID_AT_TIME rather than KEY_REVOKED, but never verified).
-    let validUntil = key.validUntil;
-    if (key.revokedAt !== undefined) {
-      const last = key.revokedAt - (q.skew ?? DEFAULT_SKEW_MS) - 1;
-      validUntil = validUntil === undefined ? last : Math.min(validUntil, last);
-    }
-    // No window: no key.validity check, the CLI's --key report exactly.
-    const windowed = key.validFrom !== undefined || validUntil !== undefined;
-    const report = await verifyBundle(bytes, {
-      ...common,
-      key: key.pem,
-      keyValidity: windowed ? { validFrom: key.validFrom, validUntil } : undefined,
-    });
-    if (report.verified) return report;
-    first ??= report;
+  if (count > 1) {
+    throw new TypeError(
+      "Name the bundle's signer with certificate-identity and certificate-oidc-issuer " +
+        `(a key-signed bundle is judged by exactly one trusted key; the trust holds ${count})`,
+    );
   }
-  return first!;
 }
 
 /** Options that only envelopes take, and only bundles take, by query parameter name. */
@@ -346,14 +262,14 @@ export async function verifyDocument(
 ): Promise<VerificationReport> {
   const bundle = isBundle(bytes);
   assertApplicable(q, bundle, name);
-  return bundle
-    ? await verifyOneBundle(bytes, name, trust, q)
-    : await verifyOneEnvelope(bytes, name, trust, q);
+  if (!bundle) return await verifyEnvelope(bytes, trust.material, optionsOf(q, name));
+  assertBundleTrust(trust, q, name);
+  return await verifyBundle(bytes, trust.material, optionsOf(q, name));
 }
 
 /**
  * Verifies JSON Lines of envelopes or bundles (blank lines skipped, each line named `body:N`,
- * 1-based): the CLI's batch object.
+ * 1-based) in one `verifyMany` call: the CLI's batch object.
  */
 export async function verifyLines(
   bytes: Uint8Array,
@@ -364,41 +280,21 @@ export async function verifyLines(
   splitJsonLines(bytes).forEach((line, i) => {
     if (!isBlankLine(line)) items.push({ name: `body:${i + 1}`, bytes: line });
   });
-  const reports: BatchResult["reports"] = [];
-  let summary: VerificationSummary;
-  let verified: boolean;
-  let code: FailureCode | undefined;
-  if (q.merkleRoot === undefined && !items.some((item) => isBundle(item.bytes))) {
-    assertApplicable(q, false, "body");
-    const result = await verifyMany(items, {
-      now: q.now,
-      trust: trust.input.policy,
-      keys: trust.input.keys,
-      signedAt: q.signedAt,
-      notAfter: q.notAfter,
-      skew: q.skew,
-      maxSignatures: q.maxSignatures,
-      allowEmpty: q.allowEmpty,
-      // One request is one thread's work: the server runs many requests at once.
-      workers: false,
-      ...subjectOptions(q),
-    });
-    for (const { name, report } of result.reports) reports.push({ file: name, ...report });
-    summary = result.summary;
-    verified = result.verified;
-    code = result.code;
-  } else {
-    for (const item of items) {
-      reports.push({ file: item.name, ...await verifyDocument(item.bytes, item.name, trust, q) });
-    }
-    summary = summarizeReports(reports);
-    verified = summary.failed === 0 && (summary.total > 0 || q.allowEmpty === true);
-    code = reports.find((r) => !r.verified)?.code ??
-      (summary.total === 0 && q.allowEmpty !== true ? "NO_INPUT" : undefined);
+  // Each line's kind must take every parameter given (checked before anything is verified).
+  for (const item of items) {
+    const bundle = isBundle(item.bytes);
+    assertApplicable(q, bundle, item.name);
+    if (bundle) assertBundleTrust(trust, q, item.name);
   }
+  // One request is one thread's work: the server runs many requests at once.
+  const result = await verifyMany(items, trust.material, {
+    ...optionsOf(q, undefined),
+    workers: false,
+  });
+  const reports = result.reports.map(({ name, report }) => ({ file: name, ...report }));
   // As the CLI prints it: a code only when there was nothing to verify.
-  const out: BatchResult = { reports, summary, verified };
-  if (code === "NO_INPUT") out.code = code;
+  const out: BatchResult = { reports, summary: result.summary, verified: result.verified };
+  if (result.code === "NO_INPUT") out.code = result.code;
   return out;
 }
 
@@ -408,20 +304,8 @@ export async function verifyTimelineLines(
   trust: PreparedTrust,
   q: VerifyQuery,
 ): Promise<TimelineReport> {
-  const lines = splitJsonLines(bytes);
-  return await verifyTimeline(lines, {
-    now: q.now,
-    trust: trust.policy,
-    keys: trust.keys,
-    skew: q.skew,
-    notAfter: q.notAfter,
-    merkleRoot: q.merkleRoot,
-    expectHead: q.expectHead,
-    expectEntries: q.expectEntries,
-    allowUnboundCustodians: q.allowUnboundCustodians,
-    tsaRoots: trust.tsaRoots,
-    names: lines.map((_, i) => `body:${i + 1}`),
-  });
+  const items = splitJsonLines(bytes).map((line, i) => ({ name: `body:${i + 1}`, bytes: line }));
+  return await verifyTimeline(items, trust.material, optionsOf(q, undefined));
 }
 
 function isBlankLine(line: Uint8Array): boolean {

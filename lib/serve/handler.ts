@@ -10,7 +10,9 @@
  *   `max-signatures`, `merkle-root`, `artifact-digest`, `image`, `subject-name`, `predicate-type`,
  *   `allow-empty`, `certificate-identity`, `certificate-oidc-issuer`, `tlog-threshold`,
  *   `timestamp-threshold`, `sct-threshold`). 200 with the `VerificationReport` the CLI prints with
- *   `--json` (JSON Lines: the CLI's batch object), verified or not.
+ *   `--json` (JSON Lines: the CLI's batch object), verified or not. A bundle without
+ *   `certificate-identity` is judged by the trust's one key, as the CLI's `--key` form: trust
+ *   with several keys or none, or without a trusted root, makes that request a 400.
  * - `POST /v1/verify/timeline`: a JSON Lines custody timeline (`now`, `not-after`, `skew`,
  *   `merkle-root`, `expect-head`, `expect-entries`, `allow-unbound-custodians`): 200 with the
  *   `TimelineReport`.
@@ -36,8 +38,7 @@
 import { canonicalize } from "../encoding/canonical_json.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
 import type { ServeProblemCode } from "../encoding/error_codes.ts";
-import type { TrustPolicyDocument } from "../verify/trust_policy.ts";
-import type { VerifyManyKey } from "../verify/verify_many.ts";
+import type { TrustMaterial } from "../verify/trust_material.ts";
 import {
   type PreparedTrust,
   prepareTrust,
@@ -49,41 +50,19 @@ import {
 import { OPENAPI_DOCUMENT } from "./_openapi.ts";
 
 /**
- * The trust material a handler verifies with, as plain data (what `stella serve` reads from its
- * `--trust`, `--key`, `--trusted-root` and `--tsa-roots` files).
- *
- * @example Usage
- * ```ts
- * import { createVerifyHandler, type VerifyHandlerTrust } from "@stellaops/provenance";
- * import assert from "node:assert/strict";
- * const trust: VerifyHandlerTrust = { policy: { version: 1, keys: [], threshold: 1 } };
- * const handler = createVerifyHandler({ trust, now: () => Date.UTC(2026, 0, 1) });
- * const response = await handler(new Request("http://localhost/v1/trust"));
- * const body = await response.json();
- * assert.deepEqual(body.summary, { keys: [], requiredClaims: 0, threshold: 1, tsaRoots: 0 });
- * assert.match(body.digest, /^sha256:[0-9a-f]{64}$/);
- * ```
- */
-export interface VerifyHandlerTrust {
-  /** The trust policy (`parseTrustPolicy` of `trust.json`). */
-  policy?: TrustPolicyDocument | undefined;
-  /** Extra trusted keys as PEM (each `--key` is `{ pem, options: { signatureEncoding: "any" } }`). */
-  keys?: readonly VerifyManyKey[] | undefined;
-  /** A Sigstore `trusted_root.json` (bytes or text), for bundles. */
-  trustedRoot?: Uint8Array | string | undefined;
-  /** Trusted RFC 3161 TSA root certificates (DER), added to the policy's. */
-  tsaRoots?: readonly Uint8Array[] | undefined;
-}
-
-/**
  * Limits of a handler.
  *
  * @example Usage
  * ```ts
- * import { createVerifyHandler, type VerifyHandlerLimits } from "@stellaops/provenance";
+ * import {
+ *   createVerifyHandler,
+ *   loadTrustMaterial,
+ *   type VerifyHandlerLimits,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const limits: VerifyHandlerLimits = { maxBodyBytes: 4 };
- * const handler = createVerifyHandler({ trust: {}, limits, now: () => Date.UTC(2026, 0, 1) });
+ * const trust = loadTrustMaterial();
+ * const handler = createVerifyHandler({ trust, limits, now: () => Date.UTC(2026, 0, 1) });
  * const response = await handler(new Request("http://localhost/v1/verify", {
  *   method: "POST",
  *   headers: { "content-type": "application/json" },
@@ -108,11 +87,15 @@ export interface VerifyHandlerLimits {
  *
  * @example Usage
  * ```ts
- * import { createVerifyHandler, type VerifyHandlerLogEntry } from "@stellaops/provenance";
+ * import {
+ *   createVerifyHandler,
+ *   loadTrustMaterial,
+ *   type VerifyHandlerLogEntry,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * const log: VerifyHandlerLogEntry[] = [];
  * const handler = createVerifyHandler({
- *   trust: {},
+ *   trust: loadTrustMaterial(),
  *   now: () => Date.UTC(2026, 0, 1),
  *   requestId: () => "req-1",
  *   log: (entry) => void log.push(entry),
@@ -156,11 +139,16 @@ export interface VerifyHandlerLogEntry {
  *
  * @example Usage
  * ```ts
- * import { createVerifyHandler, type VerifyHandlerOptions } from "@stellaops/provenance";
+ * import {
+ *   createVerifyHandler,
+ *   loadTrustMaterial,
+ *   type VerifyHandlerOptions,
+ * } from "@stellaops/provenance";
  * import assert from "node:assert/strict";
  * let ticks = 0;
+ * let trust = loadTrustMaterial();
  * const options: VerifyHandlerOptions = {
- *   trust: () => ({}), // read on every request: swap it to reload
+ *   trust: () => trust, // read on every request: assign another to reload
  *   limits: { concurrency: 8 },
  *   now: () => Date.UTC(2026, 0, 1),
  *   monotonic: () => (ticks += 5), // each request takes 5 ms
@@ -173,10 +161,11 @@ export interface VerifyHandlerLogEntry {
  */
 export interface VerifyHandlerOptions {
   /**
-   * The trust material, or a function that returns it: read once per request, so replacing what
-   * it returns reloads the trust atomically (requests in flight finish with the old one).
+   * The trust material (`loadTrustMaterial` of the operator's files), or a function that returns
+   * it: read once per request, so replacing what it returns reloads the trust atomically
+   * (requests in flight finish with the old one).
    */
-  trust: VerifyHandlerTrust | (() => VerifyHandlerTrust);
+  trust: TrustMaterial | (() => TrustMaterial);
   /** Body size and concurrency limits. */
   limits?: VerifyHandlerLimits | undefined;
   /**
@@ -278,7 +267,8 @@ interface Metrics {
  *
  * @param options Trust material, limits, clocks and log sink.
  * @returns A Fetch API handler; it never rejects (an internal error is a 500 with a request id).
- * @throws {ParseError} When `trust` is a value and a key or the trusted root is malformed.
+ * @throws {ParseError} When `trust` is a value and its trusted root is malformed.
+ * @throws {TypeError} When `trust` is a value but not trust material from `loadTrustMaterial`.
  * @throws {RangeError} When a limit is not a positive integer.
  *
  * @example Usage
@@ -289,6 +279,7 @@ interface Metrics {
  *   encodeUtf8,
  *   exportPublicKeyPem,
  *   generateKeyPair,
+ *   loadTrustMaterial,
  *   serializeEnvelope,
  *   signEnvelope,
  * } from "@stellaops/provenance";
@@ -299,7 +290,7 @@ interface Metrics {
  *   createSigner(key),
  * ]);
  * const handler = createVerifyHandler({
- *   trust: { keys: [{ pem: exportPublicKeyPem(key) }] },
+ *   trust: loadTrustMaterial({ keys: [{ pem: exportPublicKeyPem(key) }] }),
  *   now: () => Date.UTC(2026, 0, 1),
  * });
  * const verify = (body: string) =>
@@ -327,9 +318,9 @@ export function createVerifyHandler(
   const concurrency = positive("limits.concurrency", options.limits?.concurrency) ??
     DEFAULT_CONCURRENCY;
   const retryAfter = positive("limits.retryAfterSeconds", options.limits?.retryAfterSeconds) ?? 1;
-  const trustOf = typeof options.trust === "function" ? options.trust : () => fixed;
-  const fixed = typeof options.trust === "function" ? {} : options.trust;
-  if (typeof options.trust !== "function") preparedTrust(options.trust); // fail fast
+  const given = options.trust;
+  const trustOf = typeof given === "function" ? given : () => given;
+  if (typeof given !== "function") preparedTrust(given); // fail fast
   let counter = 0;
   const nextId = options.requestId ?? (() => String(++counter));
   const metrics: Metrics = {
@@ -509,18 +500,19 @@ async function evaluate(
   }
 }
 
-const preparedCache = new WeakMap<VerifyHandlerTrust, PreparedTrust>();
+const preparedCache = new WeakMap<TrustMaterial, PreparedTrust>();
 
 /**
  * Internal (not re-exported by `mod.ts`; `stella serve` checks a reloaded trust with it before
- * swapping it in): the loaded form of a trust object, loaded once per object (a reload passes a
- * new object).
+ * swapping it in): the checked form of trust material with its summary, made once per object (a
+ * reload passes a new object).
  *
  * @param trust The trust material.
  * @returns Its prepared form.
- * @throws {ParseError} When a key or the trusted root is malformed.
+ * @throws {ParseError} When the trusted root is malformed.
+ * @throws {TypeError} When the value is not trust material from `loadTrustMaterial`.
  */
-export function preparedTrust(trust: VerifyHandlerTrust): PreparedTrust {
+export function preparedTrust(trust: TrustMaterial): PreparedTrust {
   let prepared = preparedCache.get(trust);
   if (prepared === undefined) {
     prepared = prepareTrust(trust);

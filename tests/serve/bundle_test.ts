@@ -3,6 +3,7 @@
 // `stella forensic verify BUNDLE --trusted-root R --key PEM`; a revoked key never verifies one.
 import assert from "node:assert/strict";
 import { vectorSet, vectorTest } from "../_vectors.ts";
+import { loadTrustMaterial } from "../../mod.ts";
 import { runCli } from "../cli/_io.ts";
 import { post, serveHandler } from "./_server.ts";
 
@@ -18,7 +19,10 @@ vectorTest(GO, "POST /v1/verify: a key-signed Sigstore bundle gives the CLI's re
   const trustedRoot = await GO.read(ROOT);
   const bundle = await GO.read(BUNDLE);
   const now = () => Date.parse(NOW);
-  await using server = serveHandler({ trust: { keys: [{ pem }], trustedRoot }, now });
+  await using server = serveHandler({
+    trust: loadTrustMaterial({ keys: [{ pem }], trustedRoot }),
+    now,
+  });
   const served = await (await post(`${server.url}/v1/verify?artifact-digest=${DIGEST}`, bundle))
     .text();
   assert.equal(JSON.parse(served).verified, true);
@@ -50,7 +54,10 @@ vectorTest(GO, "POST /v1/verify: a key-signed Sigstore bundle gives the CLI's re
     version: 1 as const,
     keys: [{ publicKey: pem, revokedAt: "1970-01-01T00:00:01Z" }],
   };
-  await using revoked = serveHandler({ trust: { policy, trustedRoot }, now });
+  await using revoked = serveHandler({
+    trust: loadTrustMaterial({ trustPolicy: policy, trustedRoot }),
+    now,
+  });
   const report = await (await post(`${revoked.url}/v1/verify?artifact-digest=${DIGEST}`, bundle))
     .json();
   assert.deepEqual([report.verified, report.code], [false, "KEY_NOT_VALID_AT_TIME"]);
@@ -58,7 +65,10 @@ vectorTest(GO, "POST /v1/verify: a key-signed Sigstore bundle gives the CLI's re
     version: 1 as const,
     keys: [{ publicKey: pem, revokedAt: "2100-01-01T00:00:00Z" }],
   };
-  await using unrevoked = serveHandler({ trust: { policy: later, trustedRoot }, now });
+  await using unrevoked = serveHandler({
+    trust: loadTrustMaterial({ trustPolicy: later, trustedRoot }),
+    now,
+  });
   const fine = await (await post(`${unrevoked.url}/v1/verify?artifact-digest=${DIGEST}`, bundle))
     .json();
   assert.equal(fine.verified, true);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { VerifyHandlerLogEntry, VerifyHandlerTrust } from "../../mod.ts";
+import { loadTrustMaterial, type VerifyHandlerLogEntry } from "../../mod.ts";
 import { createVerifyHandler } from "../../mod.ts";
 import { runCli } from "../cli/_io.ts";
 import {
@@ -16,9 +16,9 @@ import {
 } from "./_server.ts";
 
 const KEY_A = await fixtureText("negative/keys/test-only-ed25519-a.pub.pem");
-const TRUST_A: VerifyHandlerTrust = {
+const TRUST_A = loadTrustMaterial({
   keys: [{ pem: KEY_A, options: { name: "a", signatureEncoding: "any" } }],
-};
+});
 const VALID = await fixture("negative/valid.ed25519.dsse.json");
 const TAMPERED = await fixture("negative/tampered-payload.dsse.json");
 const MALFORMED = await fixture("negative/malformed-json.dsse.json");
@@ -84,7 +84,10 @@ Deno.test("POST /v1/verify: query parameters are the CLI's subject, predicate-ty
 
 Deno.test("POST /v1/verify with a trust policy: threshold and allowed predicate types decide as in the CLI", async () => {
   const policy = JSON.parse(await fixtureText("negative/trust/threshold-2.json"));
-  await using server = serveHandler({ trust: { policy }, now: clock });
+  await using server = serveHandler({
+    trust: loadTrustMaterial({ trustPolicy: policy }),
+    now: clock,
+  });
   const report = await (await post(`${server.url}/v1/verify`, VALID)).json();
   assert.deepEqual([report.verified, report.code], [false, "THRESHOLD_NOT_MET"]);
 });
@@ -137,7 +140,10 @@ Deno.test("POST /v1/verify with JSON Lines: the CLI's batch object, lines named 
 
 Deno.test("POST /v1/verify/timeline: the CLI's --timeline --json report", async () => {
   const policy = JSON.parse(await fixtureText("timeline/trust.json"));
-  await using server = serveHandler({ trust: { policy }, now: clock });
+  await using server = serveHandler({
+    trust: loadTrustMaterial({ trustPolicy: policy }),
+    now: clock,
+  });
   const body = await fixture("timeline/valid.jsonl");
   const head = (await fixtureText("timeline/valid.head.txt")).trim();
   const response = await post(
@@ -441,7 +447,7 @@ Deno.test("GET /metrics: requests by route and status, verdicts by code, latency
 });
 
 Deno.test("GET /v1/trust: digest and summary; a trust function reloads atomically", async () => {
-  let trust: VerifyHandlerTrust = TRUST_A;
+  let trust = TRUST_A;
   await using server = serveHandler({ trust: () => trust, now: clock });
   const before = await (await fetch(`${server.url}/v1/trust`)).json();
   assert.match(before.digest, /^sha256:[0-9a-f]{64}$/);
@@ -453,7 +459,9 @@ Deno.test("GET /v1/trust: digest and summary; a trust function reloads atomicall
     tsaRoots: 0,
   });
   assert.equal((await (await post(`${server.url}/v1/verify`, VALID)).json()).verified, true);
-  trust = { policy: JSON.parse(await fixtureText("negative/trust/ed25519-a.revoked.json")) };
+  trust = loadTrustMaterial({
+    trustPolicy: await fixtureText("negative/trust/ed25519-a.revoked.json"),
+  });
   const after = await (await fetch(`${server.url}/v1/trust`)).json();
   assert.notEqual(after.digest, before.digest);
   assert.equal(after.summary.keys[0].revokedAt, "2026-02-15T00:00:00Z");
@@ -462,15 +470,15 @@ Deno.test("GET /v1/trust: digest and summary; a trust function reloads atomicall
 });
 
 Deno.test("createVerifyHandler() rejects unusable limits and bad trust up front", async () => {
-  assert.throws(() => createVerifyHandler({ trust: {}, limits: { concurrency: 0 } }), RangeError);
   assert.throws(
-    () =>
-      createVerifyHandler({
-        trust: { keys: [{ pem: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" }] },
-      }),
-    { name: "ParseError" },
+    () => createVerifyHandler({ trust: loadTrustMaterial(), limits: { concurrency: 0 } }),
+    RangeError,
   );
-  const handler = createVerifyHandler({ trust: {}, now: clock });
+  // Trust material edited after loading no longer matches its digest.
+  assert.throws(() => createVerifyHandler({ trust: { ...TRUST_A, threshold: 2 } }), TypeError);
+  const badRoot = loadTrustMaterial({ trustedRoot: '{"mediaType":"application/json"}' });
+  assert.throws(() => createVerifyHandler({ trust: badRoot }), { name: "ParseError" });
+  const handler = createVerifyHandler({ trust: loadTrustMaterial(), now: clock });
   const health = await handler(new Request("http://x/healthz"));
   assert.equal(await health.text(), '{"status":"ok"}\n');
 });
@@ -502,8 +510,47 @@ Deno.test("a parameter the input's kind does not check is 400, never silently ig
     (await mixed.json()).detail,
     /image does not apply to a Sigstore bundle \("body:2"\)/,
   );
-  // Without them, the bundle is evaluated (and fails closed: no trusted root is loaded).
-  const evaluated = await post(`${server.url}/v1/verify`, bundle);
-  assert.equal(evaluated.status, 200);
-  assert.equal((await evaluated.json()).verified, false);
+  // Without them, a server with no trusted root refuses to judge a bundle (the CLI needs
+  // --trusted-root too): never a verdict it has no trust for.
+  const noRoot = await post(`${server.url}/v1/verify`, bundle);
+  assert.equal(noRoot.status, 400);
+  assert.equal(
+    (await noRoot.json()).detail,
+    'Cannot use the query parameters: Cannot verify the Sigstore bundle "body": this server has ' +
+      "no trusted root (stella serve --trusted-root)",
+  );
+});
+
+Deno.test("a key-signed bundle is judged by the trust's one key: several keys or none is 400", async () => {
+  const trustedRoot = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}';
+  const bundle = JSON.stringify({
+    mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+    verificationMaterial: { publicKey: { hint: "k" } },
+    messageSignature: { signature: "AAEC" },
+  });
+  const keyB = await fixtureText("negative/keys/test-only-ed25519-b.pub.pem");
+  const two = loadTrustMaterial({ keys: [{ pem: KEY_A }, { pem: keyB }], trustedRoot });
+  await using several = serveHandler({ trust: two, now: clock });
+  const refused = await post(`${several.url}/v1/verify`, bundle);
+  assert.equal(refused.status, 400);
+  assert.equal(
+    (await refused.json()).detail,
+    "Cannot use the query parameters: Name the bundle's signer with certificate-identity and " +
+      "certificate-oidc-issuer (a key-signed bundle is judged by exactly one trusted key; the " +
+      "trust holds 2)",
+  );
+  const lines = await post(`${several.url}/v1/verify`, `${bundle}\n`, "application/jsonl");
+  assert.equal(lines.status, 400);
+  await using none = serveHandler({ trust: loadTrustMaterial({ trustedRoot }), now: clock });
+  const noKey = await post(`${none.url}/v1/verify`, bundle);
+  assert.equal(noKey.status, 400);
+  assert.match((await noKey.json()).detail, /\(no trusted key is loaded\)$/);
+  // One key: evaluated (and not verified: the signature is not the key's).
+  await using one = serveHandler({
+    trust: loadTrustMaterial({ keys: [{ pem: KEY_A }], trustedRoot }),
+    now: clock,
+  });
+  const judged = await post(`${one.url}/v1/verify`, bundle);
+  assert.equal(judged.status, 200);
+  assert.equal((await judged.json()).verified, false);
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { Ajv2020 } from "ajv/dist/2020";
 import { OPENAPI_DOCUMENT } from "../../lib/serve/_openapi.ts";
-import type { VerifyHandlerTrust } from "../../mod.ts";
+import { loadTrustMaterial } from "../../mod.ts";
 import { createVerifyHandler } from "../../mod.ts";
 import {
   controlledBody,
@@ -79,9 +79,11 @@ function pointerTo(path: string, method: string, response: Response, type: strin
 }
 
 const KEY_A = await fixtureText("negative/keys/test-only-ed25519-a.pub.pem");
-const TRUST_A: VerifyHandlerTrust = {
+// An empty trusted root: bundles are evaluated against it (and fail closed).
+const TRUST_A = loadTrustMaterial({
   keys: [{ pem: KEY_A, options: { signatureEncoding: "any" } }],
-};
+  trustedRoot: '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+});
 const now = () => NOW_MS;
 
 // A bundle with a Fulcio-style test leaf and no signing time (the VerificationReport example of
@@ -100,7 +102,7 @@ const BUNDLE = JSON.stringify({
 
 Deno.test("docs/openapi.json is the document GET /openapi.json serves (deno task openapi)", async () => {
   assert.deepEqual(FILE, JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
-  await using server = serveHandler({ trust: {}, now });
+  await using server = serveHandler({ trust: loadTrustMaterial(), now });
   const served = await conforms("/openapi.json", "GET", await fetch(`${server.url}/openapi.json`));
   assert.deepEqual(served, FILE);
 });
@@ -166,7 +168,7 @@ Deno.test("real responses of every route and status validate against docs/openap
   await conforms(verify, "POST", await post(u + verify, "", "application/jsonl"));
   const timeline = "/v1/verify/timeline";
   const policy = JSON.parse(await fixtureText("timeline/trust.json"));
-  await using timelines = serveHandler({ trust: { policy }, now });
+  await using timelines = serveHandler({ trust: loadTrustMaterial({ trustPolicy: policy }), now });
   for (const file of ["valid.jsonl", "negative/actor-impersonated.jsonl"]) {
     await conforms(
       timeline,
