@@ -276,13 +276,13 @@ interface Metrics {
  * import {
  *   createSigner,
  *   createVerifyHandler,
- *   encodeUtf8,
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   loadTrustMaterial,
  *   serializeEnvelope,
  *   signEnvelope,
  * } from "@stellaops/provenance";
+ * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
  * assert.ok(key.kind === "private");
