@@ -45,13 +45,8 @@
 
 import canonicalizeModule from "canonicalize";
 import { parseArgs } from "node:util";
-import {
-  canonicalize,
-  digestStream,
-  loadTrustMaterial,
-  parseEnvelope,
-  verifyMany,
-} from "../mod.ts";
+import { canonicalize, loadTrustMaterial, parseEnvelope, verifyMany } from "../mod.ts";
+import { digestStream } from "../lib/digest/mod.ts";
 import { CORPUS_ALGORITHMS, type CorpusFiles, ensureCorpus } from "./_corpus.ts";
 import { Results } from "./_report.ts";
 import { coldStart, ensureSigstore, peakRss, wholeProcessBatch } from "./whole_process.ts";

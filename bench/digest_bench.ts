@@ -11,7 +11,7 @@
  * The temporary file is written once before timing and deleted when the bench exits.
  */
 
-import { digestStream } from "../mod.ts";
+import { digestStream } from "../lib/digest/mod.ts";
 
 const MIB = 1024 * 1024;
 const CHUNKS = 1024; // 1 GiB

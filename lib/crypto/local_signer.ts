@@ -39,7 +39,16 @@ import type { PrivateKey, SecretKey, SignatureAlgorithm } from "../keys/key.ts";
 import { p1363ToDer } from "./ecdsa_signature.ts";
 import type { Signer } from "./signer.ts";
 
-/** ECDSA signature encodings: ASN.1 DER (default) or IEEE P1363 `r ‖ s`. */
+/**
+ * ECDSA signature encodings: ASN.1 DER (default) or IEEE P1363 `r ‖ s`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ECDSA_SIGNATURE_FORMATS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...ECDSA_SIGNATURE_FORMATS], ["der", "p1363"]);
+ * ```
+ */
 export const ECDSA_SIGNATURE_FORMATS = ["der", "p1363"] as const;
 
 /** One of {@link ECDSA_SIGNATURE_FORMATS}. */

@@ -11,7 +11,17 @@
 
 import { createHash, type Hash } from "node:crypto";
 
-/** The digest algorithms the toolkit computes, in order of preference. */
+/**
+ * The digest algorithms the toolkit computes, in order of preference.
+ *
+ * @example Usage
+ * ```ts
+ * import { DIGEST_ALGORITHMS, digestBytes } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const sizes = DIGEST_ALGORITHMS.map((a) => digestBytes(a, new Uint8Array()).length);
+ * assert.deepEqual(sizes, [32, 48, 64]);
+ * ```
+ */
 export const DIGEST_ALGORITHMS = ["sha256", "sha384", "sha512"] as const;
 
 /** One of {@link DIGEST_ALGORITHMS}. */
@@ -123,7 +133,7 @@ export function sha256(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  *
  * @example Usage
  * ```ts
- * import { digestStream } from "@stellaops/provenance";
+ * import { digestStream } from "@stellaops/provenance/digest";
  * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const text = new TextEncoder();

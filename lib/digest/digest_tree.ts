@@ -21,7 +21,7 @@ const ASCII = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import { type DigestInclusionProof } from "@stellaops/provenance";
+ * import { type DigestInclusionProof } from "@stellaops/provenance/digest";
  * import { proveDigestInclusion, verifyDigestInclusion } from "@stellaops/provenance/digest";
  * import assert from "node:assert/strict";
  * const set = ["a", "b", "c"].map((c) => "sha256:" + c.repeat(64));

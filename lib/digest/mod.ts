@@ -5,7 +5,14 @@
  * @module
  */
 
-export { DIGEST_ALGORITHMS, digestSize, Hasher, isDigestAlgorithm, sha256 } from "./digest.ts";
+export {
+  DIGEST_ALGORITHMS,
+  digestSize,
+  digestStream,
+  Hasher,
+  isDigestAlgorithm,
+  sha256,
+} from "./digest.ts";
 export type { DigestAlgorithm } from "./digest.ts";
 export { DIGEST_SET_KNOWN_LENGTHS, digestSetOf, validateDigestSet } from "./digest_set.ts";
 export type { DigestSet, ParsedDigest } from "./digest_set.ts";

@@ -22,7 +22,7 @@ import { ParseError } from "./errors.ts";
  *
  * @example Usage
  * ```ts
- * import { type PemBlock } from "@stellaops/provenance";
+ * import { type PemBlock } from "@stellaops/provenance/encoding";
  * import { decodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const block: PemBlock = decodePem("-----BEGIN DATA-----\nAQID\n-----END DATA-----\n");
@@ -43,7 +43,7 @@ export interface PemBlock {
  *
  * @example Usage
  * ```ts
- * import { type DecodePemOptions } from "@stellaops/provenance";
+ * import { type DecodePemOptions } from "@stellaops/provenance/encoding";
  * import { decodePem } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";
  * const options: DecodePemOptions = { label: ["PUBLIC KEY", "CERTIFICATE"], name: "cosign.pub" };

@@ -27,7 +27,16 @@ import type { ImportKeyOptions, Key } from "./key.ts";
 import { invalidKey, unsupportedKey } from "./_material.ts";
 import { COSIGN_LEGACY_PRIVATE_KEY_LABEL, COSIGN_PRIVATE_KEY_LABEL } from "./_cosign_box.ts";
 
-/** Input formats {@link importKey} knows; `auto` detects PEM, JWK and DER. */
+/**
+ * Input formats {@link importKey} knows; `auto` detects PEM, JWK and DER.
+ *
+ * @example Usage
+ * ```ts
+ * import { KEY_FORMATS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...KEY_FORMATS], ["auto", "pem", "jwk", "der", "hmac"]);
+ * ```
+ */
 export const KEY_FORMATS = ["auto", "pem", "jwk", "der", "hmac"] as const;
 
 /** One of {@link KEY_FORMATS}. */

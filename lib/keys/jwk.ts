@@ -33,7 +33,7 @@ import type { ImportKeyOptions, Key, SignatureAlgorithm } from "./key.ts";
  *
  * @example Usage
  * ```ts
- * import { type Jwk } from "@stellaops/provenance";
+ * import { type Jwk } from "@stellaops/provenance/keys";
  * import { exportJwk, importJwk } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
  * const jwk: Jwk = { kty: "oct", k: "AAAAAAAAAAAAAAAAAAAAAA", kid: "demo" };

@@ -29,7 +29,17 @@
 import { encodeHex } from "../encoding/bytes.ts";
 import { sha256 } from "../digest/digest.ts";
 
-/** Signature algorithms this toolkit signs and verifies with. */
+/**
+ * Signature algorithms this toolkit signs and verifies with.
+ *
+ * @example Usage
+ * ```ts
+ * import { generateKeyPair, SIGNATURE_ALGORITHMS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(SIGNATURE_ALGORITHMS.includes(key.algorithm));
+ * ```
+ */
 export const SIGNATURE_ALGORITHMS = [
   "ed25519",
   "ecdsa-p256-sha256",
@@ -42,7 +52,17 @@ export const SIGNATURE_ALGORITHMS = [
 /** One of {@link SIGNATURE_ALGORITHMS}. */
 export type SignatureAlgorithm = typeof SIGNATURE_ALGORITHMS[number];
 
-/** Key types: what the key material is (RSA keys serve both RSA signature schemes). */
+/**
+ * Key types: what the key material is (RSA keys serve both RSA signature schemes).
+ *
+ * @example Usage
+ * ```ts
+ * import { generateKeyPair, KEY_TYPES } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ed25519");
+ * assert.ok(KEY_TYPES.includes(key.type));
+ * ```
+ */
 export const KEY_TYPES = ["ed25519", "ecdsa-p256", "ecdsa-p384", "rsa", "hmac"] as const;
 
 /** One of {@link KEY_TYPES}. */
@@ -54,6 +74,15 @@ export type AsymmetricKeyType = Exclude<KeyType, "hmac">;
 /**
  * Algorithms {@link generateKeyPair} (and `stella keys generate --algorithm`) accept: a key type,
  * with RSA split by the signature scheme the key is meant for.
+ *
+ * @example Usage
+ * ```ts
+ * import { generateKeyPair, KEY_ALGORITHMS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.ok(KEY_ALGORITHMS.includes("ecdsa-p256"));
+ * const key = await generateKeyPair("ecdsa-p256");
+ * assert.equal(key.type, "ecdsa-p256");
+ * ```
  */
 export const KEY_ALGORITHMS = [
   "ed25519",

@@ -43,7 +43,18 @@ const ENCRYPTED_LABELS = [
   "ENCRYPTED PRIVATE KEY",
 ] as const;
 
-/** Private key PEM encodings {@link exportPrivateKeyPem} writes. */
+/**
+ * Private key PEM encodings {@link exportPrivateKeyPem} writes.
+ *
+ * @example Usage
+ * ```ts
+ * import { exportPrivateKeyPem, generateKeyPair, PRIVATE_KEY_PEM_FORMATS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * const key = await generateKeyPair("ecdsa-p256");
+ * assert.ok(key.kind === "private");
+ * assert.match(exportPrivateKeyPem(key, { format: PRIVATE_KEY_PEM_FORMATS[1] }), /^-----BEGIN EC PRIVATE KEY-----/);
+ * ```
+ */
 export const PRIVATE_KEY_PEM_FORMATS = ["pkcs8", "sec1", "pkcs1"] as const;
 
 /** One of {@link PRIVATE_KEY_PEM_FORMATS}. */

@@ -36,7 +36,7 @@ import { certError, type CertificateExtensions, readExtensions } from "./x509_ex
  *
  * @example Usage
  * ```ts
- * import { type AlgorithmIdentifier } from "@stellaops/provenance";
+ * import { type AlgorithmIdentifier } from "@stellaops/provenance/keys";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
@@ -66,7 +66,7 @@ export interface AlgorithmIdentifier {
  *
  * @example Usage
  * ```ts
- * import { type NameAttribute } from "@stellaops/provenance";
+ * import { type NameAttribute } from "@stellaops/provenance/keys";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
@@ -101,7 +101,7 @@ export interface NameAttribute {
  *
  * @example Usage
  * ```ts
- * import { type DistinguishedName } from "@stellaops/provenance";
+ * import { type DistinguishedName } from "@stellaops/provenance/keys";
  * import { decodeBase64, equalBytes } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
@@ -153,7 +153,7 @@ export type GeneralNameType = typeof GENERAL_NAME_TYPES[number];
  *
  * @example Usage
  * ```ts
- * import { type GeneralName } from "@stellaops/provenance";
+ * import { type GeneralName } from "@stellaops/provenance/keys";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
@@ -195,7 +195,7 @@ export const KEY_PURPOSES = {
  *
  * @example Usage
  * ```ts
- * import { type Certificate } from "@stellaops/provenance";
+ * import { type Certificate } from "@stellaops/provenance/keys";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { importSpki, parseCertificate } from "@stellaops/provenance/keys";
  * import { verifyCertificateSignature } from "@stellaops/provenance/sigstore";

@@ -44,7 +44,7 @@ export const EXTENSION_OIDS = {
  *
  * @example Usage
  * ```ts
- * import { type CertificateExtension } from "@stellaops/provenance";
+ * import { type CertificateExtension } from "@stellaops/provenance/keys";
  * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";
@@ -80,7 +80,7 @@ export interface CertificateExtension {
  *
  * @example Usage
  * ```ts
- * import { type CertificateExtensions } from "@stellaops/provenance";
+ * import { type CertificateExtensions } from "@stellaops/provenance/keys";
  * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import assert from "node:assert/strict";

@@ -20,7 +20,7 @@ import { compareUtf16, isKitPath } from "./_path.ts";
  *
  * @example Usage
  * ```ts
- * import { type ChecksumEntry } from "@stellaops/provenance";
+ * import { type ChecksumEntry } from "@stellaops/provenance/kit";
  * import { formatChecksums, parseChecksums } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // SHA-256 of nothing

@@ -52,6 +52,13 @@ export interface VerifyKitOptions {
 /**
  * What became of one file: as listed, not there, changed, not listed, not judged, or not a
  * regular file (never read).
+ *
+ * @example Usage
+ * ```ts
+ * import { KIT_FILE_STATUSES } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.ok(KIT_FILE_STATUSES.includes("missing"));
+ * ```
  */
 export const KIT_FILE_STATUSES = [
   "ok",

@@ -63,7 +63,7 @@ export type KitFileRole = typeof KIT_FILE_ROLES[number];
  *
  * @example Usage
  * ```ts
- * import { type KitManifestFile } from "@stellaops/provenance";
+ * import { type KitManifestFile } from "@stellaops/provenance/kit";
  * import { validateKitManifest } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const manifestOf = (files: KitManifestFile[]) => ({
@@ -96,7 +96,7 @@ export interface KitManifestFile {
  *
  * @example Usage
  * ```ts
- * import { type KitManifestPredicate } from "@stellaops/provenance";
+ * import { type KitManifestPredicate } from "@stellaops/provenance/kit";
  * import { validateKitManifest } from "@stellaops/provenance/kit";
  * import assert from "node:assert/strict";
  * const sha256 = "ab".repeat(32);

@@ -79,7 +79,7 @@ export interface RequiredClaim {
  *
  * @example Usage
  * ```ts
- * import { type ClaimPolicy } from "@stellaops/provenance";
+ * import { type ClaimPolicy } from "@stellaops/provenance/model";
  * import { evaluatePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const policy: ClaimPolicy = {
@@ -108,7 +108,7 @@ export interface ClaimPolicy {
  *
  * @example Usage
  * ```ts
- * import { type ParsePolicyOptions } from "@stellaops/provenance";
+ * import { type ParsePolicyOptions } from "@stellaops/provenance/model";
  * import { parsePolicy } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const options: ParsePolicyOptions = { name: "policy.json", maxBytes: 1024 };

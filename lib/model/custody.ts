@@ -86,7 +86,7 @@ import { validatePredicateStatement } from "./_statement_preamble.ts";
  *
  * @example Usage
  * ```ts
- * import { CUSTODY_PREDICATE_TYPE } from "@stellaops/provenance";
+ * import { CUSTODY_PREDICATE_TYPE } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * assert.equal(CUSTODY_PREDICATE_TYPE, "stella.ops/custody@v1");
  * ```
@@ -212,12 +212,8 @@ export interface BuildCustodyStatementOptions {
  *
  * @example Usage
  * ```ts
- * import {
- *   buildCustodyStatement,
- *   type CustodyEntry,
- *   INTOTO_PAYLOAD_TYPE,
- *   serializeEnvelope,
- * } from "@stellaops/provenance";
+ * import { buildCustodyStatement, serializeEnvelope } from "@stellaops/provenance";
+ * import { type CustodyEntry, INTOTO_PAYLOAD_TYPE } from "@stellaops/provenance/model";
  * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { createEnvelope, parseCustodyEntry } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";

@@ -147,7 +147,7 @@ function fits(role: DocumentRole, kind: DocumentKind, doc: Json): boolean {
  *
  * @example Usage
  * ```ts
- * import { detectDocumentType } from "@stellaops/provenance";
+ * import { detectDocumentType } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bom = new TextEncoder().encode('{"bomFormat":"CycloneDX","specVersion":"1.6"}');
  * assert.deepEqual(detectDocumentType(bom, { role: "sbom" }), {

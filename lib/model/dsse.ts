@@ -40,7 +40,7 @@ export const PAE_PREFIX = "DSSEv1";
  *
  * @example Usage
  * ```ts
- * import { INTOTO_PAYLOAD_TYPE } from "@stellaops/provenance";
+ * import { INTOTO_PAYLOAD_TYPE } from "@stellaops/provenance/model";
  * import { createEnvelope } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const payload = new TextEncoder().encode("{}");
@@ -168,7 +168,7 @@ export interface ParseEnvelopeOptions {
  *
  * @example Usage
  * ```ts
- * import { type EnvelopeSignatureInput } from "@stellaops/provenance";
+ * import { type EnvelopeSignatureInput } from "@stellaops/provenance/model";
  * import { createEnvelope } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const input: EnvelopeSignatureInput = { keyid: "k1", sig: new Uint8Array([1, 2, 3]) };

@@ -12,7 +12,7 @@ import { ParseError } from "../encoding/errors.ts";
  *
  * @example Usage
  * ```ts
- * import { type ImageReference } from "@stellaops/provenance";
+ * import { type ImageReference } from "@stellaops/provenance/model";
  * import { parseImageReference } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const hex = "ab".repeat(32);

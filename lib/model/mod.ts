@@ -5,7 +5,13 @@
  * @module
  */
 
-export { createEnvelope, DEFAULT_ENVELOPE_MAX_BYTES, PAE_PREFIX, preAuthEncoding } from "./dsse.ts";
+export {
+  createEnvelope,
+  DEFAULT_ENVELOPE_MAX_BYTES,
+  INTOTO_PAYLOAD_TYPE,
+  PAE_PREFIX,
+  preAuthEncoding,
+} from "./dsse.ts";
 export type {
   DsseEnvelope,
   DsseSignature,
@@ -17,6 +23,7 @@ export type {
 export {
   assertStatement,
   STATEMENT_TYPE_V0_1,
+  STATEMENT_TYPE_V1,
   STATEMENT_TYPES,
   statementDigest,
   statementDigestString,
@@ -47,7 +54,7 @@ export {
 export { parseImageReference } from "./image_reference.ts";
 export type { BuildPromotionOptions } from "./build_promotion.ts";
 export type { ImageReference } from "./image_reference.ts";
-export { DOCUMENT_KINDS, DOCUMENT_MEDIA_TYPES } from "./document_type.ts";
+export { detectDocumentType, DOCUMENT_KINDS, DOCUMENT_MEDIA_TYPES } from "./document_type.ts";
 export type {
   DetectDocumentTypeOptions,
   DocumentKind,
@@ -67,6 +74,7 @@ export type {
 export { parseRekorProof, validateRekorProof } from "./rekor_proof.ts";
 export type { ParseRekorProofOptions, RekorInclusionProof, RekorProof } from "./rekor_proof.ts";
 export {
+  CUSTODY_PREDICATE_TYPE,
   parseCustodyEntry,
   timelineMerkleRoot,
   validateCustodyPredicate,

@@ -96,13 +96,31 @@ import { validatePredicateStatement } from "./_statement_preamble.ts";
  */
 export const PROMOTION_PREDICATE_TYPE = "stella.ops/promotion@v1";
 
-/** Roles a promotion material may have (`annotations.role`). */
+/**
+ * Roles a promotion material may have (`annotations.role`).
+ *
+ * @example Usage
+ * ```ts
+ * import { MATERIAL_ROLES } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...MATERIAL_ROLES], ["sbom", "vex"]);
+ * ```
+ */
 export const MATERIAL_ROLES = ["sbom", "vex"] as const;
 
 /** One of {@link MATERIAL_ROLES}. */
 export type MaterialRole = typeof MATERIAL_ROLES[number];
 
-/** Outcomes of the policy evaluation that gated the promotion. */
+/**
+ * Outcomes of the policy evaluation that gated the promotion.
+ *
+ * @example Usage
+ * ```ts
+ * import { POLICY_DECISIONS } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.ok(POLICY_DECISIONS.includes("deny"));
+ * ```
+ */
 export const POLICY_DECISIONS = ["allow", "warn", "deny"] as const;
 
 /** One of {@link POLICY_DECISIONS}. */

@@ -120,7 +120,7 @@ export interface RekorProof {
  *
  * @example Usage
  * ```ts
- * import { type ParseRekorProofOptions } from "@stellaops/provenance";
+ * import { type ParseRekorProofOptions } from "@stellaops/provenance/model";
  * import { parseRekorProof } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const options: ParseRekorProofOptions = { name: "rekor-proof.json" };

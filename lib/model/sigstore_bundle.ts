@@ -38,7 +38,7 @@ const MEDIA_TYPES: Readonly<Record<string, BundleVersion>> = {
  *
  * @example Usage
  * ```ts
- * import { type BundleTlogEntry } from "@stellaops/provenance";
+ * import { type BundleTlogEntry } from "@stellaops/provenance/model";
  * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const tlogEntry = {
@@ -99,7 +99,7 @@ export interface BundleTlogEntry {
  *
  * @example Usage
  * ```ts
- * import { type BundleVerificationMaterial } from "@stellaops/provenance";
+ * import { type BundleVerificationMaterial } from "@stellaops/provenance/model";
  * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bundle = (verificationMaterial: object) =>
@@ -141,7 +141,7 @@ export type BundleVerificationMaterial =
  *
  * @example Usage
  * ```ts
- * import { type BundleContent } from "@stellaops/provenance";
+ * import { type BundleContent } from "@stellaops/provenance/model";
  * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const dsseEnvelope = { payloadType: "text/plain", payload: "aGk=", signatures: [{ sig: "AAEC" }] };
@@ -171,7 +171,7 @@ export type BundleContent =
  *
  * @example Usage
  * ```ts
- * import { type SigstoreBundle } from "@stellaops/provenance";
+ * import { type SigstoreBundle } from "@stellaops/provenance/model";
  * import { parseSigstoreBundle } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const bundle: SigstoreBundle = parseSigstoreBundle(JSON.stringify({

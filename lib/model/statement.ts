@@ -55,7 +55,8 @@ import { checkOptionalString, describe, isEmpty, isUnset, pointer, typeMismatch 
  *
  * @example Usage
  * ```ts
- * import { STATEMENT_TYPE_V1, validateStatement } from "@stellaops/provenance";
+ * import { validateStatement } from "@stellaops/provenance";
+ * import { STATEMENT_TYPE_V1 } from "@stellaops/provenance/model";
  * import assert from "node:assert/strict";
  * const subject = [{ name: "app.tar", digest: { sha256: "ab".repeat(32) } }];
  * const statement = { _type: STATEMENT_TYPE_V1, subject, predicateType: "x", predicate: {} };

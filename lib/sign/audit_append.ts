@@ -22,7 +22,8 @@ import {
  *
  * @example Usage
  * ```ts
- * import { type AuditAppendPlan, canonicalize } from "@stellaops/provenance";
+ * import { canonicalize } from "@stellaops/provenance";
+ * import { type AuditAppendPlan } from "@stellaops/provenance/sign";
  * import { decodeUtf8, encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { MemoryAuditLog, planAuditAppend } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
@@ -57,7 +58,7 @@ export interface AuditAppendPlan {
  *
  * @example Usage
  * ```ts
- * import { type PlanAuditAppendOptions } from "@stellaops/provenance";
+ * import { type PlanAuditAppendOptions } from "@stellaops/provenance/sign";
  * import { MemoryAuditLog, planAuditAppend } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry = {

@@ -29,7 +29,7 @@ import { sha256 } from "../digest/digest.ts";
  *
  * @example Usage
  * ```ts
- * import { type AuditEntry } from "@stellaops/provenance";
+ * import { type AuditEntry } from "@stellaops/provenance/sign";
  * import { MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry: AuditEntry = {
@@ -79,7 +79,7 @@ export interface AuditEntry {
  *
  * @example Usage
  * ```ts
- * import { type AuditRecord } from "@stellaops/provenance";
+ * import { type AuditRecord } from "@stellaops/provenance/sign";
  * import { sha256 } from "@stellaops/provenance/digest";
  * import { encodeHex, encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { MemoryAuditLog } from "@stellaops/provenance/sign";

@@ -36,7 +36,7 @@ import {
  *
  * @example Usage
  * ```ts
- * import { type VerifyAuditLogOptions } from "@stellaops/provenance";
+ * import { type VerifyAuditLogOptions } from "@stellaops/provenance/sign";
  * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
@@ -71,7 +71,7 @@ export interface VerifyAuditLogOptions {
  *
  * @example Usage
  * ```ts
- * import { type AuditLogReport } from "@stellaops/provenance";
+ * import { type AuditLogReport } from "@stellaops/provenance/sign";
  * import { encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { MemoryAuditLog, verifyAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";

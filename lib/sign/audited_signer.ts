@@ -24,12 +24,8 @@ import { isObject } from "../encoding/json_value.ts";
  *
  * @example Usage
  * ```ts
- * import {
- *   type AuditEntry,
- *   type AuditRecord,
- *   type AuditSink,
- *   type Signer,
- * } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { type AuditEntry, type AuditRecord, type AuditSink } from "@stellaops/provenance/sign";
  * import { AuditedSigner, MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = {
@@ -189,7 +185,8 @@ export class MemoryAuditLog implements AuditSink {
  *
  * @example Usage
  * ```ts
- * import { type AuditedSignerOptions, type Signer } from "@stellaops/provenance";
+ * import { type Signer } from "@stellaops/provenance";
+ * import { type AuditedSignerOptions } from "@stellaops/provenance/sign";
  * import { AuditedSigner, MemoryAuditLog } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const inner: Signer = {

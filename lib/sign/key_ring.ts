@@ -43,7 +43,7 @@ export type KeyStatus = typeof KEY_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import { type KeyRingEntry } from "@stellaops/provenance";
+ * import { type KeyRingEntry } from "@stellaops/provenance/sign";
  * import { keyActiveAt, validateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const entry: KeyRingEntry = {
@@ -83,7 +83,7 @@ export interface KeyRingEntry {
  *
  * @example Usage
  * ```ts
- * import { type KeyRing } from "@stellaops/provenance";
+ * import { type KeyRing } from "@stellaops/provenance/sign";
  * import { formatKeyRing, parseKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const ring: KeyRing = {
@@ -109,7 +109,7 @@ export interface KeyRing {
  *
  * @example Usage
  * ```ts
- * import { type ParseKeyRingOptions } from "@stellaops/provenance";
+ * import { type ParseKeyRingOptions } from "@stellaops/provenance/sign";
  * import { parseKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const options: ParseKeyRingOptions = { name: "ring.json", maxBytes: 64 };

@@ -38,12 +38,8 @@ import type { SignatureAlgorithm } from "../keys/key.ts";
  *
  * @example Usage
  * ```ts
- * import {
- *   createSigner,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   type KeyManagementService,
- * } from "@stellaops/provenance";
+ * import { createSigner, exportPublicKeyPem, generateKeyPair } from "@stellaops/provenance";
+ * import { type KeyManagementService } from "@stellaops/provenance/kms";
  * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
@@ -100,12 +96,11 @@ export interface KeyManagementService {
  *
  * @example Usage
  * ```ts
+ * import { exportPublicKeyPem, generateKeyPair } from "@stellaops/provenance";
  * import {
  *   type CreateKmsSignerOptions,
- *   exportPublicKeyPem,
- *   generateKeyPair,
  *   type KeyManagementService,
- * } from "@stellaops/provenance";
+ * } from "@stellaops/provenance/kms";
  * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const key = await generateKeyPair("ed25519");
@@ -280,12 +275,8 @@ export class KmsSigner implements Signer {
  *
  * @example Usage
  * ```ts
- * import {
- *   createSigner,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   type KeyManagementService,
- * } from "@stellaops/provenance";
+ * import { createSigner, exportPublicKeyPem, generateKeyPair } from "@stellaops/provenance";
+ * import { type KeyManagementService } from "@stellaops/provenance/kms";
  * import { createVerifier } from "@stellaops/provenance/crypto";
  * import { createKmsSigner } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";

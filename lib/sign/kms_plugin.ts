@@ -109,7 +109,7 @@ export class KmsPluginError extends Error {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginKeyRef } from "@stellaops/provenance";
+ * import { type KmsPluginKeyRef } from "@stellaops/provenance/kms";
  * import { parseKmsPluginKeyRef } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const ref: KmsPluginKeyRef = parseKmsPluginKeyRef("hsm://slot-1");
@@ -131,7 +131,7 @@ export interface KmsPluginKeyRef {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginRpcOptions } from "@stellaops/provenance";
+ * import { type KmsPluginRpcOptions } from "@stellaops/provenance/kms";
  * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const rpcOptions: KmsPluginRpcOptions = { keyVersion: "3" };
@@ -155,7 +155,7 @@ export interface KmsPluginRpcOptions {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginInit } from "@stellaops/provenance";
+ * import { type KmsPluginInit } from "@stellaops/provenance/kms";
  * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const init: KmsPluginInit = {
@@ -190,7 +190,7 @@ export interface KmsPluginInit {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginCall } from "@stellaops/provenance";
+ * import { type KmsPluginCall } from "@stellaops/provenance/kms";
  * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const call: KmsPluginCall = { method: "signMessage", digest: new Uint8Array(32), hashAlgorithm: "sha256" };
@@ -233,7 +233,7 @@ export type KmsPluginCall =
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginInvocation } from "@stellaops/provenance";
+ * import { type KmsPluginInvocation } from "@stellaops/provenance/kms";
  * import { encodeKmsPluginRequest } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const invocation: KmsPluginInvocation = encodeKmsPluginRequest(
@@ -263,7 +263,7 @@ export interface KmsPluginInvocation {
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginResults } from "@stellaops/provenance";
+ * import { type KmsPluginResults } from "@stellaops/provenance/kms";
  * import { decodeKmsPluginResponse } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const stdout = new TextEncoder().encode('{"defaultAlgorithm":{"defaultAlgorithm":"ecdsa-p256-sha256"}}');

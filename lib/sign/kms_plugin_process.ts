@@ -38,7 +38,7 @@ import { concatBytes } from "../encoding/bytes.ts";
  *
  * @example Usage
  * ```ts
- * import { type KmsPluginProcessOptions } from "@stellaops/provenance";
+ * import { type KmsPluginProcessOptions } from "@stellaops/provenance/kms";
  * import { invokeKmsPlugin } from "@stellaops/provenance/kms";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();

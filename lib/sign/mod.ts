@@ -53,3 +53,4 @@ export type {
 } from "./attest.ts";
 export type { CreateTimestampRequestOptions, TimestampRequest } from "./timestamp_request.ts";
 export type { AppendCustodyEventOptions, AppendedCustodyEvent } from "./custody.ts";
+export { createTimestampRequest } from "./timestamp_request.ts";

@@ -15,7 +15,7 @@ import { assertRing, type KeyRing, type KeyRingEntry, toMs, validateKeyRing } fr
  *
  * @example Usage
  * ```ts
- * import { type NewRingKey } from "@stellaops/provenance";
+ * import { type NewRingKey } from "@stellaops/provenance/sign";
  * import { rotateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const key: NewRingKey = {
@@ -45,7 +45,7 @@ export interface NewRingKey {
  *
  * @example Usage
  * ```ts
- * import { type RotateKeyRingOptions } from "@stellaops/provenance";
+ * import { type RotateKeyRingOptions } from "@stellaops/provenance/sign";
  * import { rotateKeyRing } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const ring = {

@@ -22,8 +22,8 @@ import type { SignatureAlgorithm } from "../keys/key.ts";
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type PrivateKey,
- *   type RotationEvent,
  * } from "@stellaops/provenance";
+ * import { type RotationEvent } from "@stellaops/provenance/sign";
  * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
@@ -63,8 +63,8 @@ export interface RotationEvent {
  *   exportPublicKeyPem,
  *   generateKeyPair,
  *   type PrivateKey,
- *   type RotatingSignerOptions,
  * } from "@stellaops/provenance";
+ * import { type RotatingSignerOptions } from "@stellaops/provenance/sign";
  * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";
  * const [a, b] = [await generateKeyPair("ed25519"), await generateKeyPair("ed25519")];
@@ -101,12 +101,8 @@ export interface RotatingSignerOptions {
  *
  * @example Usage
  * ```ts
- * import {
- *   createSigner,
- *   exportPublicKeyPem,
- *   generateKeyPair,
- *   type RotatingSignature,
- * } from "@stellaops/provenance";
+ * import { createSigner, exportPublicKeyPem, generateKeyPair } from "@stellaops/provenance";
+ * import { type RotatingSignature } from "@stellaops/provenance/sign";
  * import { createVerifier } from "@stellaops/provenance/crypto";
  * import { rotateKeyRing, RotatingSigner } from "@stellaops/provenance/sign";
  * import assert from "node:assert/strict";

@@ -74,7 +74,7 @@ export interface TimestampRequest {
  *
  * @example Usage
  * ```ts
- * import { createTimestampRequest } from "@stellaops/provenance";
+ * import { createTimestampRequest } from "@stellaops/provenance/sign";
  * import { sha256 } from "@stellaops/provenance/digest";
  * import { encodeHex } from "@stellaops/provenance/encoding";
  * import assert from "node:assert/strict";

@@ -60,7 +60,7 @@ export interface FormatReportOptions {
  *
  * @example Usage
  * ```ts
- * import { formatBatchLine, type FormatLineOptions } from "@stellaops/provenance";
+ * import { formatBatchLine, type FormatLineOptions } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const options: FormatLineOptions = { color: true };
  * const time = { value: "2026-01-01T00:00:00Z", source: "clock" as const };
@@ -77,7 +77,7 @@ export interface FormatLineOptions {
  *
  * @example Usage
  * ```ts
- * import { formatSummary, type FormatSummaryOptions } from "@stellaops/provenance";
+ * import { formatSummary, type FormatSummaryOptions } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const options: FormatSummaryOptions = { noInput: false };
  * assert.equal(formatSummary({ total: 0, verified: 0, failed: 0, codes: {} }, options), "0 verified, 0 failed, 0 total\n");
@@ -207,7 +207,7 @@ export function formatReport(report: FormattableReport, options: FormatReportOpt
  *
  * @example Usage
  * ```ts
- * import { formatBatchLine } from "@stellaops/provenance";
+ * import { formatBatchLine } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const time = { value: "2026-01-01T00:00:00Z", source: "clock" as const };
  * assert.equal(formatBatchLine("a.dsse.json", { verified: true, checks: [], keyids: [], time }), "VERIFIED a.dsse.json\n");
@@ -242,7 +242,7 @@ export function formatBatchLine(
  *
  * @example Usage
  * ```ts
- * import { formatSummary } from "@stellaops/provenance";
+ * import { formatSummary } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   formatSummary({ total: 5, verified: 2, failed: 3, codes: { SIGNATURE_INVALID: 1, ENVELOPE_MALFORMED: 2 } }),

@@ -40,7 +40,7 @@ export const FULCIO_OIDS = {
  *
  * @example Usage
  * ```ts
- * import { type FulcioIdentity } from "@stellaops/provenance";
+ * import { type FulcioIdentity } from "@stellaops/provenance/sigstore";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import { fulcioIdentity } from "@stellaops/provenance/sigstore";
@@ -221,7 +221,7 @@ export interface VerifyEmbeddedSctsOptions {
  *
  * @example Usage
  * ```ts
- * import { type SctEvaluation } from "@stellaops/provenance";
+ * import { type SctEvaluation } from "@stellaops/provenance/sigstore";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseCertificate } from "@stellaops/provenance/keys";
  * import { evaluateEmbeddedScts } from "@stellaops/provenance/sigstore";

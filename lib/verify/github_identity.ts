@@ -66,7 +66,7 @@ function splitRepo(value: string, what: string): [string, string] {
  *
  * @example Usage
  * ```ts
- * import { githubIdentityPolicy } from "@stellaops/provenance";
+ * import { githubIdentityPolicy } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const policy = githubIdentityPolicy({ repo: "octo-org/app", workflow: ".github/workflows/release.yml@refs/heads/main" });
  * assert.equal(policy.subject, "https://github.com/octo-org/app/.github/workflows/release.yml@refs/heads/main");

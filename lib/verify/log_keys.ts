@@ -41,7 +41,7 @@ const KEY_DETAILS: Readonly<Record<string, AsymmetricKeyType>> = {
  *
  * @example Usage
  * ```ts
- * import { type TransparencyLogKey } from "@stellaops/provenance";
+ * import { type TransparencyLogKey } from "@stellaops/provenance/sigstore";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { isValidAt, logKeysFromTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";

@@ -8,7 +8,16 @@
 
 import type { FailureCode } from "./codes.ts";
 
-/** Where the time used for the verdict came from, strongest first. */
+/**
+ * Where the time used for the verdict came from, strongest first.
+ *
+ * @example Usage
+ * ```ts
+ * import { TIME_SOURCES } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.equal(TIME_SOURCES[0], "rfc3161");
+ * ```
+ */
 export const TIME_SOURCES = ["rfc3161", "rekor", "signed-at", "clock"] as const;
 
 /** One of {@link TIME_SOURCES}. */
@@ -328,7 +337,7 @@ export interface VerificationReport {
  *
  * @example Usage
  * ```ts
- * import { type ReportFields } from "@stellaops/provenance";
+ * import { type ReportFields } from "@stellaops/provenance/verify";
  * import { buildReport, pass } from "@stellaops/provenance/verify";
  * import assert from "node:assert/strict";
  * const fields: ReportFields = { time: { value: "2026-01-01T00:00:00Z", source: "clock" }, keyids: ["k1"] };

@@ -32,7 +32,7 @@ export type TimestampStatus = typeof TIMESTAMP_STATUSES[number];
  *
  * @example Usage
  * ```ts
- * import { type MessageImprint } from "@stellaops/provenance";
+ * import { type MessageImprint } from "@stellaops/provenance/sigstore";
  * import { sha256 } from "@stellaops/provenance/digest";
  * import { decodeBase64, encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
@@ -69,7 +69,7 @@ export interface MessageImprint {
  *
  * @example Usage
  * ```ts
- * import { type TimestampAccuracy } from "@stellaops/provenance";
+ * import { type TimestampAccuracy } from "@stellaops/provenance/sigstore";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
@@ -101,7 +101,7 @@ export interface TimestampAccuracy {
  *
  * @example Usage
  * ```ts
- * import { type TstInfo } from "@stellaops/provenance";
+ * import { type TstInfo } from "@stellaops/provenance/sigstore";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
@@ -151,7 +151,7 @@ export interface TstInfo {
  *
  * @example Usage
  * ```ts
- * import { type EssCertId } from "@stellaops/provenance";
+ * import { type EssCertId } from "@stellaops/provenance/sigstore";
  * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
@@ -192,7 +192,7 @@ export interface EssCertId {
  *
  * @example Usage
  * ```ts
- * import { type SignerIdentifier } from "@stellaops/provenance";
+ * import { type SignerIdentifier } from "@stellaops/provenance/sigstore";
  * import { decodeBase64, encodeHex } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
@@ -220,7 +220,7 @@ export type SignerIdentifier =
  *
  * @example Usage
  * ```ts
- * import { type TimestampSignerInfo } from "@stellaops/provenance";
+ * import { type TimestampSignerInfo } from "@stellaops/provenance/sigstore";
  * import { sha256 } from "@stellaops/provenance/digest";
  * import { decodeBase64 } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse } from "@stellaops/provenance/sigstore";
@@ -269,7 +269,7 @@ export interface TimestampSignerInfo {
  *
  * @example Usage
  * ```ts
- * import { type TimestampToken } from "@stellaops/provenance";
+ * import { type TimestampToken } from "@stellaops/provenance/sigstore";
  * import { decodeBase64, encodeUtf8, formatRfc3339 } from "@stellaops/provenance/encoding";
  * import { parseTimestampResponse, verifyTimestamp } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";

@@ -94,7 +94,17 @@ export interface TrustedKey {
   custodians?: readonly string[] | undefined;
 }
 
-/** ECDSA signature encodings a trust-policy key entry may accept. */
+/**
+ * ECDSA signature encodings a trust-policy key entry may accept.
+ *
+ * @example Usage
+ * ```ts
+ * import { SIGNATURE_ENCODINGS, validateTrustPolicy } from "@stellaops/provenance";
+ * import assert from "node:assert/strict";
+ * assert.ok(SIGNATURE_ENCODINGS.includes("any"));
+ * assert.notDeepEqual(validateTrustPolicy({ keys: [{ publicKey: "x", signatureEncoding: "ber" }] }), []);
+ * ```
+ */
 export const SIGNATURE_ENCODINGS = ["der", "p1363", "any"] as const;
 
 /** One of {@link SIGNATURE_ENCODINGS}. */

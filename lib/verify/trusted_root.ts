@@ -25,7 +25,7 @@ import { validityWindow } from "./_validity.ts";
  *
  * @example Usage
  * ```ts
- * import { type TrustedAuthority } from "@stellaops/provenance";
+ * import { type TrustedAuthority } from "@stellaops/provenance/sigstore";
  * import { isValidAt, parseTrustedRoot } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";
  * // The certificate (DER, base64) of a test TSA, "CN=Example TSA".
@@ -70,7 +70,7 @@ export interface TrustedAuthority {
  *
  * @example Usage
  * ```ts
- * import { type TrustedRoot } from "@stellaops/provenance";
+ * import { type TrustedRoot } from "@stellaops/provenance/sigstore";
  * import { decodeBase64, encodeUtf8 } from "@stellaops/provenance/encoding";
  * import { parseTrustedRoot, verifyTimestamp } from "@stellaops/provenance/sigstore";
  * import assert from "node:assert/strict";

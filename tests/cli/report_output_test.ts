@@ -6,7 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { formatReport, formatSummary, type VerificationReport } from "../../mod.ts";
+import { formatReport, type VerificationReport } from "../../mod.ts";
+import { formatSummary } from "../../lib/verify/mod.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { countEnvelopes } from "../../cli/_envelope_source.ts";
 import { run } from "../../cli/main.ts";

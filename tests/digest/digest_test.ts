@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { digestBytes, digestStream } from "../../mod.ts";
+import { digestBytes } from "../../mod.ts";
+import { digestStream } from "../../lib/digest/mod.ts";
 import {
   DIGEST_ALGORITHMS,
   digestSize,

@@ -17,7 +17,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from "../../lib/digest/mod.ts";
-import type { MerkleVerdict } from "../../mod.ts";
+import type { MerkleVerdict } from "../../lib/digest/mod.ts";
 
 // ---- Independent reference: RFC 9162 §2.1 written recursively over node:crypto. ----
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ParseError, type PemBlock } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import type { PemBlock } from "../../lib/encoding/mod.ts";
 import { decodePem, decodePemAll, encodePem } from "../../lib/encoding/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 

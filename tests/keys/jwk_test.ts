@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { generateKeyPair, type Jwk, type PrivateKey } from "../../mod.ts";
+import { generateKeyPair, type PrivateKey } from "../../mod.ts";
+import type { Jwk } from "../../lib/keys/mod.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../lib/encoding/mod.ts";
 import { exportJwk, exportSpki, importJwk } from "../../lib/keys/mod.ts";
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import {
   buildCustodyStatement,
   canonicalize,
-  CUSTODY_PREDICATE_TYPE,
   serializeEnvelope,
   ValidationError,
 } from "../../mod.ts";
+import { CUSTODY_PREDICATE_TYPE } from "../../lib/model/mod.ts";
 import { hashLeaf, merkleRoot, sha256 } from "../../lib/digest/mod.ts";
 import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import {

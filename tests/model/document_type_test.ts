@@ -2,7 +2,7 @@
 // recognised with its media type and refused in the other role; empty, random, non-JSON and
 // unrecognised JSON refused with exact codes and messages.
 import assert from "node:assert/strict";
-import { detectDocumentType, type DocumentRole } from "../../mod.ts";
+import { detectDocumentType, type DocumentRole } from "../../lib/model/mod.ts";
 import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import { CSAF_VEX, CYCLONEDX, CYCLONEDX_VEX, OPENVEX, SPDX2, SPDX3 } from "./_documents.ts";
 

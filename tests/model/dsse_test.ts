@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { INTOTO_PAYLOAD_TYPE, parseEnvelope, ParseError, serializeEnvelope } from "../../mod.ts";
+import { parseEnvelope, ParseError, serializeEnvelope } from "../../mod.ts";
+import { INTOTO_PAYLOAD_TYPE } from "../../lib/model/mod.ts";
 import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import {
   createEnvelope,

@@ -5,9 +5,9 @@ import {
   parseJson,
   PROMOTION_PREDICATE_TYPE,
   type RekorProof,
-  STATEMENT_TYPE_V1,
   ValidationError,
 } from "../../mod.ts";
+import { STATEMENT_TYPE_V1 } from "../../lib/model/mod.ts";
 import {
   parseImageReference,
   validatePromotionPredicate,

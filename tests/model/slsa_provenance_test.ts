@@ -5,10 +5,10 @@ import {
   canonicalize,
   type Problem,
   SLSA_PROVENANCE_V1,
-  STATEMENT_TYPE_V1,
   validateStatement,
   ValidationError,
 } from "../../mod.ts";
+import { STATEMENT_TYPE_V1 } from "../../lib/model/mod.ts";
 import { validateProvenancePredicate, validateProvenanceStatement } from "../../lib/model/mod.ts";
 
 const SHA = "ab".repeat(32);

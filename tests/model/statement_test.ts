@@ -4,10 +4,10 @@ import {
   ParseError,
   parseStatement,
   type Problem,
-  STATEMENT_TYPE_V1,
   validateStatement,
   ValidationError,
 } from "../../mod.ts";
+import { STATEMENT_TYPE_V1 } from "../../lib/model/mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
 import { encodeHex } from "../../lib/encoding/mod.ts";
 import {

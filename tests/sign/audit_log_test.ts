@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  type AuditEntry,
-  type AuditSink,
-  canonicalize,
-  ParseError,
-  ValidationError,
-} from "../../mod.ts";
+import { canonicalize, ParseError, ValidationError } from "../../mod.ts";
+import type { AuditEntry, AuditSink } from "../../lib/sign/mod.ts";
 import { preAuthEncoding } from "../../lib/model/mod.ts";
 import {
   appendAuditLogFile,

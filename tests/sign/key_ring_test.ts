@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type KeyRing, ParseError, ValidationError } from "../../mod.ts";
+import { ParseError, ValidationError } from "../../mod.ts";
+import type { KeyRing } from "../../lib/sign/mod.ts";
 import {
   activeKeyAt,
   formatKeyRing,

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { p256, p384 } from "@noble/curves/nist.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256, sha384 } from "@noble/hashes/sha2.js";
-import {
-  createSigner,
-  exportPublicKeyPem,
-  generateKeyPair,
-  type KeyManagementService,
-  ParseError,
-} from "../../mod.ts";
+import { createSigner, exportPublicKeyPem, generateKeyPair, ParseError } from "../../mod.ts";
+import type { KeyManagementService } from "../../lib/sign/kms_mod.ts";
 import { createVerifier } from "../../lib/crypto/mod.ts";
 import { exportSpki } from "../../lib/keys/mod.ts";
 import { createKmsSigner, KmsSigner } from "../../lib/sign/kms_mod.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type ClaimPolicy, ParseError, ValidationError } from "../../mod.ts";
+import { ParseError, ValidationError } from "../../mod.ts";
+import type { ClaimPolicy } from "../../lib/model/mod.ts";
 import {
   assertPolicy,
   evaluatePolicy,

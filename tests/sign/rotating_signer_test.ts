@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  type KeyRing,
-  type RotationEvent,
-  signEnvelope,
-  type Signer,
-  ValidationError,
-} from "../../mod.ts";
+import { signEnvelope, type Signer, ValidationError } from "../../mod.ts";
+import type { KeyRing, RotationEvent } from "../../lib/sign/mod.ts";
 import { preAuthEncoding } from "../../lib/model/mod.ts";
 import { rotateKeyRing, RotatingSigner } from "../../lib/sign/mod.ts";
 

@@ -3,7 +3,8 @@
 // bytes (compared with the real openssl when it is on PATH; the expected structure is asserted
 // without it).
 import assert from "node:assert/strict";
-import { createTimestampRequest, parseEnvelope } from "../../mod.ts";
+import { parseEnvelope } from "../../mod.ts";
+import { createTimestampRequest } from "../../lib/sign/mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
 import { DerReader } from "../../lib/encoding/der.ts";
 import { encodeHex } from "../../lib/encoding/mod.ts";

@@ -17,7 +17,9 @@
  * noted in `BUNDLE_LEVEL`.
  */
 import assert from "node:assert/strict";
-import { type Certificate, digestBytes, type TimestampVerification } from "../../mod.ts";
+import { digestBytes } from "../../mod.ts";
+import type { Certificate } from "../../lib/keys/mod.ts";
+import type { TimestampVerification } from "../../lib/verify/sigstore_mod.ts";
 import {
   decodeBase64,
   encodeHex,

@@ -17,7 +17,7 @@ import {
   verifyInclusion,
 } from "../../lib/digest/mod.ts";
 import { decodeBase64 } from "../../lib/encoding/mod.ts";
-import type { MerkleVerdict } from "../../mod.ts";
+import type { MerkleVerdict } from "../../lib/digest/mod.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const MERKLE = vectorSet("transparency-dev-merkle");

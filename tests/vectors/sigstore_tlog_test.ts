@@ -6,7 +6,8 @@
  * verified by the collector" say. Tampered copies fail with their codes.
  */
 import assert from "node:assert/strict";
-import { ParseError, type TransparencyLogKey } from "../../mod.ts";
+import { ParseError } from "../../mod.ts";
+import type { TransparencyLogKey } from "../../lib/verify/sigstore_mod.ts";
 import { decodeBase64, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
 import {
   logKeysFromTrustedRoot,

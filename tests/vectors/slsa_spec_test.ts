@@ -7,9 +7,9 @@ import {
   parseJson,
   parseStatement,
   SLSA_PROVENANCE_V1,
-  STATEMENT_TYPE_V1,
   validateStatement,
 } from "../../mod.ts";
+import { STATEMENT_TYPE_V1 } from "../../lib/model/mod.ts";
 import {
   statementDigest,
   validateProvenancePredicate,

@@ -1,7 +1,8 @@
 /**
  * Test-only note keys made from fixed seeds, so every note in the tests is reproducible.
  */
-import { createSigner, type NoteVerifierKey, type PrivateKey } from "../../mod.ts";
+import { createSigner, type PrivateKey } from "../../mod.ts";
+import type { NoteVerifierKey } from "../../lib/verify/sigstore_mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
 import { concatBytes, encodeBase64, encodeHex } from "../../lib/encoding/mod.ts";
 import { exportSpki, importPkcs8 } from "../../lib/keys/mod.ts";

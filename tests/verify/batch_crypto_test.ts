@@ -5,7 +5,7 @@
  * encoding configuration; counts asserted so nothing is skipped silently.
  */
 import assert from "node:assert/strict";
-import type { CreateVerifierOptions } from "../../mod.ts";
+import type { CreateVerifierOptions } from "../../lib/crypto/mod.ts";
 import { createVerifier } from "../../lib/crypto/mod.ts";
 import { importSpki } from "../../lib/keys/mod.ts";
 import {

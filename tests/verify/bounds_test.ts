@@ -10,11 +10,11 @@ import {
   createSigner,
   exportPublicKeyPem,
   importKeyPem,
-  INTOTO_PAYLOAD_TYPE,
   serializeEnvelope,
   verifyEnvelope,
   verifyMany,
 } from "../../mod.ts";
+import { INTOTO_PAYLOAD_TYPE } from "../../lib/model/mod.ts";
 import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import { createEnvelope, preAuthEncoding } from "../../lib/model/mod.ts";
 import { DEFAULT_MAX_SIGNATURES } from "../../lib/verify/mod.ts";

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  formatBatchLine,
-  formatReport,
-  formatSummary,
-  type TimelineReport,
-  type VerificationReport,
-} from "../../mod.ts";
+import { formatReport, type TimelineReport, type VerificationReport } from "../../mod.ts";
+import { formatBatchLine, formatSummary } from "../../lib/verify/mod.ts";
 
 const KEY = "59756ba7b1dfa134aaabc331292cf400c3c965caa1179426baa23395496371c3";
 const DIGEST = "ab".repeat(32);

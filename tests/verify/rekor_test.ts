@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { canonicalize, createSigner, ParseError, type RekorInclusionInput } from "../../mod.ts";
+import { canonicalize, createSigner, ParseError } from "../../mod.ts";
+import type { RekorInclusionInput } from "../../lib/verify/sigstore_mod.ts";
 import {
   consistencyProof,
   hashLeaf,

@@ -12,13 +12,13 @@ import {
   digestBytes,
   exportPublicKeyPem,
   importKeyPem,
-  INTOTO_PAYLOAD_TYPE,
   serializeEnvelope,
   type SubjectOptions,
   type VerificationReport,
   verifyEnvelope,
   verifyMany,
 } from "../../mod.ts";
+import { INTOTO_PAYLOAD_TYPE } from "../../lib/model/mod.ts";
 import { encodeHex, encodeUtf8 } from "../../lib/encoding/mod.ts";
 import { createEnvelope, preAuthEncoding } from "../../lib/model/mod.ts";
 import { splitTrust, type TestOptions } from "./_trust.ts";

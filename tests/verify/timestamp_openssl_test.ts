@@ -9,7 +9,11 @@
  * Without `openssl` on PATH every test is reported as ignored, with the reason in its name.
  */
 import assert from "node:assert/strict";
-import type { Check, TimestampVerification, VerifyTimestampOptions } from "../../mod.ts";
+import type { Check } from "../../mod.ts";
+import type {
+  TimestampVerification,
+  VerifyTimestampOptions,
+} from "../../lib/verify/sigstore_mod.ts";
 import { parseCertificatesPem } from "../../lib/keys/mod.ts";
 import { parseTimestampResponse, verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 

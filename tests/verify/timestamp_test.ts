@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Check, digestBytes, FAILURE_CODES, type TimestampVerification } from "../../mod.ts";
+import { type Check, digestBytes, FAILURE_CODES } from "../../mod.ts";
+import type { TimestampVerification } from "../../lib/verify/sigstore_mod.ts";
 import { encodeUtf8 } from "../../lib/encoding/mod.ts";
 import { KEY_PURPOSES, parseCertificate } from "../../lib/keys/mod.ts";
 import {

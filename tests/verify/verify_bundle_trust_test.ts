@@ -13,10 +13,10 @@
 import assert from "node:assert/strict";
 import {
   type CertificateIdentityPolicy,
-  githubIdentityPolicy,
   type VerificationReport,
   verifyBundle,
 } from "../../mod.ts";
+import { githubIdentityPolicy } from "../../lib/verify/mod.ts";
 import { verifyTimestamp } from "../../lib/verify/sigstore_mod.ts";
 import { buildToken } from "./_tsa_builder.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";

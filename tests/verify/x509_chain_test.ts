@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { Certificate, ChainValidation } from "../../mod.ts";
+import type { Certificate } from "../../lib/keys/mod.ts";
+import type { ChainValidation } from "../../lib/verify/sigstore_mod.ts";
 import { encodeDerOctetString } from "../../lib/encoding/der.ts";
 import { decodeBase64 } from "../../lib/encoding/mod.ts";
 import { KEY_PURPOSES, parseCertificate } from "../../lib/keys/mod.ts";
