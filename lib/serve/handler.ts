@@ -35,9 +35,6 @@
  * @module
  */
 
-import { canonicalize } from "../encoding/canonical_json.ts";
-import { parseRfc3339 } from "../encoding/time.ts";
-import type { ServeProblemCode } from "../encoding/error_codes.ts";
 import type { TrustMaterial } from "../verify/trust_material.ts";
 import {
   type PreparedTrust,
@@ -48,6 +45,9 @@ import {
   verifyTimelineLines,
 } from "./_verify.ts";
 import { OPENAPI_DOCUMENT } from "./_openapi.ts";
+import { json, mediaKind, Problem, problem, readBody } from "./_http.ts";
+import { LATENCY_BUCKETS, type Metrics, renderMetrics } from "./_metrics.ts";
+import { parseQuery, TIMELINE_PARAMS, VERIFY_PARAMS } from "./_query.ts";
 
 /**
  * Limits of a handler.
@@ -185,9 +185,6 @@ export interface VerifyHandlerOptions {
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 64;
 
-/** Histogram buckets of request latency, seconds. */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
 const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/v1/verify": ["POST"],
   "/v1/verify/timeline": ["POST"],
@@ -196,70 +193,6 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/metrics": ["GET"],
   "/openapi.json": ["GET"],
 };
-
-const JSON_LINES_TYPES = ["application/jsonl", "application/x-ndjson", "application/x-jsonlines"];
-const JSON_TYPES = ["application/json", "application/*+json"];
-
-const TITLES: Readonly<Record<ServeProblemCode, [number, string]>> = {
-  QUERY_INVALID: [400, "Bad Request"],
-  BODY_UNREADABLE: [400, "Bad Request"],
-  ROUTE_NOT_FOUND: [404, "Not Found"],
-  METHOD_NOT_ALLOWED: [405, "Method Not Allowed"],
-  BODY_TOO_LARGE: [413, "Content Too Large"],
-  MEDIA_TYPE_UNSUPPORTED: [415, "Unsupported Media Type"],
-  SERVER_BUSY: [503, "Service Unavailable"],
-  INTERNAL_ERROR: [500, "Internal Server Error"],
-};
-
-/** A request that cannot be evaluated: answered as a problem object. */
-class Problem extends Error {
-  constructor(
-    readonly code: ServeProblemCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** Query parameters of each verification route: name → repeatable. */
-const VERIFY_PARAMS: Readonly<Record<string, boolean>> = {
-  "now": false,
-  "signed-at": false,
-  "not-after": false,
-  "skew": false,
-  "max-signatures": false,
-  "merkle-root": false,
-  "artifact-digest": true,
-  "image": false,
-  "subject-name": false,
-  "predicate-type": true,
-  "allow-empty": false,
-  "certificate-identity": false,
-  "certificate-oidc-issuer": false,
-  "tlog-threshold": false,
-  "timestamp-threshold": false,
-  "sct-threshold": false,
-};
-const TIMELINE_PARAMS: Readonly<Record<string, boolean>> = {
-  "now": false,
-  "not-after": false,
-  "skew": false,
-  "merkle-root": false,
-  "expect-head": false,
-  "expect-entries": false,
-  "allow-unbound-custodians": false,
-};
-
-interface Metrics {
-  requests: Map<string, number>;
-  /** Evaluated inputs by verdict: `""` verified, else the failure code. */
-  verdicts: Map<string, number>;
-  buckets: number[];
-  latencyCount: number;
-  latencySum: number;
-  inFlight: number;
-}
 
 /**
  * Creates the HTTP verification handler (see the module documentation for routes, parameters
@@ -527,220 +460,4 @@ function positive(name: string, value: number | undefined): number | undefined {
     throw new RangeError(`Pass ${name} as an integer ≥ 1, not ${value}`);
   }
   return value;
-}
-
-/** Whether the content type is JSON Lines (true) or one JSON document (false); 415 otherwise. */
-function mediaKind(header: string | null, timeline: boolean): boolean {
-  const type = (header ?? "").split(";")[0]!.trim().toLowerCase();
-  if (JSON_LINES_TYPES.includes(type)) return true;
-  const isJson = type === "application/json" ||
-    (type.startsWith("application/") && type.endsWith("+json"));
-  if (isJson && !timeline) return false;
-  const accepted = timeline ? JSON_LINES_TYPES : [...JSON_TYPES, ...JSON_LINES_TYPES];
-  throw new Problem(
-    "MEDIA_TYPE_UNSUPPORTED",
-    `Send ${
-      timeline ? "the timeline as JSON Lines" : "an envelope or bundle as JSON, or JSON Lines"
-    } ` +
-      `(Content-Type ${accepted.join(", ")}), not ${
-        header === null ? "no Content-Type" : `"${type}"`
-      }`,
-    { "accept-post": accepted.join(", ") },
-  );
-}
-
-/** Reads the body as a stream, stopping as soon as it passes `limit` bytes (413). */
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new Problem("BODY_TOO_LARGE", `Send at most ${limit} bytes: the body is larger`);
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof Problem) throw error;
-    throw new Problem(
-      "BODY_UNREADABLE",
-      `Cannot read the request body: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-/** Parses the query: unknown, repeated (unless repeatable) or malformed parameters are 400. */
-function parseQuery(
-  params: URLSearchParams,
-  allowed: Readonly<Record<string, boolean>>,
-): Partial<VerifyQuery> {
-  const seen = new Map<string, string[]>();
-  for (const [name, value] of params) {
-    if (!Object.hasOwn(allowed, name)) {
-      throw new Problem(
-        "QUERY_INVALID",
-        `Unknown query parameter "${name}"; known: ${Object.keys(allowed).join(", ")}`,
-      );
-    }
-    const values = seen.get(name) ?? [];
-    if (values.length > 0 && !allowed[name]) {
-      throw new Problem("QUERY_INVALID", `Give the query parameter "${name}" once`);
-    }
-    values.push(value);
-    seen.set(name, values);
-  }
-  const one = (name: string) => seen.get(name)?.[0];
-  const bad = (name: string, value: string, use: string) =>
-    new Problem("QUERY_INVALID", `Cannot parse query parameter ${name}="${value}": use ${use}`);
-  const time = (name: string) => {
-    const value = one(name);
-    if (value === undefined) return undefined;
-    try {
-      return parseRfc3339(value, name);
-    } catch {
-      throw bad(name, value, "an RFC 3339 time such as 2026-01-01T00:00:00Z");
-    }
-  };
-  const integer = (name: string, min: number) => {
-    const value = one(name);
-    if (value === undefined) return undefined;
-    if (!/^\d{1,9}$/.test(value) || Number(value) < min) {
-      throw bad(name, value, `a whole number ≥ ${min}`);
-    }
-    return Number(value);
-  };
-  const flag = (name: string) => {
-    const value = one(name);
-    if (value === undefined) return undefined;
-    if (value === "" || value === "true") return true;
-    if (value === "false") return false;
-    throw bad(name, value, "true or false");
-  };
-  const text = (name: string, pattern: RegExp, use: string) => {
-    const value = one(name);
-    if (value !== undefined && !pattern.test(value)) throw bad(name, value, use);
-    return value;
-  };
-  const q: Partial<VerifyQuery> = {};
-  const set = <K extends keyof VerifyQuery>(key: K, value: VerifyQuery[K] | undefined) => {
-    if (value !== undefined) q[key] = value;
-  };
-  set("now", time("now"));
-  set("signedAt", time("signed-at"));
-  set("notAfter", time("not-after"));
-  const skew = one("skew");
-  if (skew !== undefined) {
-    const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(skew);
-    if (match === null || (match[2] === undefined && match[1] !== "0")) {
-      throw bad("skew", skew, "a duration such as 0, 30s, 5m, 24h or 1d");
-    }
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"]!;
-    q.skew = Number(match[1]) * unit;
-  }
-  set("maxSignatures", integer("max-signatures", 1));
-  const digestUse = "sha256:<64 hex> (64 hex digits also do)";
-  set("merkleRoot", text("merkle-root", /^(sha256:)?[0-9a-fA-F]{64}$/, digestUse));
-  const digests = seen.get("artifact-digest");
-  for (const value of digests ?? []) {
-    if (!/^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.test(value)) {
-      throw bad("artifact-digest", value, "sha256:<64 lowercase hex> (or sha384:, sha512:)");
-    }
-  }
-  set("artifactDigest", digests);
-  set("image", text("image", /^[^@\s]+@sha256:[0-9a-f]{64}$/, "NAME@sha256:<64 lowercase hex>"));
-  set("subjectName", text("subject-name", /./, "a subject name"));
-  const types = seen.get("predicate-type");
-  if (types?.some((t) => t === "")) throw bad("predicate-type", "", "a predicate type URI");
-  set("predicateType", types);
-  set("allowEmpty", flag("allow-empty"));
-  set("certificateIdentity", text("certificate-identity", /./, "the expected SAN"));
-  set("certificateOidcIssuer", text("certificate-oidc-issuer", /./, "the expected issuer URL"));
-  set("tlogThreshold", integer("tlog-threshold", 0));
-  set("timestampThreshold", integer("timestamp-threshold", 0));
-  set("sctThreshold", integer("sct-threshold", 0));
-  set("expectHead", text("expect-head", /^(sha256:)?[0-9a-fA-F]{64}$/, digestUse));
-  set("expectEntries", integer("expect-entries", 1));
-  set("allowUnboundCustodians", flag("allow-unbound-custodians"));
-  return q;
-}
-
-function json(value: unknown): Response {
-  return new Response(canonicalize(value) + "\n", {
-    headers: { "content-type": "application/json" },
-  });
-}
-
-function problem(
-  code: ServeProblemCode,
-  detail: string,
-  requestId: string,
-  headers: Record<string, string> = {},
-): Response {
-  const [status, title] = TITLES[code];
-  return new Response(canonicalize({ code, detail, requestId, status, title }) + "\n", {
-    status,
-    headers: { ...headers, "content-type": "application/problem+json" },
-  });
-}
-
-function renderMetrics(m: Metrics): string {
-  const lines: string[] = [];
-  const label = (value: string) =>
-    value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
-  lines.push(
-    "# HELP stella_http_requests_total HTTP requests by route and status.",
-    "# TYPE stella_http_requests_total counter",
-  );
-  for (const key of [...m.requests.keys()].sort()) {
-    const [route, status] = key.split("\u0000");
-    lines.push(
-      `stella_http_requests_total{route="${label(route!)}",status="${status}"} ${
-        m.requests.get(key)
-      }`,
-    );
-  }
-  lines.push(
-    "# HELP stella_verdicts_total Evaluated inputs (each line of a batch) by verdict and code.",
-    "# TYPE stella_verdicts_total counter",
-  );
-  for (const code of [...m.verdicts.keys()].sort()) {
-    const verified = code === "" ? "true" : "false";
-    lines.push(
-      `stella_verdicts_total{verified="${verified}",code="${label(code)}"} ${m.verdicts.get(code)}`,
-    );
-  }
-  lines.push(
-    "# HELP stella_http_request_duration_seconds Request latency.",
-    "# TYPE stella_http_request_duration_seconds histogram",
-  );
-  LATENCY_BUCKETS.forEach((bound, i) => {
-    lines.push(`stella_http_request_duration_seconds_bucket{le="${bound}"} ${m.buckets[i]}`);
-  });
-  lines.push(
-    `stella_http_request_duration_seconds_bucket{le="+Inf"} ${m.latencyCount}`,
-    `stella_http_request_duration_seconds_sum ${m.latencySum}`,
-    `stella_http_request_duration_seconds_count ${m.latencyCount}`,
-    "# HELP stella_http_requests_in_flight Verification requests being evaluated.",
-    "# TYPE stella_http_requests_in_flight gauge",
-    `stella_http_requests_in_flight ${m.inFlight}`,
-  );
-  return lines.join("\n") + "\n";
 }
