@@ -6,24 +6,12 @@ import { ROOT, runCli } from "./_io.ts";
 import { parseEnvelope } from "../../mod.ts";
 import { decodeUtf8 } from "../../lib/encoding/mod.ts";
 import { preAuthEncoding } from "../../lib/model/mod.ts";
+import { OPENSSL, OPENSSL_IGNORED } from "../_openssl.ts";
 
 const KEYS = `${ROOT}/fixtures/keys`;
 
-async function hasOpenssl(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const available = await hasOpenssl();
-const suffix = available ? "" : " (ignored: openssl not found on PATH)";
+const available = OPENSSL;
+const suffix = OPENSSL_IGNORED;
 
 async function openssl(args: string[]): Promise<{ ok: boolean; output: string }> {
   const result = await new Deno.Command("openssl", { args, stdout: "piped", stderr: "piped" })

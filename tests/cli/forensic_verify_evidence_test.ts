@@ -5,103 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
+import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED } from "../_openssl.ts";
 
 const PROMOTION = `${ROOT}/fixtures/envelopes/promotion.dsse.json`;
 const PROMOTION_KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;
 const EXPORT = `${ROOT}/fixtures/envelopes/export.dsse.json`;
 const EXPORT_KEY = `${ROOT}/fixtures/keys/test-only-ecdsa-p256.pub.pem`;
 
-const OPENSSL = await new Deno.Command("openssl", { args: ["version"], stdout: "null" }).output()
-  .then((o) => o.success, () => false);
-const IGNORED = OPENSSL ? "" : " (ignored: openssl not found on PATH)";
-
-const CONFIG = `[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign
-[v3_tsa]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = critical, timeStamping
-[tsa]
-default_tsa = tsa_config
-[tsa_config]
-serial = ./serial
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256
-accuracy = secs:1
-ess_cert_id_chain = no
-`;
-
-async function openssl(dir: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-}
+const IGNORED = OPENSSL_IGNORED;
 
 /** Makes root + TSA certificates and a token over `data`; returns the paths. */
 async function stamp(data: Uint8Array): Promise<{ dir: string; token: string; roots: string }> {
   const dir = await Deno.makeTempDir({ prefix: "stella-ts-cli-" });
-  await Deno.writeTextFile(`${dir}/openssl.cnf`, CONFIG);
-  await Deno.writeTextFile(`${dir}/serial`, "01\n");
   await Deno.writeFile(`${dir}/data.bin`, data);
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-new",
-    ...ec,
-    "-keyout",
-    "root.key",
-    "-subj",
-    "/CN=Test Root",
-    "-days",
-    "30",
-    "-config",
-    "openssl.cnf",
-    "-extensions",
-    "v3_root",
-    "-out",
-    "root.pem",
-  ]);
-  await openssl(dir, [
-    "req",
-    "-new",
-    ...ec,
-    "-keyout",
-    "tsa.key",
-    "-subj",
-    "/CN=Test TSA",
-    "-config",
-    "openssl.cnf",
-    "-out",
-    "tsa.csr",
-  ]);
-  await openssl(dir, [
-    "x509",
-    "-req",
-    "-in",
-    "tsa.csr",
-    "-CA",
-    "root.pem",
-    "-CAkey",
-    "root.key",
-    "-set_serial",
-    "2",
-    "-days",
-    "30",
-    "-extfile",
-    "openssl.cnf",
-    "-extensions",
-    "v3_tsa",
-    "-out",
-    "tsa.pem",
-  ]);
+  await makeTsa(dir);
   await openssl(dir, [
     "ts",
     "-query",

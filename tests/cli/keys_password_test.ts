@@ -7,25 +7,12 @@
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
 import { importKeyPem } from "../../mod.ts";
+import { OPENSSL, OPENSSL_IGNORED } from "../_openssl.ts";
 
 const STATEMENT = `${ROOT}/fixtures/statements/promotion.statement.json`;
 const INTOTO = "application/vnd.in-toto+json";
 
-async function hasOpenssl(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const OPENSSL = await hasOpenssl();
-const SUFFIX = OPENSSL ? "" : " (ignored: openssl not found on PATH)";
+const SUFFIX = OPENSSL_IGNORED;
 
 async function openssl(args: string[], env: Record<string, string> = {}): Promise<string> {
   const result = await new Deno.Command("openssl", { args, env, stdout: "piped", stderr: "piped" })

@@ -6,6 +6,7 @@
 // reason in their name.
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
+import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED } from "../_openssl.ts";
 import { parseEnvelope } from "../../mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
 import { encodeHex } from "../../lib/encoding/mod.ts";
@@ -15,102 +16,7 @@ const PROMOTION_KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;
 const SIG = parseEnvelope(await Deno.readFile(PROMOTION)).signatures[0]!;
 const IMPRINT = encodeHex(sha256(SIG.sigBytes));
 
-const OPENSSL = await new Deno.Command("openssl", { args: ["version"], stdout: "null" }).output()
-  .then((o) => o.success, () => false);
-const IGNORED = OPENSSL ? "" : " (ignored: openssl not found on PATH)";
-
-const CONFIG = `[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign
-[v3_tsa]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = critical, timeStamping
-[tsa]
-default_tsa = tsa_config
-[tsa_config]
-serial = ./serial
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256
-accuracy = secs:1
-ess_cert_id_chain = no
-`;
-
-async function openssl(dir: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command("openssl", {
-    args,
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  if (!out.success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-/** A test-only TSA in `dir`: root.pem (trust anchor), tsa.pem / tsa.key (the stamping key). */
-async function makeTsa(dir: string): Promise<void> {
-  await Deno.writeTextFile(`${dir}/openssl.cnf`, CONFIG);
-  await Deno.writeTextFile(`${dir}/serial`, "01\n");
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-new",
-    ...ec,
-    "-keyout",
-    "root.key",
-    "-subj",
-    "/CN=Test Root",
-    "-days",
-    "30",
-    "-config",
-    "openssl.cnf",
-    "-extensions",
-    "v3_root",
-    "-out",
-    "root.pem",
-  ]);
-  await openssl(dir, [
-    "req",
-    "-new",
-    ...ec,
-    "-keyout",
-    "tsa.key",
-    "-subj",
-    "/CN=Test TSA",
-    "-config",
-    "openssl.cnf",
-    "-out",
-    "tsa.csr",
-  ]);
-  await openssl(dir, [
-    "x509",
-    "-req",
-    "-in",
-    "tsa.csr",
-    "-CA",
-    "root.pem",
-    "-CAkey",
-    "root.key",
-    "-set_serial",
-    "2",
-    "-days",
-    "30",
-    "-extfile",
-    "openssl.cnf",
-    "-extensions",
-    "v3_tsa",
-    "-out",
-    "tsa.pem",
-  ]);
-}
+const IGNORED = OPENSSL_IGNORED;
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "stella-tsq-cli-" });

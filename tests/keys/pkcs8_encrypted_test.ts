@@ -24,22 +24,9 @@ import {
   encryptPkcs8Der,
   isEncryptedPkcs8,
 } from "../../lib/keys/mod.ts";
+import { OPENSSL, OPENSSL_IGNORED } from "../_openssl.ts";
 
-async function hasOpenssl(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("openssl", {
-      args: ["version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
-const OPENSSL = await hasOpenssl();
-const SUFFIX = OPENSSL ? "" : " (ignored: openssl not found on PATH)";
+const SUFFIX = OPENSSL_IGNORED;
 
 async function openssl(args: string[], env: Record<string, string> = {}): Promise<string> {
   const result = await new Deno.Command("openssl", { args, env, stdout: "piped", stderr: "piped" })
