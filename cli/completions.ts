@@ -79,6 +79,11 @@ function groups(commands: readonly Command[]): string[] {
   return [...new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]!))];
 }
 
+/** Commands whose first argument is one of a few words: the command path and the words. */
+const ARGUMENT_WORDS: readonly (readonly [string, readonly string[]])[] = [
+  ["completions", COMPLETION_SHELLS],
+];
+
 /** The completion script of one shell for the given commands. */
 export function completionScript(shell: CompletionShell, commands: readonly Command[]): string {
   const top = [...nextWords(commands, []), "--help", "--version"];
@@ -86,6 +91,7 @@ export function completionScript(shell: CompletionShell, commands: readonly Comm
   const byLength = [...commands].sort((a, b) => b.path.length - a.path.length);
   if (shell === "bash") {
     const cases = [
+      ...ARGUMENT_WORDS.map(([path, words]) => `    "${path} ") words="${words.join(" ")}" ;;`),
       ...byLength.map((c) => `    "${c.path.join(" ")} "*) words="${flagWords(c).join(" ")}" ;;`),
       ...groups(commands).map((g) =>
         `    "${g} ") words="${nextWords(commands, [g]).join(" ")}" ;;`
@@ -113,6 +119,7 @@ complete -o default -F _stella stella
   }
   if (shell === "zsh") {
     const cases = [
+      ...ARGUMENT_WORDS.map(([path, words]) => `    "${path} ") opts=(${words.join(" ")}) ;;`),
       ...byLength.map((c) => `    "${c.path.join(" ")} "*) opts=(${flagWords(c).join(" ")}) ;;`),
       ...groups(commands).map((g) =>
         `    "${g} ") opts=(${nextWords(commands, [g]).join(" ")}) ;;`
@@ -152,6 +159,9 @@ if [[ "\${funcstack[1]}" == "_stella" ]]; then _stella "\$@"; else compdef _stel
     `    echo "$path "`,
     `end`,
     `complete -c stella -f -n 'test (__stella_path) = " "' -a '${top.join(" ")}'`,
+    ...ARGUMENT_WORDS.map(([path, words]) =>
+      `complete -c stella -f -n 'test (__stella_path) = "${path} "' -a '${words.join(" ")}'`
+    ),
     ...groups(commands).map((g) =>
       `complete -c stella -f -n 'test (__stella_path) = "${g} "' -a '${
         nextWords(commands, [g]).join(" ")

@@ -42,7 +42,7 @@ Exit status: 0 printed; 2 could not run (missing file, bad flag).
     const algorithm = values.algorithm as DigestAlgorithm;
     if (!DIGEST_ALGORITHMS.includes(algorithm)) {
       throw new CliError(
-        `Unknown --algorithm "${values.algorithm}"; use one of ${DIGEST_ALGORITHMS.join(", ")}`,
+        `Unknown --algorithm "${values.algorithm}": use one of ${DIGEST_ALGORITHMS.join(", ")}`,
       );
     }
     const files: { path: string; digest: string }[] = [];

@@ -39,7 +39,7 @@ Deno.test("stella digest rejects an unknown algorithm and a directory with exit 
   assert.equal(bad.status, 2);
   assert.equal(
     bad.stderr,
-    'stella: Unknown --algorithm "md5"; use one of sha256, sha384, sha512\n',
+    'stella: Unknown --algorithm "md5": use one of sha256, sha384, sha512\n',
   );
   const dir = await Deno.makeTempDir();
   const isDir = await runCli(["digest", dir]);

@@ -155,6 +155,8 @@ _stella; printf '%s\\n' "\${COMPREPLY[@]}"`;
     assert.deepEqual(await complete("stella merkle root a b --j"), ["--json"]);
     assert.deepEqual(await complete("stella merkle root a "), []);
     assert.deepEqual(await complete("stella --v"), ["--version"]);
+    assert.deepEqual(await complete("stella completions "), ["bash", "zsh", "fish"]);
+    assert.deepEqual(await complete("stella completions z"), ["zsh"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
