@@ -107,3 +107,14 @@ export async function makeTsa(dir: string): Promise<void> {
     "tsa.pem",
   ]);
 }
+
+/**
+ * Has the TSA of {@link makeTsa} in `dir` answer the time-stamp query file `query` with a token
+ * written to `out` (both relative to `dir`, as `openssl ts -reply` takes them).
+ */
+export async function replyToQuery(dir: string, query: string, out: string): Promise<void> {
+  await openssl(dir, [
+    ...["ts", "-reply", "-config", "openssl.cnf", "-queryfile", query],
+    ...["-inkey", "tsa.key", "-signer", "tsa.pem", "-out", out],
+  ]);
+}

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
-import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED } from "../_openssl.ts";
+import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED, replyToQuery } from "../_openssl.ts";
 
 const PROMOTION = `${ROOT}/fixtures/envelopes/promotion.dsse.json`;
 const PROMOTION_KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;
@@ -30,20 +30,7 @@ async function stamp(data: Uint8Array): Promise<{ dir: string; token: string; ro
     "-out",
     "query.tsq",
   ]);
-  await openssl(dir, [
-    "ts",
-    "-reply",
-    "-config",
-    "openssl.cnf",
-    "-queryfile",
-    "query.tsq",
-    "-inkey",
-    "tsa.key",
-    "-signer",
-    "tsa.pem",
-    "-out",
-    "token.tsr",
-  ]);
+  await replyToQuery(dir, "query.tsq", "token.tsr");
   return { dir, token: `${dir}/token.tsr`, roots: `${dir}/root.pem` };
 }
 

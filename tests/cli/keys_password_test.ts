@@ -25,6 +25,14 @@ async function openssl(args: string[], env: Record<string, string> = {}): Promis
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
+/** `stella keys generate --algorithm ALGORITHM --out OUT ...extra`. */
+const generate = (
+  algorithm: string,
+  out: string,
+  extra: string[] = [],
+  overrides: Parameters<typeof runCli>[1] = {},
+) => runCli(["keys", "generate", "--algorithm", algorithm, "--out", out, ...extra], overrides);
+
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "stella-keys-pw-" });
   try {
@@ -43,52 +51,24 @@ async function names(dir: string): Promise<string[]> {
 Deno.test("stella keys generate --out DIR/ (or an existing DIR) writes DIR/stella.key.pem and DIR/stella.pub.pem, never hidden files", async () => {
   await withDir(async (dir) => {
     await Deno.mkdir(`${dir}/a`);
-    const slash = await runCli([
-      "keys",
-      "generate",
-      "--algorithm",
-      "ed25519",
-      "--out",
-      `${dir}/a/`,
-    ]);
+    const slash = await generate("ed25519", `${dir}/a/`);
     assert.equal(slash.status, 0, slash.stderr);
     assert.deepEqual(await names(`${dir}/a`), ["stella.key.pem", "stella.pub.pem"]);
     const pub = importKeyPem(await Deno.readTextFile(`${dir}/a/stella.pub.pem`));
     assert.equal(slash.stdout, `${pub.keyid}\n`);
 
     await Deno.mkdir(`${dir}/b`);
-    const bare = await runCli([
-      "keys",
-      "generate",
-      "--algorithm",
-      "ecdsa-p256",
-      "--out",
-      `${dir}/b`,
-    ]);
+    const bare = await generate("ecdsa-p256", `${dir}/b`);
     assert.equal(bare.status, 0, bare.stderr);
     assert.deepEqual(await names(`${dir}/b`), ["stella.key.pem", "stella.pub.pem"]);
 
     // A prefix that is not a directory keeps its meaning.
-    const prefix = await runCli([
-      "keys",
-      "generate",
-      "--algorithm",
-      "ed25519",
-      "--out",
-      `${dir}/k`,
-    ]);
+    const prefix = await generate("ed25519", `${dir}/k`);
     assert.equal(prefix.status, 0, prefix.stderr);
     assert.deepEqual(await names(dir), ["a", "b", "k.key.pem", "k.pub.pem"]);
 
     // A directory that does not exist is named in the error (exit 2).
-    const missing = await runCli([
-      "keys",
-      "generate",
-      "--algorithm",
-      "ed25519",
-      "--out",
-      `${dir}/none/`,
-    ]);
+    const missing = await generate("ed25519", `${dir}/none/`);
     assert.equal(missing.status, 2);
     assert.match(
       missing.stderr,
@@ -100,19 +80,7 @@ Deno.test("stella keys generate --out DIR/ (or an existing DIR) writes DIR/stell
 Deno.test("stella keys generate --password-env writes an ENCRYPTED PRIVATE KEY that keys id, sign and attest read with the password", async () => {
   await withDir(async (dir) => {
     const env = envOf({ KEY_PW: "correct horse" });
-    const made = await runCli(
-      [
-        "keys",
-        "generate",
-        "--algorithm",
-        "ecdsa-p256",
-        "--out",
-        `${dir}/`,
-        "--password-env",
-        "KEY_PW",
-      ],
-      { env },
-    );
+    const made = await generate("ecdsa-p256", `${dir}/`, ["--password-env", "KEY_PW"], { env });
     assert.equal(made.status, 0, made.stderr);
     const pem = await Deno.readTextFile(`${dir}/stella.key.pem`);
     assert.match(pem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
@@ -171,10 +139,7 @@ Deno.test("stella keys generate --password-env: unset variable without a termina
       },
     );
     assert.deepEqual(
-      await runCli(
-        ["keys", "generate", "--algorithm", "hmac", "--out", `${dir}/m`, "--password-env", "P"],
-        { env: envOf({ P: "x" }) },
-      ),
+      await generate("hmac", `${dir}/m`, ["--password-env", "P"], { env: envOf({ P: "x" }) }),
       {
         status: 2,
         stdout: "",
@@ -190,25 +155,13 @@ Deno.test("stella keys generate / keys id prompt for the password when the varia
   await withDir(async (dir) => {
     const prompts: string[] = [];
     const answers = ["tty-pass", "tty-pass"];
-    const made = await runCli(
-      [
-        "keys",
-        "generate",
-        "--algorithm",
-        "ed25519",
-        "--out",
-        `${dir}/k`,
-        "--password-env",
-        "UNSET",
-      ],
-      {
-        env: () => undefined,
-        promptPassword: (prompt) => {
-          prompts.push(prompt);
-          return Promise.resolve(answers.shift()!);
-        },
+    const made = await generate("ed25519", `${dir}/k`, ["--password-env", "UNSET"], {
+      env: () => undefined,
+      promptPassword: (prompt) => {
+        prompts.push(prompt);
+        return Promise.resolve(answers.shift()!);
       },
-    );
+    });
     assert.equal(made.status, 0, made.stderr);
     assert.deepEqual(prompts, [
       `Password for the new key "${dir}/k.key.pem": `,
@@ -226,19 +179,10 @@ Deno.test("stella keys generate / keys id prompt for the password when the varia
 
     const differ = ["one", "two"];
     assert.deepEqual(
-      await runCli(
-        [
-          "keys",
-          "generate",
-          "--algorithm",
-          "ed25519",
-          "--out",
-          `${dir}/j`,
-          "--password-env",
-          "UNSET",
-        ],
-        { env: () => undefined, promptPassword: () => Promise.resolve(differ.shift()!) },
-      ),
+      await generate("ed25519", `${dir}/j`, ["--password-env", "UNSET"], {
+        env: () => undefined,
+        promptPassword: () => Promise.resolve(differ.shift()!),
+      }),
       {
         status: 2,
         stdout: "",
@@ -250,10 +194,7 @@ Deno.test("stella keys generate / keys id prompt for the password when the varia
 
 Deno.test("stella keys id / sign with a wrong password for an encrypted PKCS#8 key is exit 2 naming the file, never the password", async () => {
   await withDir(async (dir) => {
-    await runCli(
-      ["keys", "generate", "--algorithm", "ed25519", "--out", `${dir}/k`, "--password-env", "P"],
-      { env: envOf({ P: "right" }) },
-    );
+    await generate("ed25519", `${dir}/k`, ["--password-env", "P"], { env: envOf({ P: "right" }) });
     const expected = {
       status: 2,
       stdout: "",
@@ -298,19 +239,9 @@ Deno.test({
   ignore: !OPENSSL,
   async fn() {
     await withDir(async (dir) => {
-      const made = await runCli(
-        [
-          "keys",
-          "generate",
-          "--algorithm",
-          "ed25519",
-          "--out",
-          `${dir}/`,
-          "--password-env",
-          "KEY_PW",
-        ],
-        { env: envOf({ KEY_PW: "correct horse" }) },
-      );
+      const made = await generate("ed25519", `${dir}/`, ["--password-env", "KEY_PW"], {
+        env: envOf({ KEY_PW: "correct horse" }),
+      });
       assert.equal(made.status, 0, made.stderr);
       const pub = await openssl(
         ["pkey", "-in", `${dir}/stella.key.pem`, "-passin", "env:KEY_PW", "-pubout"],

@@ -6,7 +6,7 @@
 // reason in their name.
 import assert from "node:assert/strict";
 import { ROOT, runCli } from "./_io.ts";
-import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED } from "../_openssl.ts";
+import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED, replyToQuery } from "../_openssl.ts";
 import { parseEnvelope } from "../../mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
 import { encodeHex } from "../../lib/encoding/mod.ts";
@@ -150,20 +150,7 @@ Deno.test({
       }
 
       await makeTsa(dir);
-      await openssl(dir, [
-        "ts",
-        "-reply",
-        "-config",
-        "openssl.cnf",
-        "-queryfile",
-        "req.tsq",
-        "-inkey",
-        "tsa.key",
-        "-signer",
-        "tsa.pem",
-        "-out",
-        "token.tsr",
-      ]);
+      await replyToQuery(dir, "req.tsq", "token.tsr");
       const verified = await runCli([
         "forensic",
         "verify",
@@ -182,20 +169,7 @@ Deno.test({
       assert.equal(report.time.source, "rfc3161");
 
       // With a nonce the token verifies the same way (offline verification does not check it).
-      await openssl(dir, [
-        "ts",
-        "-reply",
-        "-config",
-        "openssl.cnf",
-        "-queryfile",
-        "req-nonce.tsq",
-        "-inkey",
-        "tsa.key",
-        "-signer",
-        "tsa.pem",
-        "-out",
-        "token-nonce.tsr",
-      ]);
+      await replyToQuery(dir, "req-nonce.tsq", "token-nonce.tsr");
       const withNonce = await runCli([
         "forensic",
         "verify",
