@@ -6,6 +6,8 @@
  * @module
  */
 
+import { SERVE_PROBLEM_CODES } from "../encoding/error_codes.ts";
+
 const timeParam = (name: string, description: string) => ({
   name,
   in: "query",
@@ -541,18 +543,7 @@ export const OPENAPI_DOCUMENT = {
         type: "object",
         required: ["code", "detail", "requestId", "status", "title"],
         properties: {
-          code: {
-            enum: [
-              "QUERY_INVALID",
-              "BODY_UNREADABLE",
-              "ROUTE_NOT_FOUND",
-              "METHOD_NOT_ALLOWED",
-              "BODY_TOO_LARGE",
-              "MEDIA_TYPE_UNSUPPORTED",
-              "SERVER_BUSY",
-              "INTERNAL_ERROR",
-            ],
-          },
+          code: { enum: [...SERVE_PROBLEM_CODES] },
           detail: { type: "string" },
           requestId: { type: "string" },
           status: { type: "integer" },
