@@ -19,7 +19,7 @@ import type { VerificationReport, VerificationSummary } from "../verify/report.t
 import type { VerifyOptions } from "../verify/options.ts";
 import { compileTrust, type TrustMaterial } from "../verify/trust_material.ts";
 import { verifyEnvelope } from "../verify/verify_envelope.ts";
-import { verifyMany, type VerifyManyItem } from "../verify/verify_many.ts";
+import { isBundle, verifyMany, type VerifyManyItem } from "../verify/verify_many.ts";
 import { verifyBundle } from "../verify/verify_bundle.ts";
 import { parseTrustedRoot } from "../verify/trusted_root.ts";
 import { type TimelineReport, verifyTimeline } from "../verify/timeline.ts";
@@ -140,21 +140,6 @@ export function prepareTrust(material: TrustMaterial): PreparedTrust {
     };
   }
   return { material, digest: material.digest, summary };
-}
-
-/** Whether a JSON document is a Sigstore bundle (by its top-level `mediaType`), not an envelope. */
-function isBundle(bytes: Uint8Array): boolean {
-  // `"mediaType"` cannot occur in an envelope's base64 fields; only then is the document parsed.
-  const text = new TextDecoder().decode(bytes);
-  if (!text.includes('"mediaType"')) return false;
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) &&
-      typeof value.mediaType === "string" &&
-      value.mediaType.startsWith("application/vnd.dev.sigstore.bundle");
-  } catch {
-    return false;
-  }
 }
 
 /** The query as the verifiers' options (only what was given). */

@@ -47,6 +47,12 @@ import {
   verifyChunk,
 } from "./_verify_batch.ts";
 import type { FailureCode } from "./codes.ts";
+
+/**
+ * Whether an input is a Sigstore bundle rather than a DSSE envelope, as {@link verifyMany} tells
+ * them apart (a top-level `"mediaType"` member; an envelope has none).
+ */
+export { isBundle } from "./_verify_batch.ts";
 import type { VerifyItem, VerifyOptions } from "./options.ts";
 import type { VerificationReport, VerificationSummary } from "./report.ts";
 import { assertSubjectOptions, digestArtifact } from "./subject_check.ts";
