@@ -16,7 +16,7 @@ export interface RunResult {
 /** Runs the CLI in-process with real files, captured streams and optional overrides. */
 export async function runCli(
   args: string[],
-  overrides: Partial<Pick<Io, "now" | "env" | "promptPassword">> = {},
+  overrides: Partial<Pick<Io, "now" | "env" | "promptPassword" | "stderrIsTerminal">> = {},
 ): Promise<RunResult> {
   let stdout = "";
   let stderr = "";

@@ -8,9 +8,8 @@
 import assert from "node:assert/strict";
 import { formatReport, type VerificationReport } from "../../mod.ts";
 import { formatSummary } from "../../lib/verify/mod.ts";
-import { denoIo, type Io } from "../../cli/_io.ts";
+import { denoIo } from "../../cli/_io.ts";
 import { countEnvelopes } from "../../cli/_envelope_source.ts";
-import { run } from "../../cli/main.ts";
 import { ROOT, runCli } from "./_io.ts";
 
 const NEG = `${ROOT}/fixtures/negative`;
@@ -233,17 +232,10 @@ Deno.test("forensic verify --out FILE: an interrupted run (Ctrl-C) leaves FILE a
 Deno.test("forensic verify DIR on a terminal: the progress line counts done/total with rate and ETA; never with --json", async () => {
   await withBatch(async (dir) => {
     for (const json of [false, true]) {
-      let stdout = "";
-      let stderr = "";
-      const io: Io = {
-        ...denoIo(),
-        stdout: (text) => void (stdout += text),
-        stderr: (text) => void (stderr += text),
-        stderrIsTerminal: true,
-        color: false,
-      };
       const args = ["forensic", "verify", dir, "--key", KEY_A, ...NOW];
-      const status = await run(json ? [...args, "--json"] : args, io);
+      const { status, stdout, stderr } = await runCli(json ? [...args, "--json"] : args, {
+        stderrIsTerminal: true,
+      });
       assert.equal(status, 1);
       if (json) {
         assert.equal(stderr, "");
