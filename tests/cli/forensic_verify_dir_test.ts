@@ -12,22 +12,13 @@ import { DEFAULT_ENVELOPE_MAX_BYTES } from "../../lib/model/dsse.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { READ_AHEAD_MIN_FILES } from "../../cli/_read_ahead.ts";
 import { run } from "../../cli/main.ts";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const NEG = `${ROOT}/fixtures/negative`;
 const KEY_A = `${NEG}/keys/test-only-ed25519-a.pub.pem`;
 const NOW = ["--now", "2026-03-01T12:00:00Z"];
 const VALID = (await Deno.readTextFile(`${NEG}/valid.ed25519.dsse.json`)).trim();
 const TAMPERED = (await Deno.readTextFile(`${NEG}/tampered-payload.dsse.json`)).trim();
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 interface Row {
   file: string;

@@ -12,7 +12,7 @@ import { digestBytes } from "../../lib/digest/digest.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { run } from "../../cli/main.ts";
 import { envelopeSource } from "../../cli/_envelope_source.ts";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const NEG = `${ROOT}/fixtures/negative`;
 const KEY_A = `${NEG}/keys/test-only-ed25519-a.pub.pem`;
@@ -26,15 +26,6 @@ const SUBJECT_TEXT = "registry.stella-ops.local/payments-api:2.3.0";
 const SUBJECT_SHA256 = encodeHex(digestBytes("sha256", encodeUtf8(SUBJECT_TEXT)));
 const ZERO = "0".repeat(64);
 const EMPTY_SUMMARY = { codes: {}, failed: 0, total: 0, verified: 0 };
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 function verify(args: string[]) {
   return runCli(["forensic", "verify", ...args, ...NOW]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { canonicalize } from "../../lib/encoding/canonical_json.ts";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const NEG = `${ROOT}/fixtures/negative`;
 const KEY_A = `${NEG}/keys/test-only-ed25519-a.pub.pem`;
@@ -41,15 +41,6 @@ async function spawnReadOnly(args: string[], env: Record<string, string> = {}) {
     stdout: output.stdout,
     stderr: new TextDecoder().decode(output.stderr),
   };
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("forensic verify: one envelope, --json prints the report as canonical JSON, exit 0/1", async () => {

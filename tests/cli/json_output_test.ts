@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { canonicalize } from "../../mod.ts";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pem`;
 const PUB = `${ROOT}/fixtures/keys/test-only-ed25519.pub.pem`;
@@ -17,15 +17,6 @@ function canonicalJson(stdout: string): Record<string, unknown> {
   const value = JSON.parse(stdout) as Record<string, unknown>;
   assert.equal(canonicalize(value) + "\n", stdout);
   return value;
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stella-json-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("stella keys generate --json names the algorithm, key id and the files written", async () => {

@@ -5,7 +5,7 @@
 // is not installed the interoperability tests are reported as ignored, with the reason in their
 // name.
 import assert from "node:assert/strict";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir as withDir } from "./_io.ts";
 import { importKeyPem } from "../../mod.ts";
 import { OPENSSL, OPENSSL_IGNORED } from "../_openssl.ts";
 
@@ -32,15 +32,6 @@ const generate = (
   extra: string[] = [],
   overrides: Parameters<typeof runCli>[1] = {},
 ) => runCli(["keys", "generate", "--algorithm", algorithm, "--out", out, ...extra], overrides);
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stella-keys-pw-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function names(dir: string): Promise<string[]> {
   const list: string[] = [];

@@ -4,19 +4,10 @@
  */
 
 import assert from "node:assert/strict";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const KEY = `${ROOT}/fixtures/keys/test-only-ed25519.pem`;
 const SUBJECT = `evidence.img=sha256:${"ab".repeat(32)}`;
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stella-messages-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("timeline append: a rejected event is told in the words of its flags", async () => {
   await withTempDir(async (dir) => {

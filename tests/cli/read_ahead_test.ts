@@ -12,15 +12,7 @@ import {
   readBounded,
   readFilesAhead,
 } from "../../cli/_read_ahead.ts";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "./_io.ts";
 
 /** A file whose stated size (its end offset) is `stated` but whose reads return `content`. */
 function fakeFile(stated: number | undefined, content: (offset: number, room: number) => number) {

@@ -5,7 +5,7 @@
 // same sequence. When openssl is not installed those tests are reported as ignored, with the
 // reason in their name.
 import assert from "node:assert/strict";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir as withDir } from "./_io.ts";
 import { makeTsa, OPENSSL, openssl, OPENSSL_IGNORED, replyToQuery } from "../_openssl.ts";
 import { parseEnvelope } from "../../mod.ts";
 import { sha256 } from "../../lib/digest/mod.ts";
@@ -17,15 +17,6 @@ const SIG = parseEnvelope(await Deno.readFile(PROMOTION)).signatures[0]!;
 const IMPRINT = encodeHex(sha256(SIG.sigBytes));
 
 const IGNORED = OPENSSL_IGNORED;
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "stella-tsq-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("stella timestamp request writes the DER query over the decoded signature and prints its imprint", async () => {
   await withDir(async (dir) => {
