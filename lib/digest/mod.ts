@@ -44,3 +44,4 @@ export type {
 } from "./merkle.ts";
 export { digestTreeLeaves, proveDigestInclusion, verifyDigestInclusion } from "./digest_tree.ts";
 export type { DigestInclusionProof } from "./digest_tree.ts";
+export type { Problem } from "../encoding/errors.ts";

@@ -25,3 +25,14 @@ export type {
 } from "./kit_report.ts";
 export type { KitSource } from "./kit_source.ts";
 export { OFFLINE_GUIDE } from "./offline_guide.ts";
+export type { Check } from "../verify/report.ts";
+export type { FailureCode } from "../verify/codes.ts";
+export type { Problem } from "../encoding/errors.ts";
+export type { Signer } from "../crypto/signer.ts";
+export type { TimeSource } from "../verify/report.ts";
+export type { TrustedKey } from "../verify/trust_policy.ts";
+export { FAILURE_CODES } from "../verify/codes.ts";
+export type { SignatureAlgorithm } from "../keys/key.ts";
+export { TIME_SOURCES } from "../verify/report.ts";
+export type { Verifier } from "../crypto/signer.ts";
+export { SIGNATURE_ALGORITHMS } from "../keys/key.ts";

@@ -97,3 +97,7 @@ export type {
 } from "./sigstore_bundle.ts";
 export { assertPolicy, evaluatePolicy, parsePolicy, validatePolicy } from "./claim_policy.ts";
 export type { ClaimPolicy, ParsePolicyOptions, RequiredClaim } from "./claim_policy.ts";
+export type { DigestSet } from "../digest/digest_set.ts";
+export type { JsonObject } from "../encoding/json_value.ts";
+export type { JsonValue } from "../encoding/json_value.ts";
+export type { Problem } from "../encoding/errors.ts";

@@ -29,3 +29,12 @@ export type {
 } from "./kms_plugin.ts";
 export { findKmsPlugin, invokeKmsPlugin, KmsPluginService } from "./kms_plugin_process.ts";
 export type { KmsPluginProcessOptions } from "./kms_plugin_process.ts";
+export type { DigestAlgorithm } from "../digest/digest.ts";
+export type { PublicKey } from "../keys/key.ts";
+export type { SignatureAlgorithm } from "../keys/key.ts";
+export type { Signer } from "../crypto/signer.ts";
+export type { AsymmetricKeyType } from "../keys/key.ts";
+export { DIGEST_ALGORITHMS } from "../digest/digest.ts";
+export { SIGNATURE_ALGORITHMS } from "../keys/key.ts";
+export type { KeyType } from "../keys/key.ts";
+export { KEY_TYPES } from "../keys/key.ts";
