@@ -79,6 +79,34 @@ export interface Problem {
 }
 
 /**
+ * Orders problems for reporting in document order: by path, stable for equal paths (validators
+ * that collect problems in several passes report them as one list).
+ *
+ * @param problems The problems, in the order found.
+ * @returns A new array, sorted by `path`.
+ *
+ * @example Usage
+ * ```ts
+ * import { sortProblems } from "@stellaops/provenance/encoding";
+ * import assert from "node:assert/strict";
+ * const found = [
+ *   { path: "/b", code: "X", message: "second" },
+ *   { path: "/a", code: "Y", message: "first" },
+ *   { path: "/b", code: "Z", message: "third" },
+ * ];
+ * assert.deepEqual(sortProblems(found).map((p) => p.message), ["first", "second", "third"]);
+ * ```
+ */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) =>
+      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
+    )
+    .map(({ problem }) => problem);
+}
+
+/**
  * Thrown by `assert*` validators: carries every {@link Problem} found, not just the first.
  *
  * @example Usage

@@ -29,3 +29,4 @@ export { DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_JSON_DEPTH } from "./strict_json.ts
 export type { ParseJsonOptions } from "./strict_json.ts";
 export { decodePem, decodePemAll, encodePem } from "./pem.ts";
 export type { DecodePemOptions, PemBlock } from "./pem.ts";
+export { sortProblems } from "./errors.ts";

@@ -169,20 +169,6 @@ export function withOptional(
 }
 
 /**
- * Orders problems for reporting: statement-layer problems come from one pass, predicate problems
- * from another, and input-copy problems (VALUE_NOT_JSON) from a third; sorting by path (stable for
- * equal paths) gives one document order.
- */
-export function sortProblems(problems: Problem[]): Problem[] {
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) =>
-      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
-    )
-    .map(({ problem }) => problem);
-}
-
-/**
  * Checks an optional string field: pushes `TYPE_MISMATCH` when set to a non-string.
  *
  * @returns `true` when the field holds a non-empty string.

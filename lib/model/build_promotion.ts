@@ -9,7 +9,8 @@ import { ParseError, type Problem, ValidationError } from "../encoding/errors.ts
 import { isObject } from "../encoding/json_value.ts";
 import type { RekorProof } from "./rekor_proof.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "./statement.ts";
-import { cloneJson, pointer, sortProblems, withOptional } from "./_json.ts";
+import { cloneJson, pointer, withOptional } from "./_json.ts";
+import { sortProblems } from "../encoding/errors.ts";
 import {
   type PolicyDecision,
   type PolicyDecisionValue,

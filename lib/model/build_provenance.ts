@@ -9,7 +9,8 @@ import type { Problem } from "../encoding/errors.ts";
 import { ValidationError } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { type ResourceDescriptor, type Statement, STATEMENT_TYPE_V1 } from "./statement.ts";
-import { cloneJson, isEmpty, pointer, sortProblems, withOptional } from "./_json.ts";
+import { cloneJson, isEmpty, pointer, withOptional } from "./_json.ts";
+import { sortProblems } from "../encoding/errors.ts";
 import {
   type BuilderInfo,
   type ProvenancePredicate,

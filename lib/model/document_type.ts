@@ -18,6 +18,7 @@
 
 import { ParseError } from "../encoding/errors.ts";
 import { parseJson } from "../encoding/strict_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** Document kinds {@link detectDocumentType} recognises. */
 export const DOCUMENT_KINDS = ["cyclonedx", "spdx", "openvex", "csaf-vex"] as const;
@@ -73,12 +74,6 @@ const KIND_NAMES: Readonly<Record<DocumentKind, string>> = {
   "csaf-vex": "a CSAF VEX document",
 };
 
-type Json = { [key: string]: unknown };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function spdx3Version(context: unknown): string | undefined {
   const entries = Array.isArray(context) ? context : [context];
   for (const entry of entries) {
@@ -91,7 +86,9 @@ function spdx3Version(context: unknown): string | undefined {
   return undefined;
 }
 
-function classify(doc: Json): { kind: DocumentKind; version: string } | string {
+function classify(
+  doc: { [key: string]: unknown },
+): { kind: DocumentKind; version: string } | string {
   if (doc["bomFormat"] === "CycloneDX") {
     const v = doc["specVersion"];
     if (typeof v === "string" && /^1\.\d+$/.test(v)) return { kind: "cyclonedx", version: v };
@@ -128,7 +125,7 @@ function classify(doc: Json): { kind: DocumentKind; version: string } | string {
   return "it is JSON but none of these formats";
 }
 
-function fits(role: DocumentRole, kind: DocumentKind, doc: Json): boolean {
+function fits(role: DocumentRole, kind: DocumentKind, doc: { [key: string]: unknown }): boolean {
   if (role === "sbom") return kind === "cyclonedx" || kind === "spdx";
   return kind === "openvex" || kind === "csaf-vex" ||
     (kind === "cyclonedx" && Array.isArray(doc["vulnerabilities"]));

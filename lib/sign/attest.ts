@@ -24,7 +24,7 @@
 
 import { canonicalBytes } from "../encoding/canonical_json.ts";
 import type { Problem } from "../encoding/errors.ts";
-import { ValidationError } from "../encoding/errors.ts";
+import { sortProblems, ValidationError } from "../encoding/errors.ts";
 import { isObject, type JsonObject } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { digestStream, sha256 } from "../digest/digest.ts";
@@ -436,7 +436,7 @@ export async function attestProvenance(
     );
   }
   if (problems.length > 0 || statement === undefined) {
-    throw new ValidationError("Cannot attest provenance", sortByPath(problems));
+    throw new ValidationError("Cannot attest provenance", sortProblems(problems));
   }
   const envelope = await signStatement(statement, SLSA_PROVENANCE_V1, signers);
   return { statement, envelope };
@@ -539,13 +539,4 @@ function descriptorOf(
     }`,
   });
   return { [key]: entry };
-}
-
-function sortByPath(problems: Problem[]): Problem[] {
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) =>
-      a.problem.path < b.problem.path ? -1 : a.problem.path > b.problem.path ? 1 : a.index - b.index
-    )
-    .map(({ problem }) => problem);
 }

@@ -23,7 +23,7 @@ import {
 } from "./_sigstore_algorithm.ts";
 import { type Check, fail, pass, type TimeSource } from "./report.ts";
 import type { ArtifactDigests } from "./subject_check.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 export interface Signer {
   signing: SigningKey;

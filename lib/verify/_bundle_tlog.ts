@@ -20,7 +20,7 @@ import { verifyRekorInclusion, verifyRekorSet } from "./rekor.ts";
 import { type Check, fail, pass } from "./report.ts";
 import { isValidAt, type TrustedRoot } from "./trusted_root.ts";
 import type { ObservedTime, Signer } from "./_bundle_signature.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /**
  * Entry kinds each Rekor generation writes. Rekor v2 logs only hashedrekord 0.0.2: its spec (Rekor

@@ -9,7 +9,7 @@
 import { ParseError } from "../encoding/errors.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
 import { parseRfc3339 } from "../encoding/time.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /** A validity window in epoch milliseconds; no `validUntil` means open-ended. */
 export interface ValidityWindow {

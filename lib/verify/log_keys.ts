@@ -19,7 +19,7 @@ import { parseJson } from "../encoding/strict_json.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
 import { importSpki } from "../keys/key_der.ts";
 import type { AsymmetricKeyType } from "../keys/key.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 import { validityWindow } from "./_validity.ts";
 
 /** Key types the `keyDetails` values of Sigstore's `PublicKeyDetails` name. */

@@ -44,7 +44,7 @@ import { createVerifier } from "../crypto/local_verifier.ts";
 import type { Verifier } from "../crypto/signer.ts";
 import { type RequiredClaim, validatePolicy } from "../model/claim_policy.ts";
 import type { JsonValue } from "../encoding/json_value.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 
 /**
  * A key the verifier trusts, ready to check signatures: its id, one verifier per accepted

@@ -17,7 +17,7 @@ import type { JsonValue } from "../encoding/json_value.ts";
 import { parseJson } from "../encoding/strict_json.ts";
 import { type Certificate, parseCertificate } from "../keys/x509.ts";
 import { logKeysFromTrustedRoot, type TransparencyLogKey } from "./log_keys.ts";
-import { isObject } from "./_json.ts";
+import { isObject } from "../encoding/json_value.ts";
 import { validityWindow } from "./_validity.ts";
 
 /**
