@@ -32,7 +32,7 @@ export const forensicVerifyCommand: Command = {
   flags: { ...BUNDLE_FLAGS, ...VERIFY_FLAGS },
   async run(args: string[], io: Io): Promise<number> {
     // The Sigstore and timeline code is loaded only by the forms that use it (cold start).
-    if (args.includes("--trusted-root")) {
+    if (args.some((a) => a === "--trusted-root" || a.startsWith("--trusted-root="))) {
       return await (await import("./_bundle.ts")).verifyBundleCommand(args, io);
     }
     const { values, positionals, trust, options } = await parseVerifyArgs(io, args);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { verifyBundleCommand } from "../../cli/_bundle.ts";
 import { denoIo, type Io } from "../../cli/_io.ts";
 import { canonicalize } from "../../mod.ts";
+import { runCli } from "./_io.ts";
 import { vectorSet, vectorTest } from "../_vectors.ts";
 
 const CONFORMANCE = vectorSet("sigstore-conformance");
@@ -84,5 +85,36 @@ vectorTest(
     assert.match(bad.stderr, /--artifact-digest/);
     const missing = await run([bundle, "--trusted-root", `${CASES}nope.json`, ...ID]);
     assert.equal(missing.status, 2);
+  },
+);
+
+vectorTest(
+  SETS,
+  "forensic verify takes the bundle form with --trusted-root=FILE as with --trusted-root FILE",
+  async () => {
+    const bundle = `${CASES}happy-path-v0.2/bundle.sigstore.json`;
+    const args = [...ID, "--artifact", `${CASES}a.txt`, "--json"];
+    const now = () => Date.parse("2026-11-26T00:00:00Z");
+    const spaced = await runCli([
+      "forensic",
+      "verify",
+      bundle,
+      "--trusted-root",
+      PRODUCTION,
+      ...args,
+    ], {
+      now,
+    });
+    const joined = await runCli([
+      "forensic",
+      "verify",
+      bundle,
+      `--trusted-root=${PRODUCTION}`,
+      ...args,
+    ], {
+      now,
+    });
+    assert.equal(spaced.status, 0, spaced.stderr);
+    assert.deepEqual(joined, spaced);
   },
 );
