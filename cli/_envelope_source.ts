@@ -19,6 +19,7 @@
  * @module
  */
 
+import { isBlankLine } from "../lib/encoding/json_lines.ts";
 import { CliError, type Io } from "./_io.ts";
 
 /** One envelope of the command line. */
@@ -132,7 +133,7 @@ async function* fileArtifacts(
         offset += piece.length;
       }
     }
-    const blank = !cut && isBlank(bytes);
+    const blank = !cut && isBlankLine(bytes);
     pending = [];
     pendingLength = 0;
     cut = false;
@@ -154,11 +155,6 @@ async function* fileArtifacts(
     const { bytes, blank } = take(new Uint8Array(0));
     if (!blank) yield { name: `${path}:${line + 1}`, bytes };
   }
-}
-
-function isBlank(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
-  return true;
 }
 
 /**

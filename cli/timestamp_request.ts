@@ -10,6 +10,7 @@
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
+import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import { createTimestampRequest, type TimestampRequest } from "../lib/sign/timestamp_request.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
@@ -23,9 +24,6 @@ const FLAGS = {
   force: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
 } as const;
-
-/** Largest envelope read (as `forensic verify` reads one). */
-const MAX_ENVELOPE_BYTES = 64 * 1024 * 1024;
 
 /** `stella timestamp request`. */
 export const timestampRequestCommand: Command = {
@@ -73,7 +71,7 @@ Exit status: 0 written; 1 ENVELOPE is not a DSSE envelope (malformed); 2 could n
     if (!values.force && (await io.stat(out)) !== undefined) {
       throw new CliError(`Refusing to overwrite "${out}": it exists (pass --force)`);
     }
-    const bytes = await io.readFile(path, { maxBytes: MAX_ENVELOPE_BYTES });
+    const bytes = await io.readFile(path, { maxBytes: DEFAULT_ENVELOPE_MAX_BYTES });
     let request: TimestampRequest;
     try {
       request = createTimestampRequest(bytes, {

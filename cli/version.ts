@@ -40,11 +40,11 @@ Exit status: 0 printed; 2 could not run (bad flag).
     const build = buildInfo();
     if (values.json) {
       io.stdout(
-        canonicalize({ version: config.version, deno: Deno.version.deno, ...build }) + "\n",
+        canonicalize({ version: config.version, deno: io.denoVersion, ...build }) + "\n",
       );
       return Promise.resolve(0);
     }
-    const text = versionText(config.version, Deno.version.deno, build);
+    const text = versionText(config.version, io.denoVersion, build);
     io.stdout(text);
     return Promise.resolve(0);
   },

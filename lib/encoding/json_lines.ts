@@ -42,11 +42,26 @@ export function splitJsonLines(bytes: Uint8Array): Uint8Array[] {
     if (last) break;
     start = end + 1;
   }
-  while (lines.length > 0 && isBlank(lines[lines.length - 1]!)) lines.pop();
+  while (lines.length > 0 && isBlankLine(lines[lines.length - 1]!)) lines.pop();
   return lines;
 }
 
-function isBlank(line: Uint8Array): boolean {
+/**
+ * Whether a JSON Lines line is blank (only spaces, tabs and a carriage return): blank lines are
+ * skipped, not inputs.
+ *
+ * @param line One line's bytes, without its newline.
+ * @returns True when the line holds no JSON text.
+ *
+ * @example Usage
+ * ```ts
+ * import { isBlankLine } from "@stellaops/provenance/encoding";
+ * import assert from "node:assert/strict";
+ * assert.equal(isBlankLine(new TextEncoder().encode(" \t\r")), true);
+ * assert.equal(isBlankLine(new TextEncoder().encode(" {}")), false);
+ * ```
+ */
+export function isBlankLine(line: Uint8Array): boolean {
   for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
   return true;
 }

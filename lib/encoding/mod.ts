@@ -30,3 +30,4 @@ export type { ParseJsonOptions } from "./strict_json.ts";
 export { decodePem, decodePemAll, encodePem } from "./pem.ts";
 export type { DecodePemOptions, PemBlock } from "./pem.ts";
 export { sortProblems } from "./errors.ts";
+export { isBlankLine } from "./json_lines.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { concatBytes } from "../encoding/bytes.ts";
 import { canonicalize } from "../encoding/canonical_json.ts";
 import type { ServeProblemCode } from "../encoding/error_codes.ts";
 
@@ -81,14 +82,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
       `Cannot read the request body: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
 }
 
 /** A 200 response carrying `value` as RFC 8785 canonical JSON. */

@@ -13,7 +13,7 @@
  */
 
 import { parseRfc3339 } from "../encoding/time.ts";
-import { splitJsonLines } from "../encoding/json_lines.ts";
+import { isBlankLine, splitJsonLines } from "../encoding/json_lines.ts";
 import { canonicalize } from "../encoding/canonical_json.ts";
 import type { VerificationReport, VerificationSummary } from "../verify/report.ts";
 import type { VerifyOptions } from "../verify/options.ts";
@@ -291,9 +291,4 @@ export async function verifyTimelineLines(
 ): Promise<TimelineReport> {
   const items = splitJsonLines(bytes).map((line, i) => ({ name: `body:${i + 1}`, bytes: line }));
   return await verifyTimeline(items, trust.material, optionsOf(q, undefined));
-}
-
-function isBlankLine(line: Uint8Array): boolean {
-  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
-  return true;
 }

@@ -282,6 +282,7 @@ export function createVerifyHandler(
     } catch (error) {
       if (error instanceof Problem) {
         response = problem(error.code, error.message, requestId, error.headers);
+        entry.code = error.code;
       } else {
         const failure = error instanceof Error ? error : new Error(String(error));
         options.log?.({
@@ -297,8 +298,8 @@ export function createVerifyHandler(
           `Internal error; the server log has the details under request id ${requestId}`,
           requestId,
         );
+        entry.code = "INTERNAL_ERROR";
       }
-      entry.code = (await response.clone().json()).code;
     }
     response.headers.set("x-request-id", requestId);
     entry.status = response.status;
