@@ -131,22 +131,23 @@ export function curveOf(type: EcMaterial["type"]): {
     : { curve: p384, size: 48, oid: OID.secp384r1, name: "P-384" };
 }
 
-function label(name: string | undefined): string {
+/** ` "NAME"` for messages about a named key input, or nothing. */
+export function keyLabel(name: string | undefined): string {
   return name === undefined ? "" : ` "${name}"`;
 }
 
 /** A `KEY_INVALID` error: the key is malformed or inconsistent. */
 export function invalidKey(name: string | undefined, detail: string, offset = -1): ParseError {
-  return new ParseError("KEY_INVALID", `Cannot import key${label(name)}: ${detail}`, offset);
+  return new ParseError("KEY_INVALID", `Cannot import key${keyLabel(name)}: ${detail}`, offset);
 }
 
 /** A `KEY_UNSUPPORTED` error: well-formed, but an algorithm, curve or size this toolkit refuses. */
 export function unsupportedKey(name: string | undefined, detail: string): ParseError {
-  return new ParseError("KEY_UNSUPPORTED", `Cannot import key${label(name)}: ${detail}`);
+  return new ParseError("KEY_UNSUPPORTED", `Cannot import key${keyLabel(name)}: ${detail}`);
 }
 
 /** Runs `parse`, turning DER errors into `KEY_INVALID` (same offset, no key bytes in the text). */
-function withDer<T>(name: string | undefined, what: string, parse: () => T): T {
+export function withDer<T>(name: string | undefined, what: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {

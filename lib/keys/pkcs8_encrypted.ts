@@ -33,7 +33,7 @@ import {
 } from "../encoding/der.ts";
 import { ParseError } from "../encoding/errors.ts";
 import { encodePem } from "../encoding/pem.ts";
-import { invalidKey, parsePkcs8, unsupportedKey } from "./_material.ts";
+import { invalidKey, keyLabel, parsePkcs8, unsupportedKey, withDer } from "./_material.ts";
 import { makePrivateKey, pkcs8Of } from "./_store.ts";
 import { findKeyBlock } from "./key_pem.ts";
 import type { ImportKeyOptions, PrivateKey } from "./key.ts";
@@ -86,10 +86,6 @@ interface Scheme {
   data: Uint8Array;
 }
 
-function label(name: string | undefined): string {
-  return name === undefined ? "" : ` "${name}"`;
-}
-
 function passwordBytes(password: string | Uint8Array): Uint8Array {
   if (typeof password === "string") return encodeUtf8(password);
   if (password instanceof Uint8Array) return password;
@@ -125,7 +121,7 @@ export function isEncryptedPkcs8(der: Uint8Array): boolean {
 }
 
 function parseScheme(der: Uint8Array, name: string | undefined): Scheme {
-  try {
+  return withDer(name, "EncryptedPrivateKeyInfo", () => {
     const outer = new DerReader(der, { name });
     const info = outer.readSequence();
     outer.end();
@@ -225,12 +221,7 @@ function parseScheme(der: Uint8Array, name: string | undefined): Scheme {
     const data = info.readOctetString();
     info.end();
     return { kdf, cipher: { ...cipher, iv, tagLength }, data };
-  } catch (error) {
-    if (error instanceof ParseError && error.code.startsWith("DER_")) {
-      throw invalidKey(name, `malformed EncryptedPrivateKeyInfo: ${error.message}`);
-    }
-    throw error;
-  }
+  });
 }
 
 function runScrypt(
@@ -334,7 +325,7 @@ export async function decryptPkcs8(
   const failed = () =>
     new ParseError(
       "KEY_DECRYPTION_FAILED",
-      `Cannot decrypt key${label(name)}: wrong password or corrupted key file`,
+      `Cannot decrypt key${keyLabel(name)}: wrong password or corrupted key file`,
     );
   const key = await deriveAesKey(
     pass,
