@@ -6,7 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parseRfc3339 } from "../lib/encoding/time.ts";
+import { parseDuration as parseDurationText, parseRfc3339 } from "../lib/encoding/time.ts";
 import { CliError } from "./_io.ts";
 
 /** `--help`/`-h`, accepted by every command. */
@@ -132,26 +132,18 @@ export function expectPositionals(
   }
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
 /**
  * Parses a duration flag such as `300ms`, `30s`, `5m`, `24h`, `1d` or a bare `0`, to milliseconds.
  * Errors name the flag (exit 2).
  */
 export function parseDuration(flag: string, value: string): number {
-  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(value);
-  if (match === null || (match[2] === undefined && match[1] !== "0")) {
+  try {
+    return parseDurationText(value, flag);
+  } catch {
     throw new CliError(
       `Cannot parse ${flag} "${value}": use a duration such as 30s, 5m, 24h or 1d`,
     );
   }
-  return Number(match[1]) * DURATION_UNITS[match[2] ?? "ms"]!;
 }
 
 /** Parses an RFC 3339 time flag to epoch milliseconds; errors name the flag (exit 2). */

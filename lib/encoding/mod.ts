@@ -31,3 +31,4 @@ export { decodePem, decodePemAll, encodePem } from "./pem.ts";
 export type { DecodePemOptions, PemBlock } from "./pem.ts";
 export { sortProblems } from "./errors.ts";
 export { isBlankLine } from "./json_lines.ts";
+export { parseDuration } from "./time.ts";

@@ -162,3 +162,40 @@ export function describeTime(ms: number): string {
     : "not whole milliseconds";
   return `${String(ms)} ms since 1970 (${why})`;
 }
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * Parses a duration such as `300ms`, `30s`, `5m`, `24h`, `1d` or a bare `0` (the `--skew` flag and
+ * the `skew` query parameter) to milliseconds.
+ *
+ * @param text The duration text.
+ * @param name Name of the input, for the message.
+ * @returns Milliseconds.
+ * @throws {ParseError} `TIME_INVALID` when the text is not such a duration.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseDuration } from "@stellaops/provenance/encoding";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseDuration("5m"), 300_000);
+ * assert.equal(parseDuration("0"), 0);
+ * assert.throws(() => parseDuration("5"), { code: "TIME_INVALID" });
+ * ```
+ */
+export function parseDuration(text: string, name?: string): number {
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(text);
+  if (match === null || (match[2] === undefined && match[1] !== "0")) {
+    throw new ParseError(
+      "TIME_INVALID",
+      `Cannot parse ${name ?? "duration"} "${text}": use a duration such as 0, 30s, 5m, 24h or 1d`,
+    );
+  }
+  return Number(match[1]) * DURATION_UNITS[match[2] ?? "ms"]!;
+}

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseRfc3339 } from "../encoding/time.ts";
+import { parseDuration, parseRfc3339 } from "../encoding/time.ts";
 import { Problem } from "./_http.ts";
 import type { VerifyQuery } from "./_verify.ts";
 
@@ -99,12 +99,11 @@ export function parseQuery(
   set("notAfter", time("not-after"));
   const skew = one("skew");
   if (skew !== undefined) {
-    const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(skew);
-    if (match === null || (match[2] === undefined && match[1] !== "0")) {
+    try {
+      q.skew = parseDuration(skew, "skew");
+    } catch {
       throw bad("skew", skew, "a duration such as 0, 30s, 5m, 24h or 1d");
     }
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"]!;
-    q.skew = Number(match[1]) * unit;
   }
   set("maxSignatures", integer("max-signatures", 1));
   const digestUse = "sha256:<64 hex> (64 hex digits also do)";
