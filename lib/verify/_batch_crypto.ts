@@ -5,24 +5,21 @@
  *
  * | algorithm | engine | why |
  * | --- | --- | --- |
- * | Ed25519 (RFC 8032 §5.1.7) | WebCrypto `crypto.subtle.verify` | async, runs on Deno's thread pool |
  * | ECDSA P-256 / P-384 (FIPS 186-5 §6.4.2) | OpenSSL `EVP_DigestVerify` via FFI (`_native_crypto.ts`) when libcrypto is present and `--allow-ffi` granted, else WebCrypto | fastest measured |
- * | RSA, HMAC | the local verifier (`node:crypto`) | unchanged |
+ * | Ed25519, RSA, HMAC | the local verifier (`node:crypto`, one synchronous call) | fastest measured |
  *
- * Measured in this Deno 2.9.6 on 2 (busy) cores with 2.5 KB messages, 256 verifications in
- * flight (`bench/results/tmp/crypto_probe.ts`, `native_probe.ts`, and `bench/compare.ts`):
- * Ed25519 WebCrypto ~13,000–15,000/s against ~5,000–9,000/s for the synchronous `node:crypto`
- * call one at a time and ~300/s for `@noble/curves`; ECDSA P-256 OpenSSL-through-FFI
- * ~6,700–8,800/s, WebCrypto ~1,700–3,700/s, `node:crypto` in Deno ~400–650/s (pure Rust without
- * precomputed tables), `@noble/curves` slower still. One call at a time WebCrypto is not faster
- * for Ed25519, which is why the local verifier (one envelope, one call) keeps `node:crypto`; only
- * batches profit.
+ * Measured in this Deno 2.9.6 on 2 (busy) cores with 2.5 KB messages (`bench/crypto_engines_bench.ts`):
+ * Ed25519 through the synchronous `node:crypto` call costs about 36 µs, against about 51 µs with
+ * every WebCrypto verification in flight at once and 72 µs one at a time: Deno's WebCrypto
+ * Ed25519 verifies on the calling thread and adds a promise per call, so it gains nothing from
+ * being in flight. ECDSA P-256 through OpenSSL-through-FFI runs ~6,700–8,800/s, WebCrypto
+ * ~1,700–3,700/s, `node:crypto` in Deno ~400–650/s (pure Rust without precomputed tables),
+ * `@noble/curves` slower still; there the engines do run beside the calling thread.
  *
  * Identical verdicts: ECDSA signatures go through the same strict DER → P1363 conversion and
  * `0 < r, s < n` range check as the local verifier before any engine sees them (OpenSSL gets the
- * canonical DER re-encoding), Ed25519 signatures must be 64 bytes, and a key an engine refuses
- * keeps the local verifier. The Wycheproof ECDSA P-256 / P-384 (DER and P1363) suites run through
- * both ECDSA engines and the Ed25519 suite through WebCrypto in
+ * canonical DER re-encoding), and a key an engine refuses keeps the local verifier. The Wycheproof ECDSA P-256 / P-384 (DER and P1363) suites run through
+ * both ECDSA engines (and the Ed25519 suite through the batch entry point) in
  * `tests/verify/batch_crypto_test.ts`.
  *
  * @module
@@ -48,8 +45,9 @@ export function batchEngineOf(verifier: Verifier): BatchEngine | undefined {
 }
 
 /**
- * Creates a verifier with the verdicts of `createVerifier(key, options)`, backed by WebCrypto for
- * Ed25519 and ECDSA P-256 / P-384 so that many calls in flight run in parallel.
+ * Creates a verifier with the verdicts of `createVerifier(key, options)`, backed by OpenSSL through
+ * FFI or WebCrypto for ECDSA P-256 / P-384 so that many calls in flight run in parallel; other
+ * algorithms keep the local verifier.
  */
 export async function createBatchVerifier(
   key: PublicKey | PrivateKey,
@@ -62,24 +60,7 @@ export async function createBatchVerifier(
   let used: BatchEngine = "webcrypto";
   let check: ((data: Uint8Array, signature: Uint8Array) => Promise<boolean>) | undefined;
   try {
-    if (algorithm === "ed25519") {
-      const webKey = await crypto.subtle.importKey(
-        "spki",
-        spkiOf(key),
-        { name: "Ed25519" },
-        false,
-        ["verify"],
-      );
-      check = (data, signature) =>
-        signature.length === 64
-          ? crypto.subtle.verify(
-            { name: "Ed25519" },
-            webKey,
-            signature as BufferSource,
-            data as BufferSource,
-          )
-          : Promise.resolve(false);
-    } else if (algorithm === "ecdsa-p256-sha256" || algorithm === "ecdsa-p384-sha384") {
+    if (algorithm === "ecdsa-p256-sha256" || algorithm === "ecdsa-p384-sha384") {
       const type = algorithm === "ecdsa-p256-sha256" ? "ecdsa-p256" : "ecdsa-p384";
       const { curve, size, name } = curveOf(type);
       const order = curve.Point.Fn.ORDER;

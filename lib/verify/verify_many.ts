@@ -11,15 +11,16 @@
  *   never much more than 64 MiB of envelope bytes), so a 1,000,000-envelope JSON Lines file
  *   verifies in constant memory when reports are streamed to `onReport` (and `keepReports` is
  *   off, the default when `onReport` is set).
- * - Ed25519 and ECDSA P-256 / P-384 verify through WebCrypto with many verifications in flight,
- *   which Deno runs on its thread pool; ECDSA goes to the system's OpenSSL through FFI instead
- *   when `libcrypto` is present and `--allow-ffi` is granted (`nativeCrypto`, 2.5-4x faster than
- *   WebCrypto). See `_batch_crypto.ts` for the measured choice; the verdicts are those of the
+ * - ECDSA P-256 / P-384 verify through WebCrypto with many verifications in flight, which Deno
+ *   runs on its thread pool, or through the system's OpenSSL via FFI when `libcrypto` is present
+ *   and `--allow-ffi` is granted (`nativeCrypto`, 2-4x faster than WebCrypto); Ed25519 verifies
+ *   with one synchronous `node:crypto` call (faster than WebCrypto, which Deno runs on the calling
+ *   thread anyway). See `_batch_crypto.ts` for the measured choice; the verdicts are those of the
  *   local verifiers (the Wycheproof suites run through every path).
  * - Past 512 envelopes on machines with at least 4 cores (`workers: "auto"`, the default) the
  *   envelopes are spread over a pool of Web Workers (`concurrency`, default
  *   `navigator.hardwareConcurrency`), each of which receives the trust material (plain data),
- *   compiles it once and verifies with WebCrypto in flight; smaller batches and 2-core machines stay in the calling
+ *   compiles it once and verifies as the calling thread would; smaller batches and 2-core machines stay in the calling
  *   thread (measured faster there). Memory (bench/rss_100k.ts, 100,000 envelopes streamed):
  *   peak RSS 175 MB in-thread with WebCrypto, 195 MB with OpenSSL through FFI; each worker is a
  *   V8 isolate whose young generation grows under this allocation rate (2 workers: 392 MB, or
