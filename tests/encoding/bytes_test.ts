@@ -80,6 +80,67 @@ Deno.test("decodeBase64() is strict: padding, alphabet, whitespace, padding bits
   });
 });
 
+/** The rule as written out: a regular expression for the form, then a strict decode for the bits. */
+function referenceBase64(text: string): Uint8Array | string {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) {
+    return "not padded standard base64";
+  }
+  try {
+    return Uint8Array.fromBase64(text, { lastChunkHandling: "strict" });
+  } catch {
+    return "non-zero padding bits";
+  }
+}
+
+/** decodeBase64Any's rule: URL-safe characters or an unpadded length pick base64url. */
+function referenceBase64Any(text: string): Uint8Array | string {
+  const url = /[-_]/.test(text) || !/=$|^(?:.{4})*$/s.test(text);
+  return url ? outcome(() => decodeBase64Url(text)) : referenceBase64(text);
+}
+
+function outcome(run: () => Uint8Array): Uint8Array | string {
+  try {
+    return run();
+  } catch (error) {
+    assert.ok(error instanceof ParseError && error.code === "BASE64_INVALID");
+    return error.message.replace(/^Cannot decode base64(url)?: /, "");
+  }
+}
+
+Deno.test("decodeBase64() and decodeBase64Any() decide as their written rules over 20,000 mutated texts", () => {
+  // A fixed-seed generator (xorshift32) so that a failure reproduces.
+  let seed = 0x2545f491;
+  const next = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const inserts = [" ", "\n", "\t", "\r", "\f", "=", "==", "-", "_", "+", "/", "A", "\u0000", "é"];
+  let valid = 0;
+  for (let round = 0; round < 20_000; round++) {
+    const data = new Uint8Array(next(12)).map(() => next(256));
+    let text = next(2) === 0 ? data.toBase64() : data.toBase64({ alphabet: "base64url" });
+    for (let edits = next(3); edits > 0; edits--) {
+      const at = next(text.length + 1);
+      const kind = next(3);
+      if (kind === 0) text = text.slice(0, at) + inserts[next(inserts.length)] + text.slice(at);
+      else if (kind === 1) text = text.slice(0, at) + text.slice(at + 1);
+      else text = text.slice(0, at) + inserts[next(inserts.length)] + text.slice(at + 1);
+    }
+    const got = outcome(() => decodeBase64(text));
+    assert.deepEqual(got, referenceBase64(text), JSON.stringify(text));
+    assert.deepEqual(
+      outcome(() => decodeBase64Any(text)),
+      referenceBase64Any(text),
+      JSON.stringify(text),
+    );
+    if (got instanceof Uint8Array) valid++;
+  }
+  // Both sides of the rule are exercised.
+  assert.ok(valid > 3_000 && valid < 17_000, `${valid} valid texts`);
+});
+
 Deno.test("encodeBase64Url()/decodeBase64Url() use the URL-safe alphabet (RFC 4648 §5)", () => {
   assert.equal(encodeBase64Url(bytes(0xfb, 0xff)), "-_8");
   assert.equal(encodeBase64Url(encodeUtf8("f")), "Zg");
