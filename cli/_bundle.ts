@@ -214,7 +214,7 @@ export async function readArtifact(
 ): Promise<Uint8Array | { digest: string }> {
   const head = await io.readFile(path, { maxBytes: limit });
   if (head.length <= limit) return head;
-  const digests = await digestArtifact(await io.openFile(path));
+  const digests = await digestArtifact(await io.openFile(path, { reuseBuffers: true }));
   let algorithm: keyof typeof digests = "sha256";
   try {
     const content = parseSigstoreBundle(bundle).content;

@@ -139,7 +139,8 @@ async function* fileArtifacts(
     cut = false;
     return { bytes, blank };
   };
-  for await (const chunk of await io.openFile(path)) {
+  // Every piece of a line is copied by `keep`, so the chunks may share their buffers.
+  for await (const chunk of await io.openFile(path, { reuseBuffers: true })) {
     let start = 0;
     while (true) {
       const end = chunk.indexOf(0x0a, start);

@@ -219,7 +219,7 @@ export async function subjectOptions(io: Io, values: SubjectFlags): Promise<Subj
   }
   // Last: the flags above fail fast before a large artifact is hashed.
   if (values.artifact !== undefined) {
-    out.artifact = await digestArtifact(await io.openFile(values.artifact));
+    out.artifact = await digestArtifact(await io.openFile(values.artifact, { reuseBuffers: true }));
   }
   return out;
 }

@@ -47,7 +47,7 @@ Exit status: 0 printed; 2 could not run (missing file, bad flag).
     }
     const files: { path: string; digest: string }[] = [];
     for (const path of positionals) {
-      const bytes = await digestStream(algorithm, await io.openFile(path));
+      const bytes = await digestStream(algorithm, await io.openFile(path, { reuseBuffers: true }));
       files.push({ path, digest: formatDigest(algorithm, bytes) });
     }
     if (values.json) {

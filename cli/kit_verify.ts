@@ -117,7 +117,12 @@ async function directorySource(io: Io, dir: string): Promise<KitSource> {
       const limit = options.maxBytes === undefined ? Infinity : options.maxBytes + 1;
       const hasher = new Hasher("sha256");
       let size = 0;
-      for await (const chunk of await io.openFile(`${dir}/${path}`, { regularOnly: true })) {
+      for await (
+        const chunk of await io.openFile(`${dir}/${path}`, {
+          regularOnly: true,
+          reuseBuffers: true,
+        })
+      ) {
         const piece = chunk.length > limit - size ? chunk.subarray(0, limit - size) : chunk;
         hasher.update(piece);
         size += piece.length;

@@ -49,7 +49,10 @@ duplicates do not matter. Leaf i of the tree is the ASCII text of the i-th diges
 order; the root is "sha256:<hex>" (RFC 9162 Merkle Tree Hash).`;
 
 async function fileDigest(io: Io, path: string): Promise<string> {
-  return formatDigest("sha256", await digestStream("sha256", await io.openFile(path)));
+  return formatDigest(
+    "sha256",
+    await digestStream("sha256", await io.openFile(path, { reuseBuffers: true })),
+  );
 }
 
 async function collectSet(

@@ -139,7 +139,7 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     }
     const evidence: ResourceDescriptor[] = [];
     for (const path of values.evidence ?? []) {
-      const digest = await digestStream("sha256", await io.openFile(path));
+      const digest = await digestStream("sha256", await io.openFile(path, { reuseBuffers: true }));
       evidence.push({ name: baseName(path), digest: { sha256: digest.toHex() } });
     }
     let appended;

@@ -73,6 +73,32 @@ Deno.test("envelopeSource(): a 3 MiB line spanning many reads is one artifact; o
   }
 });
 
+Deno.test("envelopeSource(): 60,000 distinct lines across many read buffers are each exact", async () => {
+  // The JSON Lines reader reuses its read buffers: every line must be copied out before the
+  // buffer is read into again, including lines that straddle two reads.
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = Array.from(
+      { length: 60_000 },
+      (_, i) => `{"i":${i},"pad":"${"p".repeat(i % 131)}"}`,
+    );
+    await Deno.writeTextFile(`${dir}/many.jsonl`, lines.join("\n") + "\n");
+    assert.ok((await Deno.stat(`${dir}/many.jsonl`)).size > 4 * 1024 * 1024);
+    // Keep every artifact's bytes until the end, as verifyMany keeps the ones in flight.
+    const kept = [];
+    for await (const a of await envelopeSource(denoIo(), [`${dir}/many.jsonl`], 1 << 20)) {
+      kept.push(a);
+    }
+    assert.equal(kept.length, lines.length);
+    for (const [i, line] of lines.entries()) {
+      assert.equal(kept[i]!.name, `${dir}/many.jsonl:${i + 1}`);
+      assert.equal(new TextDecoder().decode(kept[i]!.bytes), line);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("envelopeSource() rejects a missing path before yielding anything", async () => {
   await assert.rejects(
     () => envelopeSource(denoIo(), [`${NEG}valid.ed25519.dsse.json`, "/nonexistent/x.json"], 10),

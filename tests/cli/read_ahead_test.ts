@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import { CliError, denoIo } from "../../cli/_io.ts";
 import {
   type BoundedReadable,
+  type ChunkReadable,
   READ_AHEAD_MIN_FILES,
   readBounded,
+  readChunks,
   readFilesAhead,
 } from "../../cli/_read_ahead.ts";
 import { withTempDir } from "./_io.ts";
@@ -169,4 +171,55 @@ Deno.test("readFilesAhead(): a consumer that stops early stops the reader (no le
     }
     assert.equal(n, 300);
   });
+});
+
+/** An open file over `content` whose reads return at most `step` bytes; records its calls. */
+function fakeChunkFile(content: Uint8Array, step: number, failAt?: number) {
+  let offset = 0;
+  const calls: string[] = [];
+  const file: ChunkReadable = {
+    read(buffer: Uint8Array): Promise<number | null> {
+      calls.push("read");
+      if (failAt !== undefined && offset >= failAt) return Promise.reject(new Error("EIO"));
+      const n = Math.min(step, buffer.length, content.length - offset);
+      if (n === 0) return Promise.resolve(null);
+      buffer.set(content.subarray(offset, offset + n));
+      offset += n;
+      return Promise.resolve(n);
+    },
+    close() {
+      calls.push("close");
+    },
+  };
+  return { file, calls };
+}
+
+Deno.test("readChunks(): the file's bytes in order through two buffers used in turn; closed once at the end", async () => {
+  const content = new Uint8Array(1000).map((_, i) => (i * 7) % 251);
+  const { file, calls } = fakeChunkFile(content, 300);
+  const copies: Uint8Array[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  for await (const chunk of readChunks(file, 256)) {
+    assert.ok(chunk.length <= 256);
+    copies.push(chunk.slice());
+    buffers.add(chunk.buffer);
+  }
+  assert.deepEqual(new Uint8Array(copies.flatMap((c) => [...c])), content);
+  assert.equal(buffers.size, 2);
+  // 4 chunks of 256, 256, 256, 232, then the end; the file is closed exactly once.
+  assert.deepEqual(copies.map((c) => c.length), [256, 256, 256, 232]);
+  assert.deepEqual(calls, ["read", "read", "read", "read", "read", "close"]);
+});
+
+Deno.test("readChunks(): a read error reaches the consumer and closes the file; cancel closes it once", async () => {
+  const content = new Uint8Array(1000);
+  const failing = fakeChunkFile(content, 100, 200);
+  await assert.rejects(async () => {
+    for await (const _ of readChunks(failing.file, 100)) { /* consume */ }
+  }, { message: "EIO" });
+  assert.equal(failing.calls.filter((c) => c === "close").length, 1);
+
+  const early = fakeChunkFile(content, 100);
+  for await (const _ of readChunks(early.file, 100)) break;
+  assert.deepEqual(early.calls, ["read", "read", "close"]);
 });
