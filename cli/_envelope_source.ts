@@ -30,53 +30,79 @@ export interface EnvelopeArtifact {
   bytes: Uint8Array;
 }
 
+/** The envelopes of a command line: a lazy stream, and how many there are when known. */
+export interface EnvelopeSource extends AsyncIterable<EnvelopeArtifact> {
+  /**
+   * How many envelopes the stream yields, when known without reading them: every path a file
+   * (not `.jsonl`) or a directory of such files. `undefined` when a `.jsonl` file is among them
+   * (its lines are counted only by reading it). For the progress line's total and ETA.
+   */
+  total: number | undefined;
+}
+
 /**
- * Checks that every positional exists (so a missing path is exit 2 before anything is verified)
- * and returns the lazy stream of their envelopes.
+ * Checks that every positional exists (so a missing path is exit 2 before anything is verified),
+ * lists each directory once, and returns the lazy stream of their envelopes.
  *
  * @param io The command's Io.
  * @param paths Positionals: envelope files, `.jsonl` files, directories.
  * @param maxBytes Largest single envelope file to read whole (the CLI passes
  *   `DEFAULT_ENVELOPE_MAX_BYTES`).
- * @returns The envelopes, in command-line order.
+ * @returns The envelopes, in command-line order, and their number when known.
  * @throws {CliError} When a path does not exist.
  */
 export async function envelopeSource(
   io: Io,
   paths: readonly string[],
   maxBytes: number,
-): Promise<AsyncGenerator<EnvelopeArtifact>> {
-  const kinds: boolean[] = [];
+): Promise<EnvelopeSource> {
+  // Per positional: the file itself, or the directory's files in order.
+  const inputs: { path: string; files: string[] | undefined }[] = [];
+  let total: number | undefined = 0;
   for (const path of paths) {
     const info = await io.stat(path);
     if (info === undefined) throw new CliError(`Cannot read "${path}": no such file or directory`);
-    kinds.push(info.isDirectory);
+    const files = info.isDirectory ? await listDirectory(io, path) : undefined;
+    inputs.push({ path, files });
+    for (const file of files ?? [path]) {
+      if (total !== undefined) total = file.endsWith(".jsonl") ? undefined : total + 1;
+    }
   }
-  return (async function* () {
-    for (const [i, path] of paths.entries()) {
-      if (!kinds[i]) {
-        yield* fileArtifacts(io, path, maxBytes);
-        continue;
-      }
-      yield* directoryArtifacts(io, path, maxBytes);
+  const artifacts = (async function* () {
+    for (const { path, files } of inputs) {
+      if (files === undefined) yield* fileArtifacts(io, path, maxBytes);
+      else yield* directoryArtifacts(io, files, maxBytes);
     }
   })();
+  return { total, [Symbol.asyncIterator]: () => artifacts };
 }
 
 /**
  * A directory's files in UTF-16 name order: dot files skipped, only regular files, symbolic
  * links followed (a regular file is known from the listing itself; only a link costs a `stat`).
- * Runs of envelope files go through `Io.readFiles` (read ahead, in order); a `.jsonl` file is
- * streamed in its place.
  */
-async function* directoryArtifacts(
-  io: Io,
-  dir: string,
-  maxBytes: number,
-): AsyncGenerator<EnvelopeArtifact> {
+async function listDirectory(io: Io, dir: string): Promise<string[]> {
   const entries = (await io.readDir(dir)).filter((e) => !e.name.startsWith("."));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const base = dir.replace(/\/+$/, "");
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = `${base}/${entry.name}`;
+    const isFile = entry.isSymlink ? (await io.stat(path))?.isFile === true : entry.isFile;
+    if (isFile) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * A directory's listed files: runs of envelope files go through `Io.readFiles` (read ahead, in
+ * order); a `.jsonl` file is streamed in its place.
+ */
+async function* directoryArtifacts(
+  io: Io,
+  files: readonly string[],
+  maxBytes: number,
+): AsyncGenerator<EnvelopeArtifact> {
   let run: string[] = [];
   async function* flush(): AsyncGenerator<EnvelopeArtifact> {
     const paths = run;
@@ -84,10 +110,7 @@ async function* directoryArtifacts(
     let i = 0;
     for await (const bytes of io.readFiles(paths, { maxBytes })) yield { name: paths[i++]!, bytes };
   }
-  for (const entry of entries) {
-    const path = `${base}/${entry.name}`;
-    const isFile = entry.isSymlink ? (await io.stat(path))?.isFile === true : entry.isFile;
-    if (!isFile) continue;
+  for (const path of files) {
     if (!path.endsWith(".jsonl")) {
       run.push(path);
       continue;
@@ -156,41 +179,4 @@ async function* fileArtifacts(
     const { bytes, blank } = take(new Uint8Array(0));
     if (!blank) yield { name: `${path}:${line + 1}`, bytes };
   }
-}
-
-/**
- * How many envelopes {@link envelopeSource} will yield for `paths`, when that is known without
- * reading them: every path a file (not `.jsonl`) or a directory of such files. `undefined` when a
- * `.jsonl` file is among them (its lines are counted only by reading it). Lists each directory
- * once more, as `envelopeSource` does (same filter: dot files skipped, regular files, links
- * followed); used for the progress line's total and ETA only.
- *
- * @param io The command's Io.
- * @param paths Positionals, as given to {@link envelopeSource}.
- * @returns The number of envelopes, or `undefined` when unknown.
- */
-export async function countEnvelopes(
-  io: Io,
-  paths: readonly string[],
-): Promise<number | undefined> {
-  let count = 0;
-  for (const path of paths) {
-    const info = await io.stat(path);
-    if (info === undefined) return undefined;
-    if (!info.isDirectory) {
-      if (path.endsWith(".jsonl")) return undefined;
-      count++;
-      continue;
-    }
-    const base = path.replace(/\/+$/, "");
-    for (const entry of await io.readDir(path)) {
-      if (entry.name.startsWith(".")) continue;
-      const name = `${base}/${entry.name}`;
-      const isFile = entry.isSymlink ? (await io.stat(name))?.isFile === true : entry.isFile;
-      if (!isFile) continue;
-      if (name.endsWith(".jsonl")) return undefined;
-      count++;
-    }
-  }
-  return count;
 }

@@ -15,7 +15,7 @@
 
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import { verifyMany } from "../lib/verify/verify_many.ts";
-import { countEnvelopes, envelopeSource } from "./_envelope_source.ts";
+import { envelopeSource } from "./_envelope_source.ts";
 import { createProgress, INTERRUPTED_EXIT, trapInterrupt } from "./_progress.ts";
 import { createReportOutput, outputFlags } from "./_report_output.ts";
 import { BUNDLE_FLAGS } from "./_bundle_help.ts";
@@ -48,7 +48,7 @@ export const forensicVerifyCommand: Command = {
       (await io.stat(positionals[0]!))?.isFile === true;
     const sink = createReportOutput(io, { ...output, single, allowEmpty });
     const progress = createProgress(io, { json });
-    const total = progress.enabled ? await countEnvelopes(io, positionals) : undefined;
+    const total = progress.enabled ? source.total : undefined;
     using interrupt = trapInterrupt();
     let failed = 0;
     let result;

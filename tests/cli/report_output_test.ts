@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { formatReport, type VerificationReport } from "../../mod.ts";
 import { formatSummary } from "../../lib/verify/mod.ts";
 import { denoIo } from "../../cli/_io.ts";
-import { countEnvelopes } from "../../cli/_envelope_source.ts";
+import { envelopeSource } from "../../cli/_envelope_source.ts";
 import { ROOT, runCli } from "./_io.ts";
 
 const NEG = `${ROOT}/fixtures/negative`;
@@ -249,14 +249,16 @@ Deno.test("forensic verify DIR on a terminal: the progress line counts done/tota
   });
 });
 
-Deno.test("countEnvelopes(): files and folders are counted; a .jsonl file makes the total unknown", async () => {
+Deno.test("envelopeSource().total: files and folders are counted; a .jsonl file makes the total unknown", async () => {
   await withBatch(async (dir) => {
     await Deno.writeTextFile(`${dir}/.hidden.dsse.json`, "{}");
     const io = denoIo();
-    assert.equal(await countEnvelopes(io, [dir]), 3);
-    assert.equal(await countEnvelopes(io, [dir, `${dir}/a.dsse.json`]), 4);
+    const total = async (paths: string[]) => (await envelopeSource(io, paths, 1024)).total;
+    assert.equal(await total([dir]), 3);
+    assert.equal(await total([dir, `${dir}/a.dsse.json`]), 4);
     await Deno.writeTextFile(`${dir}/d.jsonl`, "{}\n");
-    assert.equal(await countEnvelopes(io, [dir]), undefined);
-    assert.equal(await countEnvelopes(io, [`${dir}/a.dsse.json`]), 1);
+    assert.equal(await total([dir]), undefined);
+    assert.equal(await total([`${dir}/a.dsse.json`]), 1);
+    assert.equal(await total([`${dir}/d.jsonl`, `${dir}/a.dsse.json`]), undefined);
   });
 });
