@@ -146,6 +146,28 @@ export function parseDuration(flag: string, value: string): number {
   }
 }
 
+/** Largest whole number a count flag accepts unless it says otherwise (nine digits). */
+export const MAX_COUNT = 999_999_999;
+
+/**
+ * Parses a whole-number flag (decimal digits, no sign, no leading zero) from `min` to `max`;
+ * errors name the flag and the range (exit 2). `undefined` when the flag is absent.
+ */
+export function parseCountFlag(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number = MAX_COUNT,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^(?:0|[1-9][0-9]{0,8})$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) {
+    const range = max === MAX_COUNT ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new CliError(`Cannot parse ${flag} "${value}": use a whole number ${range}`);
+  }
+  return n;
+}
+
 /** Parses an RFC 3339 time flag to epoch milliseconds; errors name the flag (exit 2). */
 export function parseTimeFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

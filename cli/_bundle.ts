@@ -19,21 +19,12 @@ import type { CertificateIdentityPolicy, VerifyOptions } from "../lib/verify/opt
 import { verifyBundle } from "../lib/verify/verify_bundle.ts";
 import { readTrust, timeOptions } from "./_verify_options.ts";
 import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
-import { expectPositionals, parseStrict } from "./_args.ts";
+import { expectPositionals, parseCountFlag, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { BUNDLE_FLAGS, BUNDLE_HELP } from "./_bundle_help.ts";
 import { createReportOutput, outputFlags, summarizeOne } from "./_report_output.ts";
 
 const FLAGS = BUNDLE_FLAGS;
-
-/** Parses a threshold flag (an integer ≥ 0); errors name the flag (exit 2). */
-function parseCount(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,6}$/.test(value)) {
-    throw new CliError(`Cannot parse ${flag} "${value}": use a whole number such as 0 or 1`);
-  }
-  return Number(value);
-}
 
 function regexp(flag: string, source: string): RegExp {
   try {
@@ -136,9 +127,14 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
     } else if (values.key === undefined) {
       identity = { subject, issuer };
     }
-    const tlogThreshold = parseCount("--tlog-threshold", values["tlog-threshold"]);
-    const timestampThreshold = parseCount("--timestamp-threshold", values["timestamp-threshold"]);
-    const sctThreshold = parseCount("--sct-threshold", values["sct-threshold"]);
+    const tlogThreshold = parseCountFlag("--tlog-threshold", values["tlog-threshold"], 0, 999_999);
+    const timestampThreshold = parseCountFlag(
+      "--timestamp-threshold",
+      values["timestamp-threshold"],
+      0,
+      999_999,
+    );
+    const sctThreshold = parseCountFlag("--sct-threshold", values["sct-threshold"], 0, 999_999);
     if (values.artifact !== undefined && values["artifact-digest"] !== undefined) {
       throw new CliError("Use either --artifact or --artifact-digest, not both");
     }

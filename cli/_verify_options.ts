@@ -16,6 +16,7 @@ import { loadTrustMaterial, type TrustMaterial } from "../lib/verify/trust_mater
 import {
   expectPositionals,
   HELP_FLAG,
+  parseCountFlag,
   parseDuration,
   parseStrict,
   parseTimeFlag,
@@ -141,21 +142,11 @@ export async function evidenceOptions(io: Io, values: EvidenceFlags): Promise<Ve
     }
     out.expectHead = head;
   }
-  const entries = values["expect-entries"];
-  if (entries !== undefined) {
-    if (!/^[1-9]\d{0,8}$/.test(entries)) {
-      throw new CliError(`Cannot parse --expect-entries "${entries}": use a whole number ≥ 1`);
-    }
-    out.expectEntries = Number(entries);
-  }
+  const entries = parseCountFlag("--expect-entries", values["expect-entries"], 1);
+  if (entries !== undefined) out.expectEntries = entries;
   if (values["allow-unbound-custodians"] === true) out.allowUnboundCustodians = true;
-  const max = values["max-signatures"];
-  if (max !== undefined) {
-    if (!/^[1-9][0-9]{0,8}$/.test(max)) {
-      throw new CliError(`Cannot parse --max-signatures "${max}": use an integer from 1`);
-    }
-    out.maxSignatures = Number(max);
-  }
+  const max = parseCountFlag("--max-signatures", values["max-signatures"], 1);
+  if (max !== undefined) out.maxSignatures = max;
   if (values["allow-empty"] === true) out.allowEmpty = true;
   if (values.timestamp !== undefined && values.timestamp.length > 0) {
     out.timestamps = await Promise.all(values.timestamp.map((path) => io.readFile(path)));

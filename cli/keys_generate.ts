@@ -27,7 +27,7 @@ import {
   type PrivateKey,
   type SecretKey,
 } from "../lib/keys/key.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
@@ -100,7 +100,7 @@ Exit status: 0 written; 2 could not run (bad flag, unknown algorithm, a file exi
     if (values.out === undefined || values.out === "") {
       throw new CliError("Missing --out PREFIX: the path prefix of the key files to write");
     }
-    const bits = parseBits(values.bits);
+    const bits = parseCountFlag("--bits", values.bits, 1, 999_999);
     const passwordEnv = values["password-env"];
     if (passwordEnv !== undefined && algorithm === "hmac") {
       throw new CliError(
@@ -161,12 +161,4 @@ async function outputPrefix(io: Io, out: string): Promise<string> {
   if (out.endsWith("/")) return `${out.replace(/\/+$/, "")}/${DIRECTORY_PREFIX}`;
   if ((await io.stat(out))?.isDirectory) return `${out}/${DIRECTORY_PREFIX}`;
   return out;
-}
-
-function parseBits(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d{0,5}$/.test(text)) {
-    throw new CliError(`Cannot parse --bits "${text}": use a whole number such as 3072`);
-  }
-  return Number(text);
 }

@@ -23,7 +23,7 @@ import {
   preparedTrust,
   type VerifyHandlerLogEntry,
 } from "../lib/serve/handler.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
@@ -106,9 +106,9 @@ use).
         "Name the trust material with --trust trust.json (or --key PEM, --trusted-root FILE)",
       );
     }
-    const port = parseInteger("--port", values.port, 0, 65535);
+    const port = parseCountFlag("--port", values.port, 0, 65535)!;
     const maxBody = parseSize(values["max-body"]);
-    const concurrency = parseInteger("--concurrency", values.concurrency, 1, 1_000_000);
+    const concurrency = parseCountFlag("--concurrency", values.concurrency, 1, 1_000_000)!;
     const hostname = values.hostname;
     const load = () => loadTrust(io, values);
     let trust = await load();
@@ -279,13 +279,6 @@ async function loadTrust(
     }
     throw error;
   }
-}
-
-function parseInteger(flag: string, value: string, min: number, max: number): number {
-  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new CliError(`Cannot parse ${flag} "${value}": use a whole number from ${min} to ${max}`);
-  }
-  return Number(value);
 }
 
 function parseSize(value: string): number {

@@ -12,7 +12,7 @@ import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError } from "../lib/encoding/errors.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import { createTimestampRequest, type TimestampRequest } from "../lib/sign/timestamp_request.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
@@ -67,7 +67,7 @@ Exit status: 0 written; 1 ENVELOPE is not a DSSE envelope (malformed); 2 could n
     if (out === undefined || out === "") {
       throw new CliError("Missing --out FILE: where to write the time-stamp request (.tsq)");
     }
-    const signature = parseIndex(values.signature);
+    const signature = parseCountFlag("--signature", values.signature, 0, 999_999);
     if (!values.force && (await io.stat(out)) !== undefined) {
       throw new CliError(`Refusing to overwrite "${out}": it exists (pass --force)`);
     }
@@ -98,14 +98,6 @@ Exit status: 0 written; 1 ENVELOPE is not a DSSE envelope (malformed); 2 could n
     return 0;
   },
 };
-
-function parseIndex(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^(0|[1-9]\d{0,5})$/.test(text)) {
-    throw new CliError(`Cannot parse --signature "${text}": use a signature index such as 0`);
-  }
-  return Number(text);
-}
 
 /** 64 random bits with the top bit set, so the nonce always has 8 bytes and is positive. */
 function randomNonce(): bigint {

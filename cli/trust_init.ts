@@ -13,7 +13,7 @@ import { ParseError } from "../lib/encoding/errors.ts";
 import { importKey } from "../lib/keys/import_key.ts";
 import type { PublicKey } from "../lib/keys/key.ts";
 import { createTrustPolicy, type TrustPolicyKeyInput } from "../lib/verify/trust_policy_init.ts";
-import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
+import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { baseName } from "./_attest.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
@@ -64,7 +64,7 @@ key or listed twice, a threshold out of range, --out exists without --force, bad
     if (paths.length === 0) {
       throw new CliError("Missing --key PUB: the public key file(s) to trust");
     }
-    const threshold = parseThreshold(values.threshold);
+    const threshold = parseCountFlag("--threshold", values.threshold, 1, 999_999);
     const out = values.out;
     if (out !== undefined && !values.force && (await io.stat(out)) !== undefined) {
       throw new CliError(`Refusing to overwrite "${out}": it exists (pass --force)`);
@@ -114,12 +114,4 @@ async function readPublicKey(io: Io, path: string): Promise<PublicKey> {
     );
   }
   return key;
-}
-
-function parseThreshold(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9]\d{0,5}$/.test(text)) {
-    throw new CliError(`Cannot parse --threshold "${text}": use a whole number of at least 1`);
-  }
-  return Number(text);
 }

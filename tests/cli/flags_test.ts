@@ -4,7 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { nearestFlag } from "../../cli/_args.ts";
+import { CliError } from "../../cli/_io.ts";
+import { nearestFlag, parseCountFlag } from "../../cli/_args.ts";
 import { BUILD_PLACEHOLDERS, buildInfo } from "../../cli/_build_info.ts";
 import { completionScript, loadCommands } from "../../cli/completions.ts";
 import { VERSION } from "../../cli/main.ts";
@@ -109,6 +110,50 @@ Deno.test("flag value errors are in the CLI's words, naming the flag", async () 
     const result = await runCli(args);
     assert.equal(result.status, 2, args.join(" "));
     assert.equal(result.stderr, `stella: ${message}\n`);
+  }
+});
+
+Deno.test("parseCountFlag(): one whole-number rule for every count flag, the range in the message", async () => {
+  assert.equal(parseCountFlag("--port", undefined, 0, 65535), undefined);
+  assert.equal(parseCountFlag("--port", "0", 0, 65535), 0);
+  assert.equal(parseCountFlag("--port", "65535", 0, 65535), 65535);
+  assert.equal(parseCountFlag("--max-signatures", "999999999", 1), 999_999_999);
+  for (
+    const value of ["", "-1", "+1", "01", "1.0", "1e3", " 1", "0x10", "１", "65536", "1000000000"]
+  ) {
+    assert.throws(
+      () => parseCountFlag("--port", value, 0, 65535),
+      (error) =>
+        error instanceof CliError &&
+        error.message === `Cannot parse --port "${value}": use a whole number from 0 to 65535`,
+    );
+  }
+  assert.throws(() => parseCountFlag("--max-signatures", "0", 1), {
+    message: 'Cannot parse --max-signatures "0": use a whole number of at least 1',
+  });
+  // Every count flag of the CLI goes through it: exit 2, the flag named, the same words.
+  const KEY = new URL("../../fixtures/negative/keys/test-only-ed25519-a.pub.pem", import.meta.url)
+    .pathname;
+  const cases: [string[], string][] = [
+    [["timestamp", "request", "x.json", "--out", "q.tsq", "--signature=-1"], "--signature"],
+    [["trust", "init", "--key", "k.pem", "--threshold", "0"], "--threshold"],
+    [["keys", "generate", "--algorithm", "rsa-pss", "--bits", "1e3", "--out", "k"], "--bits"],
+    [
+      ["forensic", "verify", "x.json", "--key", KEY, "--max-signatures", "0"],
+      "--max-signatures",
+    ],
+    [
+      ["forensic", "verify", "x.json", "--timeline", "--key", KEY, "--expect-entries", "0"],
+      "--expect-entries",
+    ],
+  ];
+  for (const [args, flag] of cases) {
+    const result = await runCli(args);
+    assert.equal(result.status, 2, args.join(" "));
+    assert.match(
+      result.stderr,
+      new RegExp(`^stella: Cannot parse ${flag} "[^"]*": use a whole number (from|of at least) `),
+    );
   }
 });
 

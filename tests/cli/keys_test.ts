@@ -257,7 +257,7 @@ Deno.test("stella keys generate rejects bad usage with exit 2 and an exact messa
       ],
       [
         ["--algorithm", "rsa-pss", "--bits", "lots", "--out", `${dir}/k`],
-        'stella: Cannot parse --bits "lots": use a whole number such as 3072\n',
+        'stella: Cannot parse --bits "lots": use a whole number from 1 to 999999\n',
       ],
       [
         ["--algorithm", "ed25519", "--out", `${dir}/k`, "extra"],

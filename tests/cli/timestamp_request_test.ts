@@ -84,7 +84,7 @@ Deno.test("stella timestamp request: usage errors are exit 2, a malformed envelo
       [
         [PROMOTION, "--out", `${dir}/r.tsq`, "--signature", "one"],
         2,
-        'stella: Cannot parse --signature "one": use a signature index such as 0\n',
+        'stella: Cannot parse --signature "one": use a whole number from 0 to 999999\n',
       ],
       [
         [PROMOTION, "--out", `${dir}/exists.tsq`],

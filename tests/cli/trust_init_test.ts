@@ -175,7 +175,7 @@ Deno.test("stella trust init: usage errors are exit 2 with exact messages, nothi
       ],
       [
         ["--key", `${dir}/a.pub.pem`, "--threshold", "0"],
-        'stella: Cannot parse --threshold "0": use a whole number of at least 1\n',
+        'stella: Cannot parse --threshold "0": use a whole number from 1 to 999999\n',
       ],
       [
         ["--key", `${dir}/a.pub.pem`, "--out", `${dir}/exists.json`],
