@@ -85,6 +85,8 @@ export function readBounded(
 
 /** Fewest files for which a reader worker is started (below, the calling thread reads). */
 export const READ_AHEAD_MIN_FILES = 128;
+/** Files read by the calling thread between two looks for the worker's "ready" message. */
+const READY_CHECK_FILES = 16;
 /** Files per batch handed over by the worker. */
 const BATCH_FILES = 64;
 /** Bytes per batch (a batch closes at whichever limit comes first; at least one file). */
@@ -142,10 +144,13 @@ export async function* readFilesAhead(
     ? startReader()
     : undefined;
   try {
-    // Until the worker says it is ready (or for good, without one), read here.
+    // Until the worker says it is ready (or for good, without one), read here. Its message is a
+    // macrotask, and a consumer whose work is all synchronous never lets one run: every few files
+    // give the event loop a turn, or the calling thread would read every file itself.
     while (i < paths.length && reader !== undefined && !reader.ready() && !reader.failed()) {
       yield readOne(paths[i]!, maxBytes, readBounded);
       i++;
+      if (i % READY_CHECK_FILES === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     if (reader !== undefined && i < paths.length && !reader.failed()) {
       reader.post({

@@ -131,6 +131,27 @@ for (const workerFrom of [1, Infinity]) {
   });
 }
 
+Deno.test("readFilesAhead(): the worker takes over even when the consumer never waits on the event loop", async () => {
+  // A consumer whose work is all synchronous (Ed25519 through node:crypto) never lets a macrotask
+  // run; the worker's "ready" message must still get in, or the calling thread reads every file.
+  await withTempDir(async (dir) => {
+    const paths = [];
+    for (let i = 0; i < 3000; i++) {
+      paths.push(`${dir}/${String(i).padStart(5, "0")}.json`);
+      await Deno.writeTextFile(paths.at(-1)!, `{"i":${i}}`);
+    }
+    let fromWorker = 0;
+    let n = 0;
+    for await (const result of readFilesAhead(paths, { maxBytes: 100 })) {
+      assert.ok("bytes" in result);
+      assert.equal(new TextDecoder().decode(result.bytes), `{"i":${n++}}`);
+      if (result.worker) fromWorker++;
+    }
+    assert.equal(n, 3000);
+    assert.ok(fromWorker > 1500, `the worker read ${fromWorker} of 3000 files`);
+  });
+});
+
 Deno.test("Io.readFiles(): a file that cannot be read fails in its place, after the files before it", async () => {
   await withTempDir(async (dir) => {
     const paths = [];
