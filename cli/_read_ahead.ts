@@ -316,8 +316,13 @@ export interface ChunkReadable {
   close(): void;
 }
 
-/** Size of each of the two buffers of {@link readChunks}. */
-export const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Size of each of the two buffers of {@link readChunks}: 64 KiB, the chunk size of
+ * `FsFile.readable`. 1 MiB buffers read faster alone (`bench/read_chunks_bench.ts`) but raised
+ * the peak RSS of `forensic verify` over 100,000 envelopes in one file from about 167 MiB to
+ * 210-250 MiB (256 KiB: 175 MiB), for no gain in the whole run.
+ */
+export const CHUNK_BYTES = 64 * 1024;
 
 /**
  * A file's bytes as a stream of chunks read into two buffers in turn: the next chunk is read
@@ -325,10 +330,10 @@ export const CHUNK_BYTES = 1024 * 1024;
  * until the next one is requested** (its buffer is then read into again). For consumers that
  * hash or copy what they need (a JSON Lines splitter, a digest).
  *
- * Why (issue 15): `FsFile.readable` allocates a fresh 64 KiB buffer per read and a fresh buffer
- * costs its page faults; over the 54 MB JSON Lines file of 20,000 envelopes that was 100-450 ms
- * of a 3 s batch, against under 10 ms for reads into a buffer used again
- * (`bench/results/issue15.md`). The file is closed at the end, on an error and on cancel.
+ * Why (issue 15): `FsFile.readable` allocates a fresh buffer per read, and over a batch of
+ * millions of lines those buffers are garbage the collector has to chase; reading into two
+ * buffers used again allocates nothing per read (`bench/read_chunks_bench.ts`: 30 ms against
+ * 42 ms per 48 MiB in a warm loop). The file is closed at the end, on an error and on cancel.
  *
  * @param file The open file.
  * @param size Bytes per chunk (default {@link CHUNK_BYTES}).

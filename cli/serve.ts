@@ -10,14 +10,8 @@
  */
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
-import { decodeUtf8 } from "../lib/encoding/bytes.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
-import { parseTrustPolicy } from "../lib/verify/trust_policy.ts";
-import {
-  loadTrustMaterial,
-  type TrustMaterial,
-  type TrustSources,
-} from "../lib/verify/trust_material.ts";
+import type { TrustMaterial } from "../lib/verify/trust_material.ts";
 import {
   createVerifyHandler,
   preparedTrust,
@@ -26,6 +20,7 @@ import {
 import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
+import { readTrust } from "./_verify_options.ts";
 
 const FLAGS = {
   ...HELP_FLAG,
@@ -237,48 +232,26 @@ async function loadTrust(
     "tsa-roots"?: string | undefined;
   },
 ): Promise<TrustMaterial> {
-  const sources: TrustSources = {};
-  let current = "";
+  // The same reading as forensic verify: every error names its file.
+  const trust = await readTrust(io, {
+    trust: values.trust,
+    key: values.key,
+    trustedRoot: values["trusted-root"],
+    tsaRoots: values["tsa-roots"],
+  });
   try {
-    if (values.trust !== undefined) {
-      current = values.trust;
-      sources.trustPolicy = parseTrustPolicy(await io.readFile(current), { name: current });
-    }
-    const keys = [];
-    for (const path of values.key ?? []) {
-      current = path;
-      const key = {
-        pem: decodeUtf8(await io.readFile(path), path),
-        options: { name: path, signatureEncoding: "any" as const },
-      };
-      loadTrustMaterial({ keys: [key] }); // a bad key is named by its file
-      keys.push(key);
-    }
-    if (keys.length > 0) sources.keys = keys;
-    if (values["trusted-root"] !== undefined) {
-      current = values["trusted-root"];
-      sources.trustedRoot = await io.readFile(current);
-      preparedTrust(loadTrustMaterial({ trustedRoot: sources.trustedRoot }));
-    }
-    if (values["tsa-roots"] !== undefined) {
-      current = values["tsa-roots"];
-      sources.tsaRoots = [decodeUtf8(await io.readFile(current), current)];
-      loadTrustMaterial({ tsaRoots: sources.tsaRoots });
-    }
-    current = "the trust material";
     // Imports every key and reads the trusted root now, not per request.
-    const trust = loadTrustMaterial(sources);
     preparedTrust(trust);
-    return trust;
   } catch (error) {
     if (
       error instanceof ParseError || error instanceof ValidationError ||
       error instanceof TypeError
     ) {
-      throw new CliError(`Cannot load "${current}": ${error.message}`);
+      throw new CliError(`Cannot load the trust material: ${error.message}`);
     }
     throw error;
   }
+  return trust;
 }
 
 function parseSize(value: string): number {

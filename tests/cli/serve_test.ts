@@ -21,11 +21,11 @@ Deno.test("stella serve: usage errors exit 2 and name the flag or file", async (
     [["--trust", fixturePath("negative/nope.json")], /Cannot read ".*nope\.json"/],
     [
       ["--trust", fixturePath("negative/valid.ed25519.dsse.json")],
-      /Cannot load ".*valid\.ed25519\.dsse\.json": Invalid trust policy/,
+      /Cannot load trust policy ".*valid\.ed25519\.dsse\.json": Invalid trust policy/,
     ],
     [
       ["--key", fixturePath("negative/valid.ed25519.dsse.json")],
-      /Cannot load ".*valid\.ed25519\.dsse\.json"/,
+      /Cannot decode PEM ".*valid\.ed25519\.dsse\.json": no PEM block found/,
     ],
   ];
   for (const [args, message] of cases) {
@@ -184,7 +184,7 @@ Deno.test("stella serve (process): SIGHUP reloads the trust; a bad file keeps th
       server.child.kill("SIGHUP");
       const bad = await server.waitLog((e) => e.type === "reload", from);
       assert.equal(bad.ok, false);
-      assert.match(String(bad.message), /^Cannot load ".*trust\.json": /);
+      assert.match(String(bad.message), /^Cannot load trust policy ".*trust\.json": /);
       assert.equal(bad.trust, digest2);
       assert.equal((await (await fetch(`${server.url}/v1/trust`)).json()).digest, digest2);
       assert.equal((await (await post(verify, VALID)).json()).code, "KEY_REVOKED");
