@@ -24,6 +24,7 @@ const RUNS = Number(values.runs);
 
 const ENTRIES: Record<string, string> = {
   "empty script": "",
+  "node:util (parseArgs)": `import "node:util";`,
   "node:crypto": `import "node:crypto";`,
   "node:crypto, node:buffer, node:util":
     `import "node:crypto"; import "node:buffer"; import "node:util";`,
