@@ -72,6 +72,7 @@ import { canonicalize } from "../encoding/canonical_json.ts";
 import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
 import type { CertificateIdentityPolicy, VerifyOptions } from "./options.ts";
 import type { ArtifactDigests } from "./subject_check.ts";
+import type { TrustPolicyKeyEntry } from "./trust_policy.ts";
 import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
 import { checkTlogEntry, namedHash } from "./_bundle_tlog.ts";
 import { checkCertificate, checkTimestamp } from "./_bundle_certificate.ts";
@@ -110,8 +111,8 @@ function trustedRootOf(trust: CompiledTrust): TrustedRoot | ParseError {
 interface BundleSettings {
   /** The trusted root, or why it does not read. */
   trustedRoot: TrustedRoot | ParseError;
-  /** Verify a key-based bundle with this PEM SubjectPublicKeyInfo public key. */
-  key?: string | undefined;
+  /** Verify a key-based bundle with this public key (or fail with why it does not read). */
+  key?: SigningKey | ParseError | undefined;
   /** Verify a certificate-based bundle: the expected identity. */
   identity?: CertificateIdentityPolicy | undefined;
   /**
@@ -222,22 +223,12 @@ export function verifyBundleWith(
   if (entries.length > 1) {
     throw new TypeError("Pass one trusted key for a key-signed bundle, not several");
   }
-  const entry = entries[0];
-  let keyValidity: BundleSettings["keyValidity"];
-  if (entry !== undefined) {
-    const from = entry.validFrom === undefined ? undefined : parseRfc3339(entry.validFrom);
-    const until = [entry.validUntil, entry.revokedAt].filter((t) => t !== undefined)
-      .map((t) => parseRfc3339(t!));
-    keyValidity = {
-      validFrom: from,
-      validUntil: until.length === 0 ? undefined : Math.min(...until),
-    };
-  }
+  const trusted = entries[0] === undefined ? undefined : bundleKeyOf(entries[0]);
   const artifact = options.artifact;
   return runBundle(input, {
     trustedRoot: root,
-    key: entry?.publicKey,
-    keyValidity,
+    key: trusted?.key,
+    keyValidity: trusted?.validity,
     identity: options.identity,
     artifact: options.artifactDigest !== undefined
       ? { digest: options.artifactDigest[0]! }
@@ -253,6 +244,43 @@ export function verifyBundleWith(
     notAfter: options.notAfter,
     name: options.name,
   });
+}
+
+/** A trusted key as a key-signed bundle is judged by it: the key read, and its window. */
+interface BundleKey {
+  key: SigningKey | ParseError;
+  validity: NonNullable<BundleSettings["keyValidity"]>;
+}
+
+/** Each trust entry's {@link BundleKey}, read once (a batch judges every bundle by one key). */
+const BUNDLE_KEYS = new WeakMap<TrustPolicyKeyEntry, BundleKey>();
+
+function bundleKeyOf(entry: TrustPolicyKeyEntry): BundleKey {
+  let cached = BUNDLE_KEYS.get(entry);
+  if (cached === undefined) {
+    const from = entry.validFrom === undefined ? undefined : parseRfc3339(entry.validFrom);
+    const until = [entry.validUntil, entry.revokedAt].filter((t) => t !== undefined)
+      .map((t) => parseRfc3339(t!));
+    let key: SigningKey | ParseError;
+    try {
+      const read = readSigningKey(decodePem(entry.publicKey, { label: "PUBLIC KEY" }).bytes);
+      key = typeof read === "string"
+        ? new ParseError("KEY_UNSUPPORTED", `Cannot use the public key: ${read}`)
+        : read;
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      key = error;
+    }
+    cached = {
+      key,
+      validity: {
+        validFrom: from,
+        validUntil: until.length === 0 ? undefined : Math.min(...until),
+      },
+    };
+    BUNDLE_KEYS.set(entry, cached);
+  }
+  return cached;
 }
 
 async function runBundle(
@@ -278,15 +306,8 @@ async function runBundle(
   if (options.key === undefined && options.identity === undefined) {
     throw new TypeError("Pass a public key (`key`) or a certificate identity (`identity`)");
   }
-  let trustedKey: SigningKey | undefined;
-  if (options.key !== undefined) {
-    const spki = decodePem(options.key, { label: "PUBLIC KEY" }).bytes;
-    const read = readSigningKey(spki);
-    if (typeof read === "string") {
-      throw new ParseError("KEY_UNSUPPORTED", `Cannot use the public key: ${read}`);
-    }
-    trustedKey = read;
-  }
+  if (options.key instanceof ParseError) throw options.key;
+  const trustedKey = options.key;
   const name = options.name;
   const label = name === undefined ? "" : ` "${name}"`;
   const checks: Check[] = [];

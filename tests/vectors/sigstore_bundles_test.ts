@@ -571,4 +571,38 @@ if (SETS.some((set) => !set.present)) {
       return ROWS.length;
     },
   );
+  vectorTest(
+    SETS,
+    "one trust material judges every key-signed bundle by its own key and window, call after call",
+    async () => {
+      // The bundle key is read once per trust entry: alternating two trust objects over the same
+      // bundle must still give each its own verdict.
+      const bundle = await read("sigstore-go/bundles/public-key-validity.sigstore.json");
+      const parts = {
+        trustedRoot: await read("sigstore-go/trusted-roots/public-key-validity.json"),
+        key: await readText("sigstore-go/public-keys/public-key-validity.pem"),
+        artifact: {
+          digest: "sha256:6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f76863140143ff72",
+        },
+        now: NOW,
+      };
+      const [bounded, options] = splitTrust({
+        ...parts,
+        keyValidity: { validFrom: 0, validUntil: 1000 },
+      });
+      const [open] = splitTrust(parts);
+      const verdicts: string[] = [];
+      for (const trust of [bounded, open, bounded, open]) {
+        const report = await verifyBundle(bundle, trust, options);
+        verdicts.push(report.verified ? "pass" : report.code ?? "(no code)");
+      }
+      assert.deepEqual(verdicts, [
+        "KEY_NOT_VALID_AT_TIME",
+        "pass",
+        "KEY_NOT_VALID_AT_TIME",
+        "pass",
+      ]);
+      return verdicts.length;
+    },
+  );
 }
