@@ -27,6 +27,10 @@ Deno.test("stella serve: usage errors exit 2 and name the flag or file", async (
       ["--key", fixturePath("negative/valid.ed25519.dsse.json")],
       /Cannot decode PEM ".*valid\.ed25519\.dsse\.json": no PEM block found/,
     ],
+    [
+      ["--trusted-root", fixturePath("negative/valid.ed25519.dsse.json")],
+      /^stella: Cannot read trusted root ".*valid\.ed25519\.dsse\.json": /,
+    ],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(["serve", ...args]);
