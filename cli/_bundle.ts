@@ -45,9 +45,8 @@ export async function readTrustedRoot(io: Io, path: string): Promise<TrustedRoot
   try {
     return parseTrustedRoot(await io.readFile(path), { name: path });
   } catch (error) {
-    if (error instanceof ParseError) {
-      throw new CliError(`Cannot load trusted root "${path}": ${error.message}`);
-    }
+    // Its message already names the file ("Cannot read trusted root "PATH": …").
+    if (error instanceof ParseError) throw new CliError(error.message);
     throw error;
   }
 }

@@ -85,6 +85,14 @@ vectorTest(
     assert.match(bad.stderr, /--artifact-digest/);
     const missing = await run([bundle, "--trusted-root", `${CASES}nope.json`, ...ID]);
     assert.equal(missing.status, 2);
+    // A JSON file that is not a trusted root: named once, with what is wrong.
+    const notRoot = await run([bundle, "--trusted-root", bundle, ...ID]);
+    assert.equal(notRoot.status, 2);
+    assert.match(
+      notRoot.stderr,
+      /^stella: Cannot read trusted root ".*bundle\.sigstore\.json": \/mediaType /,
+    );
+    assert.equal(notRoot.stderr.split("bundle.sigstore.json").length, 2);
   },
 );
 
