@@ -187,7 +187,7 @@ export function loadTrustMaterial(sources: TrustSources = {}): TrustMaterial {
   if (sources.trustedRoot !== undefined) {
     const name = sources.trustedRootName;
     try {
-      body.trustedRoot = parseJson(sources.trustedRoot, { name });
+      body.trustedRoot = parseJson(sources.trustedRoot);
     } catch (error) {
       throw withSource(error, "trusted root", name);
     }
@@ -300,9 +300,8 @@ function readPolicy(sources: TrustSources): TrustPolicyDocument {
   const input = sources.trustPolicy!;
   const name = sources.trustPolicyName;
   try {
-    if (typeof input === "string" || input instanceof Uint8Array) {
-      return parseTrustPolicy(input, { name });
-    }
+    // Unnamed here: withSource names the file once, before what is wrong with it.
+    if (typeof input === "string" || input instanceof Uint8Array) return parseTrustPolicy(input);
     const problems = validateTrustPolicy(input);
     if (problems.length > 0) throw new ValidationError("Invalid trust policy", problems);
     return input;

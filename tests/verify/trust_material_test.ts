@@ -94,6 +94,23 @@ Deno.test("loadTrustMaterial() builds one plain value from every source, with on
   assert.throws(() => compileTrust({} as never), TypeError);
 });
 
+Deno.test("loadTrustMaterial() names a policy or root file once, before what is wrong with it", () => {
+  const cases: [() => unknown, string][] = [
+    [() => loadTrustMaterial({ trustPolicy: "{", trustPolicyName: "t.json" }), "t.json"],
+    [() => loadTrustMaterial({ trustPolicy: "{}", trustPolicyName: "t.json" }), "t.json"],
+    [() => loadTrustMaterial({ trustedRoot: "{", trustedRootName: "root.json" }), "root.json"],
+  ];
+  for (const [load, name] of cases) {
+    assert.throws(load, (error: Error) => {
+      assert.equal(error.message.split(`"${name}"`).length, 2, error.message);
+      return true;
+    });
+  }
+  assert.throws(() => loadTrustMaterial({ trustPolicy: "{}", trustPolicyName: "t.json" }), {
+    message: 'Cannot load trust policy "t.json": Invalid trust policy: /keys: Add a keys array',
+  });
+});
+
 Deno.test("loadTrustMaterial() names the input that fails", () => {
   assert.throws(() => loadTrustMaterial({ trustPolicy: "{", trustPolicyName: "t.json" }), {
     name: "ParseError",
