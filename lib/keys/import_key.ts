@@ -131,10 +131,10 @@ export async function importKey(
   ) {
     let jwk: unknown;
     try {
-      jwk = parseJson(text ?? "", { name, maxBytes: 1 << 20 });
+      jwk = parseJson(text ?? "", { maxBytes: 1 << 20 }); // invalidKey names the input
     } catch (error) {
       if (error instanceof ParseError) {
-        throw invalidKey(name, `the JWK is not valid JSON: ${error.message}`);
+        throw invalidKey(name, error.message);
       }
       throw error;
     }

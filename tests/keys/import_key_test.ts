@@ -38,6 +38,11 @@ Deno.test("importKey needs a password for cosign keys and format hmac for raw se
 Deno.test("importKey rejects unknown formats and malformed inputs with codes", async () => {
   await assert.rejects(importKey("hello"), { code: "KEY_UNSUPPORTED" });
   await assert.rejects(importKey("{not json"), { code: "KEY_INVALID" });
+  // The file is named once, before what is wrong with it.
+  await assert.rejects(importKey("{not json", { name: "k.jwk" }), {
+    code: "KEY_INVALID",
+    message: /^Cannot import key "k\.jwk": Cannot parse JSON: expected a member name/,
+  });
   await assert.rejects(importKey("[1]", { format: "jwk" }), { code: "KEY_INVALID" });
   await assert.rejects(importKey(new Uint8Array([0x30, 0x03, 0x05, 0x00, 0x00])), {
     code: "KEY_UNSUPPORTED",
