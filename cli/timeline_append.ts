@@ -123,14 +123,17 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     const { signer } = await buildSigner(io, { ...values, out: undefined });
     let existing: Uint8Array | undefined;
     let previous: Uint8Array | null = null;
+    let previousName: string | undefined;
     if (values.jsonl !== undefined) {
       if ((await io.stat(values.jsonl))?.isFile) {
         existing = await io.readFile(values.jsonl);
         const lines = splitJsonLines(existing);
         previous = lines.at(-1) ?? null;
+        previousName = `${values.jsonl}:${lines.length}`; // as forensic verify names lines
       }
     } else if (values.previous !== undefined) {
       previous = await io.readFile(values.previous);
+      previousName = values.previous;
     }
     if (previous === null && values.subject === undefined) {
       throw new CliError(
@@ -156,6 +159,7 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
         evidence: evidence.length === 0 ? undefined : evidence,
         sequence: parseSequence(values.sequence),
         signers: [signer],
+        previousName,
       });
     } catch (error) {
       if (error instanceof ValidationError || error instanceof ParseError) {

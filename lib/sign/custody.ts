@@ -81,6 +81,11 @@ export interface AppendCustodyEventOptions {
   sequence?: number | undefined;
   /** Signers of the new entry (`--key`), in signature order; usually the custodian's one key. */
   signers: readonly Signer[];
+  /**
+   * Name of the previous entry in error messages (its file, or `FILE:LINE` of a JSON Lines
+   * timeline); default "previous entry".
+   */
+  previousName?: string | undefined;
 }
 
 /**
@@ -173,7 +178,7 @@ export async function appendCustodyEvent(
       throw new TypeError("Pass options.subject: the first entry names the item in custody");
     }
   } else {
-    const last = parseCustodyEntry(previous, "previous entry").statement;
+    const last = parseCustodyEntry(previous, options.previousName ?? "previous entry").statement;
     sequence = last.predicate.sequence + 1;
     const lastSubject = last.subject[0]!;
     if (subject !== undefined && !sameSubject(subject, lastSubject)) {

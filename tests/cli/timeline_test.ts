@@ -200,3 +200,51 @@ Deno.test("stella timeline append builds a JSON Lines timeline that verifies unt
   });
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("stella timeline append names the previous entry it cannot read: FILE:LINE or the --previous file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const timeline = `${dir}/custody.jsonl`;
+    const key = `${KEYS}/test-only-custodian-a-ed25519.pem`;
+    const event = ["--type", "moved", "--event-actor", "alice", "--at", "2026-02-10T09:00:00Z"];
+    const first = await runCli([
+      "timeline",
+      "append",
+      "--jsonl",
+      timeline,
+      "--subject",
+      `disk-image=sha256:${"ab".repeat(32)}`,
+      ...event,
+      "--key",
+      key,
+    ]);
+    assert.equal(first.status, 0, first.stderr);
+    await Deno.writeTextFile(timeline, "not json\n", { append: true });
+    const before = await Deno.readFile(timeline);
+    const bad = await runCli(["timeline", "append", "--jsonl", timeline, ...event, "--key", key]);
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stderr,
+      /^stella: Cannot append custody event: Cannot parse JSON ".*custody\.jsonl:2": expected a value/,
+    );
+    assert.deepEqual(await Deno.readFile(timeline), before); // nothing appended
+
+    await Deno.writeTextFile(`${dir}/prev.dsse.json`, "{}");
+    const prev = await runCli([
+      "timeline",
+      "append",
+      "--previous",
+      `${dir}/prev.dsse.json`,
+      "--out",
+      `${dir}/next.dsse.json`,
+      ...event,
+      "--key",
+      key,
+    ]);
+    assert.equal(prev.status, 1);
+    assert.match(prev.stderr, /".*prev\.dsse\.json"/);
+    assert.doesNotMatch(prev.stderr, /previous entry/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
