@@ -7,7 +7,7 @@
  */
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
-import { verifyAuditLog } from "../lib/sign/audit_log.ts";
+import { type AuditLogReport, verifyAuditLog } from "../lib/sign/audit_log.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
@@ -55,17 +55,24 @@ run (missing or unreadable file, bad flag).
     }
     const path = positionals[0]!;
     const report = verifyAuditLog(await io.readFile(path), { trustedHead });
-    if (values.json) {
-      io.stdout(canonicalize(report) + "\n");
-    } else if (report.ok) {
-      const note = report.code === null ? "" : `${report.code}: `;
-      io.stdout(`${path}: ${note}${report.message}\n`);
-      if (report.head !== null) io.stdout(`head: ${report.head}\n`);
-    } else {
-      io.stderr(
-        `stella: Audit log "${path}" is tampered: ${report.code} at record ${report.index}: ${report.message}\n`,
-      );
-    }
+    if (values.json) io.stdout(canonicalize(report) + "\n");
+    else io.stdout(formatAuditReport(path, report));
     return report.ok ? 0 : 1;
   },
 };
+
+/** The layout of every report (forensic verify's): a verdict line, then labelled details. */
+function formatAuditReport(path: string, report: AuditLogReport): string {
+  const line = (label: string, value: string) => `  ${`${label}:`.padEnd(16)}${value}\n`;
+  if (report.ok) {
+    let out = `VERIFIED ${path}\n` + line("records", String(report.records));
+    if (report.head !== null) out += line("head", report.head);
+    if (report.code !== null) out += line("warning", `${report.code} ${report.message}`);
+    return out;
+  }
+  let out = `FAILED ${path}: ${report.code} ${report.message}\n`;
+  if (report.index !== null) out += line("bad record", String(report.index));
+  out += line("records", `${report.records} verified before it`);
+  if (report.head !== null) out += line("head", `${report.head} (the last verified record)`);
+  return out;
+}

@@ -135,20 +135,37 @@ async function directorySource(io: Io, dir: string): Promise<KitSource> {
 }
 
 function formatHuman(dir: string, report: KitVerificationReport, color: boolean): string {
+  // The layout of every report (forensic verify's): a verdict line, then labelled details; what
+  // only an unverified manifest says is marked so.
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const kit = report.kit === undefined
-    ? ""
-    : ` (${report.kit.name} ${report.kit.version}, created ${report.kit.created})`;
-  let out = report.verified
-    ? `${paint("32", "VERIFIED")}  kit ${dir}${kit}\n`
-    : `${paint("31", "FAILED")}    kit ${dir}: ${report.code ?? "UNKNOWN"}${kit}\n`;
-  const ok = report.files.filter((file) => file.status === "ok").length;
-  out += `  files:          ${ok} ok of ${report.files.length}\n`;
-  for (const file of report.files) {
-    if (file.status !== "ok") out += `  ${paint("31", file.status.padEnd(9))}     ${file.path}\n`;
+  const line = (label: string, value: string) => `  ${`${label}:`.padEnd(16)}${value}\n`;
+  const failed = report.checks.find((check) => !check.ok);
+  const manifestVerified = report.checks.some((check) => check.id === "kit.manifest" && check.ok);
+  const unverified = manifestVerified ? "" : " (unverified)";
+  let out = failed === undefined
+    ? `${paint("32", "VERIFIED")} kit ${dir}\n`
+    : `${paint("31", "FAILED")} kit ${dir}: ${failed.code ?? "UNKNOWN"} ${failed.message ?? ""}\n`;
+  if (report.kit !== undefined) {
+    const { name, version, created } = report.kit;
+    out += line("kit", `${name} ${version}, created ${created}${unverified}`);
   }
-  if (report.keyids.length > 0) out += `  signed by:      ${report.keyids.join(", ")}\n`;
-  out += `  time:           ${report.time.value} (${report.time.source})\n`;
+  const ok = report.files.filter((file) => file.status === "ok").length;
+  out += line(
+    "files",
+    `${ok} ok of ${report.files.length}${
+      manifestVerified ? "" : " (listed by the unverified manifest)"
+    }`,
+  );
+  for (const file of report.files) {
+    if (file.status !== "ok") out += `  ${paint("31", `${file.status}:`.padEnd(16))}${file.path}\n`;
+  }
+  if (report.keyids.length > 0) out += line("signed by", report.keyids.join(", "));
+  out += line(
+    "verified at",
+    report.time.source === "clock"
+      ? report.time.value
+      : `${report.time.value} (${report.time.source})`,
+  );
   for (const check of report.checks) {
     if (!check.ok) out += `  ${paint("31", "✗")} ${check.id}: ${check.code}: ${check.message}\n`;
   }

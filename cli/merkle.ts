@@ -199,8 +199,8 @@ Exit status: 0 verified; 1 not verified (wrong leaf, bad path, other root, malfo
     const verdict = checkProof(await io.readFile(values.proof), values.proof, leaf, values.root);
     if (values.json) io.stdout(canonicalize(verdict) + "\n");
     else if (verdict.ok) {
-      io.stdout(`VERIFIED  ${leaf} is in ${values.root ?? "the proof's root"}\n`);
-    } else io.stdout(`FAILED    ${verdict.code}: ${verdict.message}\n`);
+      io.stdout(`VERIFIED ${leaf} is in ${values.root ?? "the proof's root"}\n`);
+    } else io.stdout(`FAILED ${leaf}: ${verdict.code} ${verdict.message}\n`);
     return verdict.ok ? 0 : 1;
   },
 };

@@ -75,7 +75,7 @@ Deno.test("stella audit verify: an intact log is exit 0 with the record count an
     const head = await sha256Hex(lines[2]!);
     assert.deepEqual(await runCli(["audit", "verify", log]), {
       status: 0,
-      stdout: `${log}: Audit log intact: 3 records\nhead: ${head}\n`,
+      stdout: `VERIFIED ${log}\n  records:        3\n  head:           ${head}\n`,
       stderr: "",
     });
     const json = await runCli(["audit", "verify", "--json", log]);
@@ -104,9 +104,12 @@ Deno.test("stella audit verify: an edited record is exit 1 naming the record and
     const human = await runCli(["audit", "verify", log]);
     assert.deepEqual(human, {
       status: 1,
-      stdout: "",
-      stderr:
-        `stella: Audit log "${log}" is tampered: AUDIT_CHAIN_BROKEN at record 2: Record 2 was edited: its digest does not match what record 3 committed to\n`,
+      stdout:
+        `FAILED ${log}: AUDIT_CHAIN_BROKEN Record 2 was edited: its digest does not match what record 3 committed to\n` +
+        "  bad record:     2\n" +
+        "  records:        1 verified before it\n" +
+        `  head:           ${await sha256Hex(lines[0]!)} (the last verified record)\n`,
+      stderr: "",
     });
     const { status, report } = await verifyJson(log);
     assert.equal(status, 1);
@@ -163,11 +166,10 @@ Deno.test("stella audit verify detects deletion, reordering, malformed lines, se
       const human = await runCli(["audit", "verify", log, ...(extra ?? [])]);
       assert.equal(human.status, 1, name);
       assert.ok(
-        human.stderr.startsWith(
-          `stella: Audit log "${log}" is tampered: ${code} at record ${index}: `,
-        ),
-        `${name}: ${human.stderr}`,
+        human.stdout.startsWith(`FAILED ${log}: ${code} `),
+        `${name}: ${human.stdout}`,
       );
+      assert.match(human.stdout, new RegExp(`^  bad record: {5}${index}$`, "m"), name);
     }
     await Deno.writeTextFile(log, `${a}\n${b}\n`);
     assert.equal(
@@ -184,8 +186,8 @@ Deno.test("stella audit verify: a torn last line is reported but exit 0; the nex
     const head = await sha256Hex(lines[2]!);
     assert.deepEqual(await runCli(["audit", "verify", log]), {
       status: 0,
-      stdout:
-        `${log}: AUDIT_TORN_TAIL: Record 4 is incomplete (torn by an interrupted append): the 3 complete records verify; the next append removes it\nhead: ${head}\n`,
+      stdout: `VERIFIED ${log}\n  records:        3\n  head:           ${head}\n` +
+        "  warning:        AUDIT_TORN_TAIL Record 4 is incomplete (torn by an interrupted append): the 3 complete records verify; the next append removes it\n",
       stderr: "",
     });
     const { status, report } = await verifyJson(log);
@@ -227,7 +229,7 @@ Deno.test("stella audit verify: an empty log is intact with no head", async () =
     await Deno.writeTextFile(`${dir}/empty.jsonl`, "");
     assert.deepEqual(await runCli(["audit", "verify", `${dir}/empty.jsonl`]), {
       status: 0,
-      stdout: `${dir}/empty.jsonl: Audit log intact: 0 records\n`,
+      stdout: `VERIFIED ${dir}/empty.jsonl\n  records:        0\n`,
       stderr: "",
     });
   } finally {

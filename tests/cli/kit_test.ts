@@ -103,9 +103,18 @@ Deno.test("stella kit build writes a kit that stella kit verify accepts (exit 0)
 
     const human = await runCli(["kit", "verify", `${a.dir}/kit`, "--key", PUB, ...NOW]);
     assert.equal(human.status, 0, human.stdout);
+    // The layout of every report: verdict line, then labelled details.
+    const keyid = JSON.parse((await runCli(["keys", "id", PUB, "--json"])).stdout).keyid;
     assert.equal(
-      human.stdout.split("\n")[0],
-      `VERIFIED  kit ${a.dir}/kit (stella-offline-kit 0.1.0, created 2025-01-31T12:35:00Z)`,
+      human.stdout,
+      [
+        `VERIFIED kit ${a.dir}/kit`,
+        "  kit:            stella-offline-kit 0.1.0, created 2025-01-31T12:35:00Z",
+        `  files:          ${KIT_FILES.length} ok of ${KIT_FILES.length}`,
+        `  signed by:      ${keyid}`,
+        "  verified at:    2026-03-01T12:00:00Z",
+        "",
+      ].join("\n"),
     );
     const json = await runCli(["kit", "verify", `${a.dir}/kit/`, "--key", PUB, ...NOW, "--json"]);
     assert.equal(json.status, 0);
@@ -160,8 +169,9 @@ Deno.test("stella kit verify exits 1 and names each altered, removed or added fi
         assert.equal(human.status, 1);
         assert.match(
           human.stdout,
-          new RegExp(`^  ${change} +${name.replaceAll(".", "\\.")}$`, "m"),
+          new RegExp(`^  ${change}: +${name.replaceAll(".", "\\.")}$`, "m"),
         );
+        assert.match(human.stdout, new RegExp(`^FAILED kit ${kit}: KIT_FILE_[A-Z]+ Kit file `));
       }
     }
   } finally {
@@ -176,6 +186,17 @@ Deno.test("stella kit verify: untrusted key exits 1; usage and missing inputs ex
     const untrusted = await runCli(["kit", "verify", `${a.dir}/kit`, "--key", OTHER_PUB, "--json"]);
     assert.equal(untrusted.status, 1);
     assert.equal(JSON.parse(untrusted.stdout).code, "KEY_UNTRUSTED");
+    // What the unverified manifest says is shown as unverified.
+    const text = await runCli(["kit", "verify", `${a.dir}/kit`, "--key", OTHER_PUB, ...NOW]);
+    assert.equal(text.status, 1);
+    const lines = text.stdout.split("\n");
+    assert.match(lines[0]!, new RegExp(`^FAILED kit ${a.dir}/kit: KEY_UNTRUSTED Cannot verify `));
+    assert.equal(
+      lines[1],
+      "  kit:            stella-offline-kit 0.1.0, created 2025-01-31T12:35:00Z (unverified)",
+    );
+    assert.match(lines[2]!, /^ {2}files: {10}\d+ ok of \d+ \(listed by the unverified manifest\)$/);
+    assert.doesNotMatch(text.stdout, /signed by:/);
     for (
       const [args, message] of [
         [["kit", "verify", `${a.dir}/kit`], /Name at least one trusted key/],

@@ -49,7 +49,7 @@ Deno.test("stella kit verify: a symlink to /dev/zero is KIT_FILE_NOT_REGULAR, ne
   assert.equal(report.code, "KIT_FILE_NOT_REGULAR");
   assert.deepEqual(notOk(report), [["zero", "not-regular"]]);
   assert.equal(human.status, 1);
-  assert.match(human.stdout, /^ {2}not-regular +zero$/m);
+  assert.match(human.stdout, /^ {2}not-regular: +zero$/m);
 });
 
 Deno.test("stella kit verify: a listed file replaced by a symlink (even to the same bytes) is not followed", async () => {

@@ -55,6 +55,24 @@ Deno.test("stella merkle prove + verify round-trips, and tampering is exit 1 wit
   ]);
   assert.equal(ok.stdout, '{"ok":true}\n');
   assert.equal(ok.status, 0);
+  // Text: the verdict words and layout of every report ("VERIFIED X", "FAILED X: CODE message").
+  const leafDigest = `sha256:${
+    new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(files[2]!))).toHex()
+  }`;
+  const okText = await runCli([
+    "merkle",
+    "verify",
+    "--proof",
+    proofPath,
+    "--leaf",
+    files[2]!,
+    "--root",
+    root,
+  ]);
+  assert.equal(okText.stdout, `VERIFIED ${leafDigest} is in ${root}\n`);
+  const badText = await runCli(["merkle", "verify", "--proof", proofPath, "--leaf", files[1]!]);
+  assert.equal(badText.status, 1);
+  assert.match(badText.stdout, /^FAILED sha256:[0-9a-f]{64}: INCLUSION_PROOF_INVALID \S/);
 
   const wrongLeaf = await runCli([
     "merkle",
