@@ -306,7 +306,10 @@ async function runBundle(
   if (options.key === undefined && options.identity === undefined) {
     throw new TypeError("Pass a public key (`key`) or a certificate identity (`identity`)");
   }
-  if (options.key instanceof ParseError) throw options.key;
+  if (options.key instanceof ParseError) {
+    // A fresh error per call: the cached one is shared by every bundle of the batch.
+    throw new ParseError(options.key.code, options.key.message, options.key.offset);
+  }
   const trustedKey = options.key;
   const name = options.name;
   const label = name === undefined ? "" : ` "${name}"`;
