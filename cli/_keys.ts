@@ -14,9 +14,9 @@ import { importKey, type KeyFormat } from "../lib/keys/import_key.ts";
 import { createSigner } from "../lib/crypto/local_signer.ts";
 import type { Signer } from "../lib/crypto/signer.ts";
 import { type TrustedKey, trustedKeyFromPem } from "../lib/verify/trust_policy.ts";
-import { decodeUtf8 } from "../lib/encoding/bytes.ts";
 import { isEncryptedPkcs8 } from "../lib/keys/pkcs8_encrypted.ts";
 import { CliError, type Io } from "./_io.ts";
+import { readTrustedKeyPem } from "./_trusted_key.ts";
 import { readPassword } from "./_password.ts";
 
 /** Default environment variable holding the password of a cosign encrypted key. */
@@ -94,7 +94,7 @@ export async function loadSigner(
 export async function loadTrustedKeys(io: Io, paths: readonly string[]): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
   for (const path of paths) {
-    const text = decodeUtf8(await io.readFile(path), path);
+    const text = await readTrustedKeyPem(io, path);
     keys.push(trustedKeyFromPem(text, { name: path, signatureEncoding: "any" }));
   }
   return keys;

@@ -23,7 +23,7 @@ name order (files ending in .jsonl hold one envelope per line); a .jsonl file li
 to verify (an empty directory or .jsonl file, no path) is not success: exit 1, code NO_INPUT.
 
 Flags:
-  --key PEM          Trust this public key (PEM SubjectPublicKeyInfo: Ed25519, ECDSA P-256/P-384
+  --key PEM          Trust this public key (PEM, or DER or JWK: Ed25519, ECDSA P-256/P-384
                      with DER or P1363 signatures, RSA PSS or PKCS#1 v1.5); repeatable
   --trust FILE       Trust policy (keys with validity windows, threshold, allowed predicate
                      types, required claims); --key adds to it

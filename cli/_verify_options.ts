@@ -23,6 +23,7 @@ import {
 } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { OUTPUT_FLAGS } from "./_report_output.ts";
+import { readTrustedKeyPem } from "./_trusted_key.ts";
 
 /** The trust files named on the command line. */
 export interface TrustFlags {
@@ -52,7 +53,7 @@ export async function readTrust(io: Io, flags: TrustFlags): Promise<TrustMateria
   const keys = [];
   for (const path of keyPaths) {
     keys.push({
-      pem: decodeUtf8(await io.readFile(path), path),
+      pem: await readTrustedKeyPem(io, path),
       options: { name: path, signatureEncoding: "any" as const },
     });
   }

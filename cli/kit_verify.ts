@@ -55,7 +55,7 @@ Checks an offline kit directory with nothing but its files and the public key:
                   its subjects are the kit's artifacts
 
 Flags:
-  --key PEM   Trust this public key (PEM SubjectPublicKeyInfo); repeatable
+  --key PEM   Trust this public key (PEM, or DER or JWK); repeatable
   --now T     Evaluation time for key validity (default: the clock)
   --json      Print the report as RFC 8785 canonical JSON
 

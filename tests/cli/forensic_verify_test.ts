@@ -303,3 +303,49 @@ Deno.test("forensic verify --json is byte-identical across TZ/LANG and equals te
   );
   assert.deepEqual(new TextEncoder().encode(inProcess.stdout), utc.stdout);
 });
+
+Deno.test("forensic verify --key takes a public key as PEM, DER or JWK (as trust init does); an HMAC secret is exit 2 naming the file", async () => {
+  await withTempDir(async (dir) => {
+    const pem = await Deno.readTextFile(KEY_A);
+    const der = Uint8Array.fromBase64(pem.replace(/-----[^-]+-----|\s/g, ""));
+    await Deno.writeFile(`${dir}/a.pub.der`, der);
+    // The same key as a JWK (Ed25519: the last 32 bytes of the SPKI are the public key).
+    const jwk = {
+      kty: "OKP",
+      crv: "Ed25519",
+      x: der.subarray(der.length - 32).toBase64({ alphabet: "base64url", omitPadding: true }),
+    };
+    await Deno.writeTextFile(`${dir}/a.pub.jwk`, JSON.stringify(jwk));
+    const expected = await runCli(["forensic", "verify", VALID, "--key", KEY_A, ...NOW, "--json"]);
+    assert.equal(expected.status, 0);
+    for (const key of [`${dir}/a.pub.der`, `${dir}/a.pub.jwk`]) {
+      const result = await runCli(["forensic", "verify", VALID, "--key", key, ...NOW, "--json"]);
+      assert.equal(result.status, 0, `${key}: ${result.stderr}`);
+      // Same verdict and key id; only the key's name (its file) differs.
+      const report = JSON.parse(result.stdout);
+      assert.deepEqual(report.keyids, JSON.parse(expected.stdout).keyids);
+    }
+    const secret = new Uint8Array(32).map((_, i) => (i * 37 + 200) & 0xff);
+    await Deno.writeFile(`${dir}/hmac.key`, secret);
+    const hmac = await runCli(["forensic", "verify", VALID, "--key", `${dir}/hmac.key`, ...NOW]);
+    assert.equal(hmac.status, 2);
+    assert.match(
+      hmac.stderr,
+      /^stella: Cannot trust ".*hmac\.key": it is not a public key in PEM, DER or JWK/,
+    );
+    // An HMAC secret as a JWK ("oct") is no public key either.
+    await Deno.writeTextFile(
+      `${dir}/hmac.jwk`,
+      JSON.stringify({
+        kty: "oct",
+        k: secret.toBase64({ alphabet: "base64url", omitPadding: true }),
+      }),
+    );
+    const oct = await runCli(["forensic", "verify", VALID, "--key", `${dir}/hmac.jwk`, ...NOW]);
+    assert.equal(oct.status, 2);
+    assert.match(oct.stderr, /^stella: Cannot trust ".*hmac\.jwk": it is not a public key/);
+    const kit = await runCli(["kit", "verify", dir, "--key", `${dir}/hmac.key`]);
+    assert.equal(kit.status, 2);
+    assert.match(kit.stderr, /^stella: Cannot trust ".*hmac\.key": it is not a public key/);
+  });
+});
