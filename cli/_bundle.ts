@@ -20,7 +20,7 @@ import { verifyBundle } from "../lib/verify/verify_bundle.ts";
 import { readTrust, timeOptions } from "./_verify_options.ts";
 import { githubIdentityPolicy } from "../lib/verify/github_identity.ts";
 import { expectPositionals, parseCountFlag, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import { BUNDLE_FLAGS, BUNDLE_HELP } from "./_bundle_help.ts";
 import { createReportOutput, outputFlags, summarizeOne } from "./_report_output.ts";
 
@@ -146,6 +146,12 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
         `Cannot parse --artifact-digest "${digest}": use sha256:<64 lowercase hex digits> (or sha384:/sha512:)`,
       );
     }
+    await refuseOverwritingInput(io, "--out", output.out, [
+      bundlePath,
+      values["trusted-root"],
+      values.key,
+      values.artifact,
+    ]);
     // An unreadable trusted root is a usage error (exit 2), not a verdict.
     await readTrustedRoot(io, values["trusted-root"]);
     const trust = await readTrust(io, { key: values.key, trustedRoot: values["trusted-root"] });

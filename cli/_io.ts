@@ -50,11 +50,15 @@ export interface Io {
   writeFile(path: string, data: Uint8Array | string, options?: { mode?: number }): Promise<void>;
   /**
    * Describes a path (following symbolic links), or `undefined` when nothing is there. `size` is
-   * the size in bytes when known (a hint: a file may change after it was described).
+   * the size in bytes when known (a hint: a file may change after it was described); `id` names
+   * the file itself (device and inode) when the platform gives them, so two paths can be told to
+   * be the same file.
    */
   stat(
     path: string,
-  ): Promise<{ isFile: boolean; isDirectory: boolean; size?: number } | undefined>;
+  ): Promise<
+    { isFile: boolean; isDirectory: boolean; size?: number; id?: string } | undefined
+  >;
   /**
    * Describes a path without following a final symbolic link (`isSymlink`), or `undefined` when
    * nothing is there.
@@ -198,6 +202,7 @@ export function denoIo(): Io {
           isFile: info.isFile,
           isDirectory: info.isDirectory,
           size: info.size,
+          ...(info.dev !== null && info.ino !== null ? { id: `${info.dev}:${info.ino}` } : {}),
         });
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
@@ -280,5 +285,44 @@ async function promptTerminalPassword(prompt: string): Promise<string> {
     bytes.fill(0);
     Deno.stdin.setRaw(false);
     Deno.stderr.writeSync(encoder.encode("\n"));
+  }
+}
+
+/**
+ * Refuses to write an output over one of the command's own inputs (exit 2, naming both): an
+ * output written over the evidence it was made from would lose it. An input is a file named on
+ * the command line, or a file listed in an input directory (dot files are not listed). Paths that
+ * do not exist yet are never inputs; files are compared as files (device and inode), so another
+ * path to the same file is caught too.
+ *
+ * @param io The CLI's I/O (its `stat`).
+ * @param flag The output flag, for the message (`--out`).
+ * @param out The output path, or undefined when there is none.
+ * @param inputs The command's input paths (files or directories; undefined ones are skipped).
+ * @throws {CliError} When `out` is one of the inputs.
+ */
+export async function refuseOverwritingInput(
+  io: Io,
+  flag: string,
+  out: string | undefined,
+  inputs: readonly (string | undefined)[],
+): Promise<void> {
+  if (out === undefined || out === "") return; // "" is the command's own usage error
+  const target = await io.stat(out);
+  if (target?.id === undefined) return;
+  const slash = out.lastIndexOf("/");
+  const base = out.slice(slash + 1);
+  const parent = base.startsWith(".")
+    ? undefined
+    : await io.stat(slash <= 0 ? (slash === 0 ? "/" : ".") : out.slice(0, slash));
+  for (const input of inputs) {
+    if (input === undefined || input === "") continue;
+    const info = await io.stat(input);
+    if (info?.id === undefined) continue;
+    if (info.id === target.id || (info.isDirectory && info.id === parent?.id)) {
+      throw new CliError(
+        `Refusing to write ${flag} "${out}" over the input "${input}": choose another output file`,
+      );
+    }
   }
 }

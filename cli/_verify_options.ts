@@ -21,7 +21,7 @@ import {
   parseStrict,
   parseTimeFlag,
 } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import { OUTPUT_FLAGS } from "./_report_output.ts";
 import { readTrustedKeyPem } from "./_trusted_key.ts";
 
@@ -281,6 +281,14 @@ export async function parseVerifyArgs(io: Io, args: string[]): Promise<VerifyArg
       min: 1,
     });
   }
+  await refuseOverwritingInput(io, "--out", values.out, [
+    ...positionals,
+    values.trust,
+    ...(values.key ?? []),
+    values["tsa-roots"],
+    ...(values.timestamp ?? []),
+    values.artifact,
+  ]);
   const subject = await subjectOptions(io, values);
   const trust = await readTrust(io, {
     trust: values.trust,

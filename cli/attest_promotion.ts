@@ -31,7 +31,7 @@ import {
   writeEnvelope,
 } from "./_attest.ts";
 import { loadDocuments } from "./_documents.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -115,6 +115,14 @@ audit record not written).
       );
     }
     const promotedAt = eventTime(io, "--promoted-at", values["promoted-at"]);
+    await refuseOverwritingInput(io, "--out", values.out, [
+      ...sbom,
+      ...vex,
+      values.key,
+      values.policy,
+      values["audit-log"],
+      values["rekor-proof"],
+    ]);
     const sbomDocuments = await loadDocuments(io, sbom, "sbom", values["sbom-media-type"]);
     const vexDocuments = await loadDocuments(io, vex, "vex", values["vex-media-type"]);
     const { signer, policy } = await buildSigner(io, values);

@@ -29,7 +29,7 @@ import {
   utcTimeFlag,
   writeEnvelope,
 } from "./_attest.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -108,6 +108,14 @@ written).
     const builderVersion = parseVersions(values["builder-version"] ?? []);
     const startedOn = utcTimeFlag("--started-on", values["started-on"]);
     const finishedOn = utcTimeFlag("--finished-on", values["finished-on"]);
+    await refuseOverwritingInput(io, "--out", values.out, [
+      ...subjectFile,
+      externalPath,
+      values["internal-parameters"],
+      values.key,
+      values.policy,
+      values["audit-log"],
+    ]);
     const { signer, policy } = await buildSigner(io, values);
     const internalPath = values["internal-parameters"];
 

@@ -20,7 +20,7 @@ import {
   parseStrict,
   parseTimeFlag,
 } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV, loadKey } from "./_keys.ts";
 import type { Command } from "./commands.ts";
 
@@ -78,6 +78,8 @@ unusable key, key already in the ring, --at before the active key's validFrom).
     const overlap = values.overlap === undefined
       ? undefined
       : parseDuration("--overlap", values.overlap);
+    // --out may be the ring itself (updated in place), never the new key's file.
+    await refuseOverwritingInput(io, "--out", values.out, [values.key]);
     const ringBytes = await io.readFile(values.ring);
     let ring: KeyRing;
     try {

@@ -23,7 +23,7 @@ import {
   verifyDigestInclusion,
 } from "../lib/digest/digest_tree.ts";
 import { HELP_FLAG, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const SET_FLAGS = { ...HELP_FLAG, digests: { type: "string", multiple: true } } as const;
@@ -150,6 +150,11 @@ Exit status: 0 printed; 1 the leaf is not in the set; 2 could not run.
       allowPositionals: true,
     });
     const digests = await collectSet(io, positionals, values.digests ?? []);
+    await refuseOverwritingInput(io, "--out", values.out, [
+      ...positionals,
+      ...(values.digests ?? []),
+      values.leaf,
+    ]);
     const leaf = await leafDigest(io, values.leaf, values["leaf-digest"]);
     let proof: DigestInclusionProof;
     try {

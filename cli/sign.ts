@@ -28,7 +28,7 @@ import { parseStatement } from "../lib/model/statement.ts";
 import { KEY_FORMATS } from "../lib/keys/import_key.ts";
 import { signEnvelope } from "../lib/sign/envelope.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import { DEFAULT_PASSWORD_ENV } from "./_keys.ts";
 import { buildSigner, reject, SIGNING_FLAGS, writeEnvelope } from "./_attest.ts";
 import type { Command } from "./commands.ts";
@@ -77,6 +77,12 @@ audit record not written; no envelope is produced).
     if (payloadType === undefined) {
       throw new CliError(`Missing --payload-type, e.g. ${INTOTO_PAYLOAD_TYPE}`);
     }
+    await refuseOverwritingInput(io, "--out", values.out, [
+      path,
+      values.key,
+      values.policy,
+      values["audit-log"],
+    ]);
     const payload = await io.readFile(path);
     if (payloadType === INTOTO_PAYLOAD_TYPE) {
       try {

@@ -34,7 +34,7 @@ import {
   SIGNING_FLAGS,
   SIGNING_HELP,
 } from "./_attest.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 import { parseDigest } from "../lib/digest/digest_set.ts";
 
@@ -120,6 +120,13 @@ Exit status: 0 appended; 1 the event was rejected (sequence, subject or time ord
     }
     if (values.type === undefined) throw new CliError("Missing --type: the event type");
     if (values["event-actor"] === undefined) throw new CliError("Missing --event-actor: who acted");
+    const inputs = [values.previous, ...(values.evidence ?? []), values.key, values["audit-log"]];
+    await refuseOverwritingInput(io, "--out", values.out, inputs);
+    await refuseOverwritingInput(io, "--signature-out", values["signature-out"], [
+      ...inputs,
+      values.jsonl,
+      values.out,
+    ]);
     const { signer } = await buildSigner(io, { ...values, out: undefined });
     let existing: Uint8Array | undefined;
     let previous: Uint8Array | null = null;

@@ -13,7 +13,7 @@ import { ParseError } from "../lib/encoding/errors.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import { createTimestampRequest, type TimestampRequest } from "../lib/sign/timestamp_request.ts";
 import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -68,6 +68,7 @@ Exit status: 0 written; 1 ENVELOPE is not a DSSE envelope (malformed); 2 could n
       throw new CliError("Missing --out FILE: where to write the time-stamp request (.tsq)");
     }
     const signature = parseCountFlag("--signature", values.signature, 0, 999_999);
+    await refuseOverwritingInput(io, "--out", out, [path]);
     if (!values.force && (await io.stat(out)) !== undefined) {
       throw new CliError(`Refusing to overwrite "${out}": it exists (pass --force)`);
     }

@@ -15,7 +15,7 @@ import type { PublicKey } from "../lib/keys/key.ts";
 import { createTrustPolicy, type TrustPolicyKeyInput } from "../lib/verify/trust_policy_init.ts";
 import { expectPositionals, HELP_FLAG, parseCountFlag, parseStrict } from "./_args.ts";
 import { baseName } from "./_attest.ts";
-import { CliError, type Io } from "./_io.ts";
+import { CliError, type Io, refuseOverwritingInput } from "./_io.ts";
 import type { Command } from "./commands.ts";
 
 const FLAGS = {
@@ -66,6 +66,7 @@ key or listed twice, a threshold out of range, --out exists without --force, bad
     }
     const threshold = parseCountFlag("--threshold", values.threshold, 1, 999_999);
     const out = values.out;
+    await refuseOverwritingInput(io, "--out", out, paths);
     if (out !== undefined && !values.force && (await io.stat(out)) !== undefined) {
       throw new CliError(`Refusing to overwrite "${out}": it exists (pass --force)`);
     }
