@@ -25,6 +25,16 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
     const vex = await copy(`${ROOT}/fixtures/sample/vex.openvex.json`, "vex.json");
     await Deno.mkdir(`${dir}/envelopes`);
     const inDir = await copy(`${NEG}/valid.ed25519.dsse.json`, "envelopes/a.dsse.json");
+    const verify = (input: string, out: string) => [
+      "forensic",
+      "verify",
+      input,
+      "--key",
+      pub,
+      ...NOW,
+      "--out",
+      out,
+    ];
     const cases: [string, string[], string][] = [
       ["sign", [
         "sign",
@@ -62,36 +72,9 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
         ],
         sbom,
       ],
-      ["forensic verify (envelope)", [
-        "forensic",
-        "verify",
-        envelope,
-        "--key",
-        pub,
-        ...NOW,
-        "--out",
-        envelope,
-      ], envelope],
-      ["forensic verify (trusted key)", [
-        "forensic",
-        "verify",
-        envelope,
-        "--key",
-        pub,
-        ...NOW,
-        "--out",
-        pub,
-      ], pub],
-      ["forensic verify (file of a directory)", [
-        "forensic",
-        "verify",
-        `${dir}/envelopes`,
-        "--key",
-        pub,
-        ...NOW,
-        "--out",
-        inDir,
-      ], inDir],
+      ["forensic verify (envelope)", verify(envelope, envelope), envelope],
+      ["forensic verify (trusted key)", verify(envelope, pub), pub],
+      ["forensic verify (file of a directory)", verify(`${dir}/envelopes`, inDir), inDir],
       [
         "timeline append --signature-out",
         [
@@ -132,16 +115,7 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
       assert.deepEqual(await Deno.readFile(input), before, name);
     }
     // A new file in an input directory is not an input: allowed.
-    const fresh = await runCli([
-      "forensic",
-      "verify",
-      `${dir}/envelopes`,
-      "--key",
-      pub,
-      ...NOW,
-      "--out",
-      `${dir}/envelopes/.report.json`,
-    ]);
+    const fresh = await runCli(verify(`${dir}/envelopes`, `${dir}/envelopes/.report.json`));
     assert.equal(fresh.status, 0, fresh.stderr);
   });
 });
