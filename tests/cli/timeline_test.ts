@@ -4,7 +4,7 @@
  * with the CLI verifies until one stored byte changes.
  */
 import assert from "node:assert/strict";
-import { ROOT, runCli } from "./_io.ts";
+import { ROOT, runCli, withTempDir } from "./_io.ts";
 
 const DIR = `${ROOT}/fixtures/timeline`;
 const KEYS = `${DIR}/keys`;
@@ -202,8 +202,7 @@ Deno.test("stella timeline append builds a JSON Lines timeline that verifies unt
 });
 
 Deno.test("stella timeline append names the previous entry it cannot read: FILE:LINE or the --previous file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const timeline = `${dir}/custody.jsonl`;
     const key = `${KEYS}/test-only-custodian-a-ed25519.pem`;
     const event = ["--type", "moved", "--event-actor", "alice", "--at", "2026-02-10T09:00:00Z"];
@@ -244,7 +243,5 @@ Deno.test("stella timeline append names the previous entry it cannot read: FILE:
     assert.equal(prev.status, 1);
     assert.match(prev.stderr, /".*prev\.dsse\.json"/);
     assert.doesNotMatch(prev.stderr, /previous entry/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
