@@ -218,10 +218,12 @@ export function denoIo(): Io {
         throw new CliError(`Cannot stat "${path}": ${describeError(error)}`);
       }
     },
-    async readDir(path) {
+    readDir(path) {
+      // Synchronous underneath, as stat: 20,000 entries list in 15-60 ms against 63-130 ms
+      // through the async iterator (a dispatch per batch of entries).
       try {
         const entries: DirEntry[] = [];
-        for await (const e of Deno.readDir(path)) {
+        for (const e of Deno.readDirSync(path)) {
           entries.push({
             name: e.name,
             isFile: e.isFile,
@@ -229,9 +231,9 @@ export function denoIo(): Io {
             isSymlink: e.isSymlink,
           });
         }
-        return entries;
+        return Promise.resolve(entries);
       } catch (error) {
-        throw new CliError(`Cannot list "${path}": ${describeError(error)}`);
+        return Promise.reject(new CliError(`Cannot list "${path}": ${describeError(error)}`));
       }
     },
     mkdir: (path, options) => Deno.mkdir(path, options),
