@@ -46,8 +46,7 @@
 
 import { encodeHex, equalBytes } from "../encoding/bytes.ts";
 import { ParseError } from "../encoding/errors.ts";
-import { decodePem } from "../encoding/pem.ts";
-import { formatRfc3339, parseRfc3339 } from "../encoding/time.ts";
+import { formatRfc3339 } from "../encoding/time.ts";
 import { type DigestAlgorithm, digestBytes, sha256 } from "../digest/digest.ts";
 import { parseSigstoreBundle, type SigstoreBundle } from "../model/sigstore_bundle.ts";
 import { parseCertificate } from "../keys/x509.ts";
@@ -72,8 +71,8 @@ import { canonicalize } from "../encoding/canonical_json.ts";
 import { type CompiledTrust, compileTrust, type TrustMaterial } from "./trust_material.ts";
 import type { CertificateIdentityPolicy, VerifyOptions } from "./options.ts";
 import type { ArtifactDigests } from "./subject_check.ts";
-import type { TrustPolicyKeyEntry } from "./trust_policy.ts";
 import { DEFAULT_SKEW_MS } from "./verify_envelope.ts";
+import { bundleKeyOf } from "./_bundle_key.ts";
 import { checkTlogEntry, namedHash } from "./_bundle_tlog.ts";
 import { checkCertificate, checkTimestamp } from "./_bundle_certificate.ts";
 import {
@@ -244,43 +243,6 @@ export function verifyBundleWith(
     notAfter: options.notAfter,
     name: options.name,
   });
-}
-
-/** A trusted key as a key-signed bundle is judged by it: the key read, and its window. */
-interface BundleKey {
-  key: SigningKey | ParseError;
-  validity: NonNullable<BundleSettings["keyValidity"]>;
-}
-
-/** Each trust entry's {@link BundleKey}, read once (a batch judges every bundle by one key). */
-const BUNDLE_KEYS = new WeakMap<TrustPolicyKeyEntry, BundleKey>();
-
-function bundleKeyOf(entry: TrustPolicyKeyEntry): BundleKey {
-  let cached = BUNDLE_KEYS.get(entry);
-  if (cached === undefined) {
-    const from = entry.validFrom === undefined ? undefined : parseRfc3339(entry.validFrom);
-    const until = [entry.validUntil, entry.revokedAt].filter((t) => t !== undefined)
-      .map((t) => parseRfc3339(t!));
-    let key: SigningKey | ParseError;
-    try {
-      const read = readSigningKey(decodePem(entry.publicKey, { label: "PUBLIC KEY" }).bytes);
-      key = typeof read === "string"
-        ? new ParseError("KEY_UNSUPPORTED", `Cannot use the public key: ${read}`)
-        : read;
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-      key = error;
-    }
-    cached = {
-      key,
-      validity: {
-        validFrom: from,
-        validUntil: until.length === 0 ? undefined : Math.min(...until),
-      },
-    };
-    BUNDLE_KEYS.set(entry, cached);
-  }
-  return cached;
 }
 
 async function runBundle(
