@@ -8,6 +8,7 @@
 
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { type AuditLogReport, verifyAuditLog } from "../lib/sign/audit_log.ts";
+import { formatField } from "../lib/verify/format.ts";
 import { expectPositionals, HELP_FLAG, parseStrict } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import type { Command } from "./commands.ts";
@@ -63,16 +64,15 @@ run (missing or unreadable file, bad flag).
 
 /** The layout of every report (forensic verify's): a verdict line, then labelled details. */
 function formatAuditReport(path: string, report: AuditLogReport): string {
-  const line = (label: string, value: string) => `  ${`${label}:`.padEnd(16)}${value}\n`;
   if (report.ok) {
-    let out = `VERIFIED ${path}\n` + line("records", String(report.records));
-    if (report.head !== null) out += line("head", report.head);
-    if (report.code !== null) out += line("warning", `${report.code} ${report.message}`);
+    let out = `VERIFIED ${path}\n` + formatField("records", String(report.records));
+    if (report.head !== null) out += formatField("head", report.head);
+    if (report.code !== null) out += formatField("warning", `${report.code} ${report.message}`);
     return out;
   }
   let out = `FAILED ${path}: ${report.code} ${report.message}\n`;
-  if (report.index !== null) out += line("bad record", String(report.index));
-  out += line("records", `${report.records} verified before it`);
-  if (report.head !== null) out += line("head", `${report.head} (the last verified record)`);
+  if (report.index !== null) out += formatField("bad record", String(report.index));
+  out += formatField("records", `${report.records} verified before it`);
+  if (report.head !== null) out += formatField("head", `${report.head} (the last verified record)`);
   return out;
 }

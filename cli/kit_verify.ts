@@ -24,6 +24,7 @@ import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { KitSource } from "../lib/kit/kit_source.ts";
 import type { KitVerificationReport } from "../lib/kit/kit_report.ts";
 import { verifyKit } from "../lib/kit/verify_kit.ts";
+import { formatField } from "../lib/verify/format.ts";
 import { expectPositionals, HELP_FLAG, parseStrict, parseTimeFlag } from "./_args.ts";
 import { CliError, type Io } from "./_io.ts";
 import { loadTrustedKeys } from "./_keys.ts";
@@ -138,7 +139,6 @@ function formatHuman(dir: string, report: KitVerificationReport, color: boolean)
   // The layout of every report (forensic verify's): a verdict line, then labelled details; what
   // only an unverified manifest says is marked so.
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const line = (label: string, value: string) => `  ${`${label}:`.padEnd(16)}${value}\n`;
   const failed = report.checks.find((check) => !check.ok);
   const manifestVerified = report.checks.some((check) => check.id === "kit.manifest" && check.ok);
   const unverified = manifestVerified ? "" : " (unverified)";
@@ -147,10 +147,10 @@ function formatHuman(dir: string, report: KitVerificationReport, color: boolean)
     : `${paint("31", "FAILED")} kit ${dir}: ${failed.code ?? "UNKNOWN"} ${failed.message ?? ""}\n`;
   if (report.kit !== undefined) {
     const { name, version, created } = report.kit;
-    out += line("kit", `${name} ${version}, created ${created}${unverified}`);
+    out += formatField("kit", `${name} ${version}, created ${created}${unverified}`);
   }
   const ok = report.files.filter((file) => file.status === "ok").length;
-  out += line(
+  out += formatField(
     "files",
     `${ok} ok of ${report.files.length}${
       manifestVerified ? "" : " (listed by the unverified manifest)"
@@ -159,8 +159,8 @@ function formatHuman(dir: string, report: KitVerificationReport, color: boolean)
   for (const file of report.files) {
     if (file.status !== "ok") out += `  ${paint("31", `${file.status}:`.padEnd(16))}${file.path}\n`;
   }
-  if (report.keyids.length > 0) out += line("signed by", report.keyids.join(", "));
-  out += line(
+  if (report.keyids.length > 0) out += formatField("signed by", report.keyids.join(", "));
+  out += formatField(
     "verified at",
     report.time.source === "clock"
       ? report.time.value

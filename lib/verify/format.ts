@@ -135,7 +135,7 @@ export function formatReport(report: FormattableReport, options: FormatReportOpt
   if (isTimeline(report)) return out + timelineDetails(report, options);
   const mark = report.verified ? "" : " (unverified)";
   const line = (label: string, value: string): void => {
-    out += field(label, value);
+    out += formatField(label, value);
   };
   const certificate = report.identity?.certificate;
   if (certificate !== undefined) {
@@ -297,18 +297,22 @@ function timelineDetails(report: TimelineReport, options: FormatReportOptions): 
   const color = options.color === true;
   const mark = report.verified ? "" : " (unverified)";
   let out = "";
-  if (report.subject !== undefined) out += field("subject", describeSubject(report.subject) + mark);
-  out += field(
+  if (report.subject !== undefined) {
+    out += formatField("subject", describeSubject(report.subject) + mark);
+  }
+  out += formatField(
     "entries",
     `${report.entries.length}, ${report.anchored ? "anchored" : "unanchored"}`,
   );
-  if (report.head !== undefined) out += field("head", report.head);
-  out += field("merkle root", report.merkleRoot);
-  if (report.keyids.length > 0) out += field("signed by", report.keyids.map(clean).join(", "));
+  if (report.head !== undefined) out += formatField("head", report.head);
+  out += formatField("merkle root", report.merkleRoot);
+  if (report.keyids.length > 0) {
+    out += formatField("signed by", report.keyids.map(clean).join(", "));
+  }
   // Each entry has its own signing time (on its line); the timeline has the verification time.
-  out += field("verified at", report.time.value);
+  out += formatField("verified at", report.time.value);
   for (const entry of report.entries) {
-    out += field(`entry ${entry.index}`, describeEntry(entry, options.entryNames, color));
+    out += formatField(`entry ${entry.index}`, describeEntry(entry, options.entryNames, color));
     if (verbose || !entry.verified) {
       // The first failure is on the entry's line; verbose lists every check.
       const rest = verbose
@@ -318,7 +322,7 @@ function timelineDetails(report: TimelineReport, options: FormatReportOptions): 
     }
   }
   if (!report.anchored && report.head !== undefined) {
-    out += field(
+    out += formatField(
       "warning",
       "unanchored: entries removed from the end of this timeline cannot be detected; anchor it: " +
         `--expect-head ${report.head} --expect-entries ${report.entries.length}`,
@@ -351,13 +355,13 @@ function describeEntry(
 /** The signing time with its source, then the verification time, on lines of their own. */
 function times(time: VerificationReport["time"], evaluatedAt: string | undefined): string {
   const at = evaluatedAt ?? (time.source === "clock" ? time.value : undefined);
-  return field(
+  return formatField(
     "signing time",
     time.source === "clock"
       ? "none verified (judged at the verification time)"
       : `${time.value} (${time.source})`,
   ) +
-    (at === undefined ? "" : field("verified at", at));
+    (at === undefined ? "" : formatField("verified at", at));
 }
 
 function checkLines(
@@ -379,7 +383,22 @@ function checkLines(
   return out;
 }
 
-function field(label: string, value: string): string {
+/**
+ * One labelled detail line of a text report, in the label column every report kind uses (the
+ * CLI's kit and audit-log reports print theirs with it too).
+ *
+ * @param label The label, without its colon.
+ * @param value The value.
+ * @returns The line, indented, with its newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatField } from "@stellaops/provenance/verify";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatField("records", "3"), "  records:        3\n");
+ * ```
+ */
+export function formatField(label: string, value: string): string {
   return `  ${`${label}:`.padEnd(LABEL_WIDTH - 1)} ${value}\n`;
 }
 

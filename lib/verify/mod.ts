@@ -43,7 +43,7 @@ export type { ArtifactDigests, SubjectOptions } from "./subject_check.ts";
 export type { VerifyManyItem, VerifyManyOptions, VerifyManyResult } from "./verify_many.ts";
 export type { TimelineEntryReport, TimelineReport } from "./timeline.ts";
 export type { GithubIdentityOptions } from "./github_identity.ts";
-export { formatBatchLine, formatSummary } from "./format.ts";
+export { formatBatchLine, formatField, formatSummary } from "./format.ts";
 export { githubIdentityPolicy } from "./github_identity.ts";
 export { FAILURE_CODES } from "./codes.ts";
 export type { JsonValue } from "../encoding/json_value.ts";
