@@ -14,7 +14,6 @@ import { parseSigstoreBundle } from "../lib/model/sigstore_bundle.ts";
 import { digestArtifact } from "../lib/verify/subject_check.ts";
 import { DEFAULT_ENVELOPE_MAX_BYTES } from "../lib/model/dsse.ts";
 import type { VerificationReport } from "../lib/verify/report.ts";
-import { parseTrustedRoot, type TrustedRoot } from "../lib/verify/trusted_root.ts";
 import type { CertificateIdentityPolicy, VerifyOptions } from "../lib/verify/options.ts";
 import { verifyBundle } from "../lib/verify/verify_bundle.ts";
 import { readTrust, timeOptions } from "./_verify_options.ts";
@@ -31,23 +30,6 @@ function regexp(flag: string, source: string): RegExp {
     return new RegExp(source);
   } catch {
     throw new CliError(`Cannot parse ${flag} "${source}": not a regular expression`);
-  }
-}
-
-/**
- * Reads a trusted root file; an unreadable one is a CLI error (exit 2).
- *
- * @param io The CLI's I/O.
- * @param path The trusted root path.
- * @returns The parsed trusted root.
- */
-export async function readTrustedRoot(io: Io, path: string): Promise<TrustedRoot> {
-  try {
-    return parseTrustedRoot(await io.readFile(path), { name: path });
-  } catch (error) {
-    // Its message already names the file ("Cannot read trusted root "PATH": …").
-    if (error instanceof ParseError) throw new CliError(error.message);
-    throw error;
   }
 }
 
@@ -152,8 +134,7 @@ export async function verifyBundleCommand(args: string[], io: Io): Promise<numbe
       values.key,
       values.artifact,
     ]);
-    // An unreadable trusted root is a usage error (exit 2), not a verdict.
-    await readTrustedRoot(io, values["trusted-root"]);
+    // An unreadable trusted root is a usage error (exit 2), not a verdict (readTrust).
     const trust = await readTrust(io, { key: values.key, trustedRoot: values["trusted-root"] });
     const bundleBytes = await io.readFile(bundlePath);
     const artifact = values.artifact === undefined

@@ -44,12 +44,27 @@ export interface TrustFlags {
  * @param io The command's Io.
  * @param flags The trust flags.
  * @returns The trust material.
- * @throws {CliError} When a file is unreadable or invalid (exit 2).
+ * @throws {CliError} When a file is unreadable or invalid (a trusted root included: its
+ *   structure, not only its JSON), exit 2.
  */
 export async function readTrust(io: Io, flags: TrustFlags): Promise<TrustMaterial> {
   const keyPaths = flags.key === undefined ? [] : typeof flags.key === "string" ? [flags.key] : [
     ...flags.key,
   ];
+  // The loader parses a trusted root's JSON only; its structure is read here, under its file's
+  // name, so an unusable root is exit 2 before anything is verified (Sigstore code loaded only
+  // for this form).
+  let trustedRoot: Uint8Array | undefined;
+  if (flags.trustedRoot !== undefined) {
+    trustedRoot = await io.readFile(flags.trustedRoot);
+    const { parseTrustedRoot } = await import("../lib/verify/trusted_root.ts");
+    try {
+      parseTrustedRoot(trustedRoot, { name: flags.trustedRoot });
+    } catch (error) {
+      if (error instanceof ParseError) throw new CliError(error.message);
+      throw error;
+    }
+  }
   const keys = [];
   for (const path of keyPaths) {
     keys.push({
@@ -62,9 +77,7 @@ export async function readTrust(io: Io, flags: TrustFlags): Promise<TrustMateria
       trustPolicy: flags.trust === undefined ? undefined : await io.readFile(flags.trust),
       trustPolicyName: flags.trust,
       keys,
-      trustedRoot: flags.trustedRoot === undefined
-        ? undefined
-        : await io.readFile(flags.trustedRoot),
+      trustedRoot,
       trustedRootName: flags.trustedRoot,
       tsaRoots: flags.tsaRoots === undefined
         ? undefined

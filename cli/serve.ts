@@ -12,7 +12,6 @@
 import { canonicalize } from "../lib/encoding/canonical_json.ts";
 import { ParseError, ValidationError } from "../lib/encoding/errors.ts";
 import type { TrustMaterial } from "../lib/verify/trust_material.ts";
-import { parseTrustedRoot } from "../lib/verify/trusted_root.ts";
 import {
   createVerifyHandler,
   preparedTrust,
@@ -240,16 +239,6 @@ async function loadTrust(
     trustedRoot: values["trusted-root"],
     tsaRoots: values["tsa-roots"],
   });
-  // The loader parsed the trusted root's JSON only: read its structure now, under its file's
-  // name, rather than at the first request.
-  if (values["trusted-root"] !== undefined && trust.trustedRoot !== undefined) {
-    try {
-      parseTrustedRoot(canonicalize(trust.trustedRoot), { name: values["trusted-root"] });
-    } catch (error) {
-      if (error instanceof ParseError) throw new CliError(error.message);
-      throw error;
-    }
-  }
   try {
     // Imports every key and summarises the trust once, not per request.
     preparedTrust(trust);
