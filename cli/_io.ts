@@ -313,15 +313,15 @@ export async function refuseOverwritingInput(
   const target = await io.stat(out);
   if (target?.id === undefined) return;
   const slash = out.lastIndexOf("/");
-  const base = out.slice(slash + 1);
-  const parent = base.startsWith(".")
-    ? undefined
-    : await io.stat(slash <= 0 ? (slash === 0 ? "/" : ".") : out.slice(0, slash));
+  const folder = slash < 0 ? "." : slash === 0 ? "/" : out.slice(0, slash);
+  // A dot file in an input directory is not listed, so not an input.
+  const listed = !out.slice(slash + 1).startsWith(".");
   for (const input of inputs) {
     if (input === undefined || input === "") continue;
     const info = await io.stat(input);
     if (info?.id === undefined) continue;
-    if (info.id === target.id || (info.isDirectory && info.id === parent?.id)) {
+    const inDirectory = listed && info.isDirectory && (await io.stat(folder))?.id === info.id;
+    if (info.id === target.id || inDirectory) {
       throw new CliError(
         `Refusing to write ${flag} "${out}" over the input "${input}": choose another output file`,
       );
