@@ -23,6 +23,10 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
     const pub = await copy(PUB, "k.pub.pem");
     const sbom = await copy(`${ROOT}/fixtures/sample/sbom.cdx.json`, "sbom.json");
     const vex = await copy(`${ROOT}/fixtures/sample/vex.openvex.json`, "vex.json");
+    const params = `${dir}/params.json`;
+    await Deno.writeTextFile(params, '{"source":"git+https://example.com/app"}');
+    const ring = `${dir}/ring.json`;
+    await Deno.writeTextFile(ring, '{"keys":[]}');
     await Deno.mkdir(`${dir}/envelopes`);
     const inDir = await copy(`${NEG}/valid.ed25519.dsse.json`, "envelopes/a.dsse.json");
     const verify = (input: string, out: string) => [
@@ -102,6 +106,50 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
       ],
       ["merkle prove", ["merkle", "prove", sbom, vex, "--leaf", sbom, "--out", vex], vex],
       ["trust init", ["trust", "init", "--key", pub, "--out", pub, "--force"], pub],
+      [
+        "attest provenance",
+        [
+          "attest",
+          "provenance",
+          "--subject-file",
+          sbom,
+          "--build-type",
+          "https://example.com/build/v1",
+          "--builder-id",
+          "https://example.com/builder",
+          "--external-parameters",
+          params,
+          "--key",
+          KEY,
+          "--out",
+          params,
+        ],
+        params,
+      ],
+      ["keys rotate", ["keys", "rotate", "--ring", ring, "--key", pub, "--out", pub], pub],
+      [
+        "forensic verify BUNDLE",
+        ["forensic", "verify", envelope, "--trusted-root", params, "--key", pub, "--out", pub],
+        pub,
+      ],
+      [
+        "timeline append --out",
+        [
+          "timeline",
+          "append",
+          "--previous",
+          envelope,
+          "--out",
+          envelope,
+          "--type",
+          "moved",
+          "--event-actor",
+          "a",
+          "--key",
+          KEY,
+        ],
+        envelope,
+      ],
     ];
     for (const [name, args, input] of cases) {
       const before = await Deno.readFile(input);
