@@ -39,6 +39,20 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
       "--out",
       out,
     ];
+    const append = (out: string) => [
+      "timeline",
+      "append",
+      "--previous",
+      envelope,
+      "--out",
+      out,
+      "--type",
+      "moved",
+      "--event-actor",
+      "a",
+      "--key",
+      KEY,
+    ];
     const cases: [string, string[], string][] = [
       ["sign", [
         "sign",
@@ -81,22 +95,7 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
       ["forensic verify (file of a directory)", verify(`${dir}/envelopes`, inDir), inDir],
       [
         "timeline append --signature-out",
-        [
-          "timeline",
-          "append",
-          "--previous",
-          envelope,
-          "--out",
-          `${dir}/next.dsse.json`,
-          "--type",
-          "moved",
-          "--event-actor",
-          "a",
-          "--key",
-          KEY,
-          "--signature-out",
-          envelope,
-        ],
+        [...append(`${dir}/next.dsse.json`), "--signature-out", envelope],
         envelope,
       ],
       [
@@ -134,20 +133,7 @@ Deno.test("--out naming one of the command's inputs is exit 2 and leaves the inp
       ],
       [
         "timeline append --out",
-        [
-          "timeline",
-          "append",
-          "--previous",
-          envelope,
-          "--out",
-          envelope,
-          "--type",
-          "moved",
-          "--event-actor",
-          "a",
-          "--key",
-          KEY,
-        ],
+        append(envelope),
         envelope,
       ],
     ];
